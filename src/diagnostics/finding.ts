@@ -1,0 +1,45 @@
+/**
+ * The one diagnostic type of exportctl. Every stage (load, compose, schema, policy,
+ * drift, terraform, plan) produces Findings; one place (`locate.ts`) maps a config
+ * path to file:line:col through provenance, and one place (`src/report/`) formats them.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A 1-based range in a source file. `file` is an absolute path. */
+export interface SourceRange {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Finding {
+  /** Stable rule id, e.g. `schema/invalid`, `server/port-range`. */
+  rule: string;
+  severity: Severity;
+  /** Human message. Never contains a secret value. */
+  message: string;
+  /** Dotted config path (`database.pool.max_connections`, `monitoring.alerts[1].for`). */
+  path?: string;
+  /** Environment the finding concerns; absent for project-wide findings. */
+  env?: string;
+  /** Where in the sources. Filled by the producer or by `locateFindings`. */
+  location?: SourceRange;
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function compareFindings(a: Finding, b: Finding): number {
+  const fa = a.location?.file ?? '';
+  const fb = b.location?.file ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  const la = a.location?.line ?? 0;
+  const lb = b.location?.line ?? 0;
+  if (la !== lb) return la - lb;
+  const ca = a.location?.column ?? 0;
+  const cb = b.location?.column ?? 0;
+  if (ca !== cb) return ca - cb;
+  if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
+  return (a.env ?? '').localeCompare(b.env ?? '');
+}
