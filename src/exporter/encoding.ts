@@ -1,0 +1,75 @@
+/**
+ * Output encodings. UTF-8 is Node's own; GBK and GB18030 go through iconv-lite. A
+ * character the target cannot hold is either replaced by `?` (and counted) or fails the
+ * job with UNENCODABLE_CHARACTER naming its row and column.
+ */
+import iconv from 'iconv-lite';
+import { ExportError } from './errors.js';
+import type { OutputEncoding } from './settings.js';
+
+export interface OutputEncoder {
+  readonly encoding: OutputEncoding;
+  /** Characters replaced by `?` so far. */
+  replaced: number;
+  /**
+   * Checks one text field before it is written. Undefined for UTF-8 (nothing to check).
+   * `row` is the 1-based data row, `column` the output column name.
+   */
+  readonly checkField?: (value: string, row: number, column: string) => void;
+  encode(text: string): Buffer;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace' | 'fail'): OutputEncoder {
+  if (encoding === 'utf-8') {
+    return { encoding, replaced: 0, encode: (text) => Buffer.from(text, 'utf8') };
+  }
+  if (!iconv.encodingExists(encoding)) {
+    throw new ExportError('ENCODING_UNSUPPORTED', `output encoding ${encoding} is not supported`);
+  }
+  // Code point → whether the target encoding holds it, learnt once per character.
+  const known = new Map<number, boolean>();
+  const encodable = (cp: number): boolean => {
+    let ok = known.get(cp);
+    if (ok === undefined) {
+      const bytes = iconv.encode(String.fromCodePoint(cp), encoding);
+      ok = !(bytes.length === 1 && bytes[0] === 0x3f);
+      known.set(cp, ok);
+    }
+    return ok;
+  };
+  const encoder: OutputEncoder = {
+    encoding,
+    replaced: 0,
+    checkField(value, row, column) {
+      if (!NON_ASCII.test(value)) return;
+      for (let i = 0; i < value.length; i++) {
+        let cp = value.charCodeAt(i);
+        if (cp < 0x80) continue;
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+          const lo = value.charCodeAt(i + 1);
+          if (lo >= 0xdc00 && lo <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            i++;
+          }
+        }
+        if (encodable(cp)) continue;
+        if (onUnencodable === 'fail') {
+          const ch =
+            cp >= 0xd800 && cp <= 0xdfff
+              ? 'a lone surrogate'
+              : `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+          throw new ExportError(
+            'UNENCODABLE_CHARACTER',
+            `row ${row}, column ${column}: ${ch} has no ${encoding} form`,
+            { row, column },
+          );
+        }
+        encoder.replaced++;
+      }
+    },
+    encode: (text) => iconv.encode(text, encoding),
+  };
+  return encoder;
+}

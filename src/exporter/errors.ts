@@ -1,0 +1,133 @@
+/**
+ * The exporter's errors: values with a SPEC §6 code. One place (`exitCodeFor`) maps them to
+ * exit codes, and one place (`redactSecrets`) keeps connection passwords out of messages.
+ */
+
+export const EXPORT_ERROR_CODES = [
+  'CONFIG_INVALID',
+  'SOURCE_UNAVAILABLE',
+  'SOURCE_QUERY_FAILED',
+  'PERMISSION_DENIED',
+  'DISK_FULL',
+  'ENCODING_UNSUPPORTED',
+  'UNENCODABLE_CHARACTER',
+  'ROW_LIMIT_EXCEEDED',
+  'RATE_LIMITED',
+  'DISK_BREAKER_OPEN',
+  'TIMEOUT',
+  'CANCELLED',
+] as const;
+
+export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number];
+
+export interface ExportErrorDetails {
+  /** 1-based data row (header excluded) for UNENCODABLE_CHARACTER. */
+  row?: number;
+  column?: string;
+  /** RATE_LIMITED: when the next request is allowed (ISO time) and in how many seconds. */
+  retryAt?: string;
+  retryAfterSeconds?: number;
+  /** DISK_BREAKER_OPEN: measured use and threshold, 0..1. */
+  usage?: number;
+  threshold?: number;
+  limit?: number;
+  /** Whether the job can be resumed with `--resume`. */
+  resumable?: boolean;
+  /** Config path concerned, for CONFIG_INVALID. */
+  path?: string;
+}
+
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+  constructor(
+    readonly code: ExportErrorCode,
+    message: string,
+    readonly details: ExportErrorDetails = {},
+    /** Transient source errors are retried from the checkpoint. */
+    readonly transient = false,
+  ) {
+    super(redactSecrets(message));
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+/** SPEC §3: 3 refused by a limit, 4 the job failed, 1 invalid config (nothing exported). */
+export function exitCodeFor(code: ExportErrorCode): number {
+  switch (code) {
+    case 'RATE_LIMITED':
+    case 'DISK_BREAKER_OPEN':
+      return 3;
+    case 'CONFIG_INVALID':
+      return 1;
+    default:
+      return 4;
+  }
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, anywhere in a text. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
+}
+
+// PostgreSQL SQLSTATE classes and Node system errors that a retry can cure.
+const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01)/;
+const TRANSIENT_SYSCALL = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Maps a driver or system error to an ExportError. `phase` tells connecting from querying. */
+export function classifySourceError(err: unknown, phase: 'connect' | 'query'): ExportError {
+  if (err instanceof ExportError) return err;
+  const e = (err ?? {}) as ErrorLike;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  if (code === '42501' || code === 'SQLITE_PERM' || code === 'SQLITE_READONLY' || code === 'EACCES') {
+    return new ExportError('PERMISSION_DENIED', `permission denied: ${message}`);
+  }
+  if (code === '57014') {
+    // query_canceled: statement_timeout fired server side.
+    return new ExportError('TIMEOUT', `statement timed out: ${message}`);
+  }
+  if (code === '28P01' || code === '28000') {
+    return new ExportError('PERMISSION_DENIED', `authentication failed: ${message}`);
+  }
+  const transient =
+    TRANSIENT_SQLSTATE.test(code) ||
+    TRANSIENT_SYSCALL.has(code) ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_LOCKED' ||
+    /Connection terminated|terminating connection|server closed the connection/i.test(message);
+  if (phase === 'connect' || transient) {
+    return new ExportError('SOURCE_UNAVAILABLE', `source unavailable: ${message}`, {}, transient);
+  }
+  return new ExportError('SOURCE_QUERY_FAILED', `query failed: ${message}`);
+}
+
+/** Maps a file-system error of the output side. */
+export function classifyOutputError(err: unknown, file: string): ExportError {
+  if (err instanceof ExportError) return err;
+  const e = (err ?? {}) as ErrorLike;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new ExportError('DISK_FULL', `disk full writing ${file}`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new ExportError('PERMISSION_DENIED', `cannot write ${file}: ${message}`);
+  }
+  return new ExportError('DISK_FULL', `cannot write ${file}: ${message}`);
+}

@@ -1,0 +1,720 @@
+/**
+ * One export job: source → transform → bounded queue → sink, with checkpoints, retries,
+ * limits and a manifest. The library entry point of the exporter; the CLI and the service
+ * call `runExport`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { ConfigValues } from '../config/types.js';
+import { CsvRowScanner } from './copy-scanner.js';
+import { type OutputEncoder, createEncoder } from './encoding.js';
+import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
+import { createFormatter } from './format.js';
+import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
+import { type Logger, silentLogger } from './log.js';
+import { type ExportManifest, manifestPath, writeManifest } from './manifest.js';
+import { OutputFile } from './output-file.js';
+import { BoundedQueue } from './queue.js';
+import { type Row, type SqlValue, type StoredValue, compareValues, loadValue, storeValue } from './row.js';
+import { type ExporterSettings, readExporterSettings } from './settings.js';
+import { openSource } from './sources/index.js';
+import type { ReadRequest, Source } from './sources/source.js';
+import { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
+import type { Checkpoint, JobRecord, StateStore } from './state/store.js';
+import { type Projection, applyTruncation, buildProjection } from './transform.js';
+
+export interface ExportProgress {
+  job: string;
+  rows: number;
+  bytes: number;
+  /** Rows the job will write in all, when known (for an ETA). */
+  total?: number;
+  elapsedMs: number;
+}
+
+export interface RunExportOptions {
+  /** The environment's effective config values, `${VAR}` unresolved (SPEC §1.2 shape). */
+  values: ConfigValues;
+  /** Absolute project directory: relative paths (sqlite url, output.dir) resolve from it. */
+  projectRoot: string;
+  env: string;
+  /** Who asks (rate limit subject). Defaults to the OS user. */
+  user?: string;
+  /** Output file; default `<output.dir>/<metadata.name>-<env>-<job>.<csv|jsonl>`. */
+  out?: string;
+  /** Resume a job: its id, or `true` for the newest unfinished job of `env`. */
+  resume?: string | true;
+  /** Ignore the incremental high-water mark (the mark still advances on success). */
+  full?: boolean;
+  signal?: AbortSignal;
+  /** State store; default a SQLite file at `statePath` (default `<project>/.exportctl/state.db`). */
+  store?: StateStore;
+  statePath?: string;
+  /** How the disk breaker measures the output filesystem (default statfs, like df). */
+  diskUsage?: DiskUsageProbe;
+  logger?: Logger;
+  onProgress?: (p: ExportProgress) => void;
+  /** Count the rows first so progress has a total (the CLI does on a TTY). */
+  countRows?: boolean;
+  /** How often data is fsynced and the checkpoint recorded. */
+  checkpointIntervalMs?: number;
+  /** Variables for `${VAR}` (default process.env). */
+  processEnv?: NodeJS.ProcessEnv;
+  /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
+  allowCopy?: boolean;
+  now?: () => number;
+}
+
+export interface ExportResult {
+  job: string;
+  file: string;
+  manifest: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  encoding: string;
+  replaced: number;
+  duration_ms: number;
+  resumed: boolean;
+  /** Which reader ran: keyset row chunks or PostgreSQL COPY. */
+  path: 'rows' | 'copy';
+}
+
+/** Codes after which the partial file and checkpoint are kept for `--resume`. */
+const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
+  'SOURCE_UNAVAILABLE',
+  'SOURCE_QUERY_FAILED',
+  'PERMISSION_DENIED',
+  'DISK_FULL',
+  'DISK_BREAKER_OPEN',
+  'TIMEOUT',
+  'CANCELLED',
+]);
+
+function newJobId(now: number): string {
+  const stamp = new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function plain(v: StoredValue | undefined): string | number | null {
+  if (v === undefined) return null;
+  return v.t === 'n' ? v.v : v.v;
+}
+
+/** The mutable state of a running job; becomes a Checkpoint when durably written. */
+class Progress {
+  rows: number;
+  replaced: number;
+  firstKey?: SqlValue;
+  lastKey?: SqlValue;
+  minCursor?: SqlValue;
+  maxCursor?: SqlValue;
+  highKey?: SqlValue;
+
+  constructor(cp: Checkpoint) {
+    this.rows = cp.rows;
+    this.replaced = cp.replaced;
+    this.firstKey = cp.firstKey && loadValue(cp.firstKey);
+    this.lastKey = cp.lastKey && loadValue(cp.lastKey);
+    this.minCursor = cp.minCursor && loadValue(cp.minCursor);
+    this.maxCursor = cp.maxCursor && loadValue(cp.maxCursor);
+    this.highKey = cp.highWater && loadValue(cp.highWater.key);
+  }
+
+  checkpoint(bytes: number): Checkpoint {
+    const s = (v: SqlValue | undefined) => (v === undefined || v === null ? undefined : storeValue(v));
+    return {
+      rows: this.rows,
+      bytes,
+      replaced: this.replaced,
+      firstKey: s(this.firstKey),
+      lastKey: s(this.lastKey),
+      minCursor: s(this.minCursor),
+      maxCursor: s(this.maxCursor),
+      highWater:
+        this.maxCursor !== undefined &&
+        this.highKey !== undefined &&
+        this.maxCursor !== null &&
+        this.highKey !== null
+          ? { cursor: storeValue(this.maxCursor), key: storeValue(this.highKey) }
+          : undefined,
+    };
+  }
+
+  /** Tracks key and cursor ranges over rows written in key order. */
+  track(rows: readonly Row[], keyIndex: number, cursorIndex: number): void {
+    if (rows.length === 0) return;
+    if (this.rows === 0 || this.firstKey === undefined) this.firstKey = rows[0][keyIndex];
+    this.lastKey = rows[rows.length - 1][keyIndex];
+    if (cursorIndex < 0) return;
+    for (const row of rows) {
+      const c = row[cursorIndex];
+      if (c === null) continue;
+      if (this.minCursor === undefined || compareValues(c, this.minCursor) < 0) this.minCursor = c;
+      if (this.maxCursor === undefined || compareValues(c, this.maxCursor) > 0) {
+        this.maxCursor = c;
+        this.highKey = row[keyIndex];
+      } else if (compareValues(c, this.maxCursor) === 0) {
+        this.highKey = row[keyIndex];
+      }
+    }
+  }
+}
+
+interface JobContext {
+  settings: ExporterSettings;
+  job: JobRecord;
+  store: StateStore;
+  logger: Logger;
+  encoder: OutputEncoder;
+  diskUsage: DiskUsageProbe;
+  signal: AbortSignal;
+  opts: RunExportOptions;
+  startedAt: number;
+  total?: number;
+}
+
+/** Runs one export job to completion. Throws ExportError (with `code`) on failure. */
+export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const logger = opts.logger ?? silentLogger;
+  const settings = readExporterSettings(opts.values, { projectRoot: opts.projectRoot, env: opts.processEnv });
+  const ex = settings.export;
+  const encoder = createEncoder(ex.output.encoding, ex.output.onUnencodable);
+  const diskUsage = opts.diskUsage ?? statfsUsage;
+  const user = opts.user ?? os.userInfo().username;
+  const ownStore = opts.store === undefined;
+  const store = opts.store ?? new SqliteStateStore(opts.statePath ?? defaultStatePath(opts.projectRoot));
+
+  // One signal for cancellation (caller) and the job's time budget.
+  const controller = new AbortController();
+  const onAbort = () =>
+    controller.abort(new ExportError('CANCELLED', 'the export was cancelled', { resumable: true }));
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (ex.timeoutMs !== undefined) {
+    timer = setTimeout(
+      () =>
+        controller.abort(
+          new ExportError('TIMEOUT', `the export exceeded export.timeout (${ex.timeoutMs}ms)`, {
+            resumable: true,
+          }),
+        ),
+      ex.timeoutMs,
+    );
+  }
+
+  let job: JobRecord | undefined;
+  let source: Source | undefined;
+  try {
+    const resumed = opts.resume !== undefined;
+    if (resumed) {
+      job = await findJobToResume(store, opts.env, opts.resume as string | true, settings);
+      checkDiskBreaker(diskUsage, path.dirname(job.file), ex.limits.diskUsageBreaker);
+      await store.updateJob(job.id, {
+        status: 'running',
+        pid: process.pid,
+        host: os.hostname(),
+        resumable: false,
+      });
+      logger.log('info', `resuming job at row ${job.checkpoint.rows}`, {
+        job: job.id,
+        rows: job.checkpoint.rows,
+      });
+    } else {
+      checkDiskBreaker(
+        diskUsage,
+        opts.out ? path.dirname(path.resolve(opts.out)) : ex.output.dir,
+        ex.limits.diskUsageBreaker,
+      );
+      await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
+    }
+    source = await withRetry(settings, logger, job?.id, controller.signal, () => openSource(settings));
+    const columns = await source.columns();
+    const inc = ex.source.incremental;
+    const projection = buildProjection(columns, ex.columns, ex.source.key, inc?.column);
+    if (!job) {
+      job = await createJob(store, settings, source, opts, user, now());
+      logger.log('info', 'export started', { job: job.id, file: job.file, env: opts.env });
+    }
+    const ctx: JobContext = {
+      settings,
+      job,
+      store,
+      logger,
+      encoder,
+      diskUsage,
+      signal: controller.signal,
+      opts,
+      startedAt,
+    };
+    const kinds = await source.kinds(projection.select);
+    if (opts.countRows) ctx.total = job.checkpoint.rows + (await source.count(readRequest(ctx, projection)));
+
+    let usedPath: 'rows' | 'copy' = 'rows';
+    let output: OutputFile | undefined;
+    let progress: Progress | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!source) source = await openSource(settings);
+        output = OutputFile.open(job.tempFile, job.checkpoint.bytes);
+        const useCopy = canCopy(settings, projection, source, opts);
+        usedPath = useCopy ? 'copy' : 'rows';
+        progress = new Progress(job.checkpoint);
+        encoder.replaced = job.checkpoint.replaced;
+        if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
+        else await rowAttempt(ctx, source, projection, kinds, output, progress);
+        break;
+      } catch (err) {
+        output?.close();
+        output = undefined;
+        const e = controller.signal.aborted ? (controller.signal.reason as ExportError) : toExportError(err);
+        if (!e.transient || attempt >= ex.retry.attempts || controller.signal.aborted) throw e;
+        const delay = Math.min(ex.retry.maxBackoffMs, ex.retry.initialBackoffMs * 2 ** (attempt - 1));
+        logger.log('warn', `transient source error, retrying from row ${job.checkpoint.rows} in ${delay}ms`, {
+          job: job.id,
+          code: e.code,
+          error: e.message,
+          attempt,
+        });
+        await source?.close().catch(() => {});
+        source = undefined;
+        await sleep(delay, controller.signal);
+      }
+    }
+    return await finish(ctx, output!, progress!, projection, usedPath, resumed);
+  } catch (err) {
+    const e =
+      controller.signal.aborted && !(err instanceof ExportError && err.code === 'ROW_LIMIT_EXCEEDED')
+        ? (controller.signal.reason as ExportError)
+        : toExportError(err);
+    if (job) await failJob(store, job, e, logger);
+    else logger.log('error', e.message, { code: e.code, error: e.message });
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    await source?.close().catch(() => {});
+    if (ownStore) await store.close();
+  }
+}
+
+function toExportError(err: unknown): ExportError {
+  if (err instanceof ExportError) return err;
+  return classifySourceError(err, 'query');
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+  if (signal.aborted) throw signal.reason;
+}
+
+async function withRetry<T>(
+  settings: ExporterSettings,
+  logger: Logger,
+  job: string | undefined,
+  signal: AbortSignal,
+  f: () => Promise<T>,
+): Promise<T> {
+  const r = settings.export.retry;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (err) {
+      const e = toExportError(err);
+      if (!e.transient || attempt >= r.attempts || signal.aborted) throw e;
+      const delay = Math.min(r.maxBackoffMs, r.initialBackoffMs * 2 ** (attempt - 1));
+      logger.log('warn', `source unavailable, retrying in ${delay}ms`, {
+        job,
+        code: e.code,
+        error: e.message,
+      });
+      await sleep(delay, signal);
+    }
+  }
+}
+
+async function findJobToResume(
+  store: StateStore,
+  env: string,
+  resume: string | true,
+  settings: ExporterSettings,
+): Promise<JobRecord> {
+  const job = resume === true ? await store.newestResumableJob(env) : await store.getJob(resume);
+  if (!job) {
+    throw new ExportError(
+      'CONFIG_INVALID',
+      resume === true ? `no unfinished export job of ${env} to resume` : `no export job ${resume}`,
+    );
+  }
+  if (job.env !== env)
+    throw new ExportError('CONFIG_INVALID', `job ${job.id} belongs to environment ${job.env}`);
+  if (job.status === 'succeeded') throw new ExportError('CONFIG_INVALID', `job ${job.id} already succeeded`);
+  if (job.status === 'failed' && !job.resumable) {
+    throw new ExportError(
+      'CONFIG_INVALID',
+      `job ${job.id} failed with ${job.errorCode} and cannot be resumed`,
+    );
+  }
+  if (
+    job.status === 'running' &&
+    job.host === os.hostname() &&
+    job.pid !== process.pid &&
+    pidAlive(job.pid)
+  ) {
+    throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
+  }
+  if (job.configDigest !== settings.configDigest) {
+    throw new ExportError(
+      'CONFIG_INVALID',
+      `the config changed since job ${job.id} started; its output would not match: start a new export`,
+    );
+  }
+  return job;
+}
+
+async function createJob(
+  store: StateStore,
+  settings: ExporterSettings,
+  source: Source,
+  opts: RunExportOptions,
+  user: string,
+  now: number,
+): Promise<JobRecord> {
+  const ex = settings.export;
+  const id = newJobId(now);
+  const ext = ex.output.format === 'csv' ? 'csv' : 'jsonl';
+  const file = opts.out
+    ? path.resolve(opts.out)
+    : path.join(ex.output.dir, `${settings.name}-${opts.env}-${id}.${ext}`);
+  const tempFile = path.join(path.dirname(file), `.${path.basename(file)}.${id}.partial`);
+  const inc = ex.source.incremental;
+  const window: JobRecord['window'] = {};
+  if (inc) {
+    window.cursor = inc.column;
+    window.highWaterScope = `${opts.env}:${createHash('sha256')
+      .update(JSON.stringify([ex.source.table ?? null, ex.source.query ?? null, ex.source.key, inc.column]))
+      .digest('hex')
+      .slice(0, 16)}`;
+    if (!opts.full) window.after = await store.getHighWaterMark(window.highWaterScope);
+    if (inc.type === 'timestamp') window.upTo = storeValue(await source.clockMinus(inc.lagMs));
+  }
+  const job: JobRecord = {
+    id,
+    env: opts.env,
+    user,
+    status: 'running',
+    file,
+    tempFile,
+    configDigest: settings.configDigest,
+    window,
+    checkpoint: { rows: 0, bytes: 0, replaced: 0 },
+    createdAt: now,
+    updatedAt: now,
+    resumable: false,
+    pid: process.pid,
+    host: os.hostname(),
+  };
+  await store.createJob(job);
+  return job;
+}
+
+function readRequest(ctx: JobContext, projection: Projection): ReadRequest {
+  const w = ctx.job.window;
+  const lastKey = ctx.job.checkpoint.lastKey;
+  return {
+    select: projection.select,
+    key: ctx.settings.export.source.key,
+    window: {
+      cursor: w.cursor,
+      after: w.after && { cursor: loadValue(w.after.cursor), key: loadValue(w.after.key) },
+      upTo: w.upTo && loadValue(w.upTo),
+    },
+    afterKey: lastKey && loadValue(lastKey),
+    chunkSize: ctx.settings.export.chunkSize,
+    signal: ctx.signal,
+  };
+}
+
+/** COPY needs no JS per row: PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track. */
+function canCopy(
+  settings: ExporterSettings,
+  projection: Projection,
+  source: Source,
+  opts: RunExportOptions,
+): boolean {
+  const ex = settings.export;
+  return (
+    opts.allowCopy !== false &&
+    source.copyCsv !== undefined &&
+    ex.output.format === 'csv' &&
+    ex.output.encoding === 'utf-8' &&
+    ex.source.incremental === undefined &&
+    projection.keyIndex < projection.names.length
+  );
+}
+
+/** Records a durable checkpoint: data first, then the record that points into it. */
+class Checkpointer {
+  #last: number;
+  #lastProgress = 0;
+  readonly #interval: number;
+
+  constructor(
+    readonly ctx: JobContext,
+    readonly output: OutputFile,
+    readonly progress: Progress,
+  ) {
+    this.#last = Date.now();
+    this.#interval = ctx.opts.checkpointIntervalMs ?? 1000;
+  }
+
+  async maybe(): Promise<void> {
+    const t = Date.now();
+    if (t - this.#lastProgress >= 200) {
+      this.#lastProgress = t;
+      this.ctx.opts.onProgress?.({
+        job: this.ctx.job.id,
+        rows: this.progress.rows,
+        bytes: this.output.bytes,
+        total: this.ctx.total,
+        elapsedMs: t - this.ctx.startedAt,
+      });
+      // Let timers (timeout, progress) and signals run: SQLite reads are synchronous.
+      await yieldToLoop();
+    }
+    if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+    if (t - this.#last >= this.#interval) await this.save();
+  }
+
+  async save(): Promise<void> {
+    this.#last = Date.now();
+    this.output.sync();
+    const cp = this.progress.checkpoint(this.output.bytes);
+    await this.ctx.store.saveCheckpoint(this.ctx.job.id, cp);
+    this.ctx.job.checkpoint = cp;
+    const ex = this.ctx.settings.export;
+    checkDiskBreaker(this.ctx.diskUsage, path.dirname(this.ctx.job.file), ex.limits.diskUsageBreaker);
+  }
+}
+
+function rowLimitError(max: number): ExportError {
+  return new ExportError(
+    'ROW_LIMIT_EXCEEDED',
+    `the export has more than export.limits.max_rows (${max}) rows`,
+    {
+      limit: max,
+    },
+  );
+}
+
+async function rowAttempt(
+  ctx: JobContext,
+  source: Source,
+  projection: Projection,
+  kinds: Parameters<typeof createFormatter>[2],
+  output: OutputFile,
+  progress: Progress,
+): Promise<void> {
+  const ex = ctx.settings.export;
+  const formatter = createFormatter(ex.output.format, projection.names, kinds, {
+    header: ex.output.header,
+    encoder: ctx.encoder,
+  });
+  if (output.bytes === 0) {
+    const header = formatter.header();
+    if (header) output.write(ctx.encoder.encode(header));
+  }
+  const queue = new BoundedQueue<Row>(ex.queueCapacity);
+  const req = readRequest(ctx, projection);
+  const onAbort = () => queue.fail(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const producer = (async () => {
+    try {
+      for await (const chunk of source.chunks(req)) await queue.push(chunk.rows);
+      queue.close();
+    } catch (err) {
+      queue.fail(err);
+    }
+  })();
+  const cp = new Checkpointer(ctx, output, progress);
+  const max = ex.limits.maxRows;
+  const { keyIndex, cursorIndex, truncate } = projection;
+  try {
+    for (;;) {
+      const rows = await queue.take();
+      if (rows === null) break;
+      if (max !== undefined && progress.rows + rows.length > max) throw rowLimitError(max);
+      applyTruncation(rows, truncate);
+      const text = formatter.format(rows, 0, rows.length, progress.rows + 1);
+      output.write(ctx.encoder.encode(text));
+      progress.track(rows, keyIndex, cursorIndex);
+      progress.rows += rows.length;
+      progress.replaced = ctx.encoder.replaced;
+      await cp.maybe();
+    }
+  } catch (err) {
+    queue.fail(err);
+    // Keep what was written whole: a retry or --resume continues from here.
+    await cp.save().catch(() => {});
+    throw err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    await producer;
+  }
+}
+
+async function copyAttempt(
+  ctx: JobContext,
+  source: Source,
+  projection: Projection,
+  output: OutputFile,
+  progress: Progress,
+): Promise<void> {
+  const ex = ctx.settings.export;
+  const formatter = createFormatter('csv', projection.names, [], {
+    header: ex.output.header,
+    encoder: ctx.encoder,
+  });
+  if (output.bytes === 0) {
+    const header = formatter.header();
+    if (header) output.write(ctx.encoder.encode(header));
+  }
+  const stream = await source.copyCsv!({ ...readRequest(ctx, projection), truncate: projection.truncate });
+  const onAbort = () => stream.destroy(ctx.signal.reason as Error);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const scanner = new CsvRowScanner();
+  const cp = new Checkpointer(ctx, output, progress);
+  const max = ex.limits.maxRows;
+  const keyFromCsv = (): SqlValue | undefined => scanner.lastRowField(projection.keyIndex) ?? undefined;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const { complete, rows } = scanner.feed(chunk);
+      if (rows === 0) continue;
+      if (max !== undefined && progress.rows + rows > max) throw rowLimitError(max);
+      output.write(complete);
+      if (progress.rows === 0 && progress.firstKey === undefined) {
+        const first = new CsvRowScanner();
+        first.feed(complete.subarray(0, complete.indexOf(0x0a) + 1));
+        progress.firstKey = first.lastRowField(projection.keyIndex) ?? undefined;
+      }
+      progress.rows += rows;
+      progress.lastKey = keyFromCsv();
+      await cp.maybe();
+    }
+    if (scanner.pending > 0) throw new ExportError('SOURCE_QUERY_FAILED', 'COPY ended inside a row');
+  } catch (err) {
+    await cp.save().catch(() => {});
+    throw err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    stream.destroy();
+  }
+}
+
+async function finish(
+  ctx: JobContext,
+  output: OutputFile,
+  progress: Progress,
+  projection: Projection,
+  usedPath: 'rows' | 'copy',
+  resumed: boolean,
+): Promise<ExportResult> {
+  const { job, settings, store } = ctx;
+  const ex = settings.export;
+  const sha256 = output.digest();
+  const bytes = output.bytes;
+  output.commit(job.file);
+  const final = progress.checkpoint(bytes);
+  const manifest: ExportManifest = {
+    version: 1,
+    job: job.id,
+    env: job.env,
+    file: path.basename(job.file),
+    format: ex.output.format,
+    encoding: ex.output.encoding,
+    columns: projection.names,
+    rows: final.rows,
+    bytes,
+    sha256,
+    replaced: final.replaced,
+    key: { column: ex.source.key, first: plain(final.firstKey), last: plain(final.lastKey) },
+    cursor: job.window.cursor
+      ? { column: job.window.cursor, min: plain(final.minCursor), max: plain(final.maxCursor) }
+      : null,
+    configDigest: settings.configDigest,
+    startedAt: new Date(job.createdAt).toISOString(),
+    finishedAt: new Date().toISOString(),
+  };
+  const manifestFile = writeManifest(job.file, manifest);
+  await store.saveCheckpoint(job.id, final);
+  await store.updateJob(job.id, { status: 'succeeded', finishedAt: Date.now(), resumable: false });
+  if (job.window.highWaterScope && final.highWater)
+    await store.setHighWaterMark(job.window.highWaterScope, final.highWater);
+  const durationMs = Date.now() - ctx.startedAt;
+  ctx.logger.log('info', 'export finished', {
+    job: job.id,
+    rows: final.rows,
+    bytes,
+    duration_ms: durationMs,
+  });
+  return {
+    job: job.id,
+    file: job.file,
+    manifest: manifestFile,
+    rows: final.rows,
+    bytes,
+    sha256,
+    encoding: ex.output.encoding,
+    replaced: final.replaced,
+    duration_ms: durationMs,
+    resumed,
+    path: usedPath,
+  };
+}
+
+async function failJob(store: StateStore, job: JobRecord, e: ExportError, logger: Logger): Promise<void> {
+  const resumable = RESUMABLE.has(e.code);
+  if (!resumable) fs.rmSync(job.tempFile, { force: true });
+  await store
+    .updateJob(job.id, {
+      status: 'failed',
+      errorCode: e.code,
+      errorMessage: e.message,
+      resumable,
+      finishedAt: Date.now(),
+    })
+    .catch(() => {});
+  logger.log('error', e.message, {
+    job: job.id,
+    code: e.code,
+    error: e.message,
+    resumable,
+    ...(resumable ? { resume: `--resume ${job.id}` } : {}),
+  });
+}

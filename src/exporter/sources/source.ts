@@ -1,0 +1,83 @@
+/** What the job asks of a database: its columns, its clock, and rows in key order. */
+import type { Readable } from 'node:stream';
+import type { ColumnKind, Row, SqlValue } from '../row.js';
+
+/** Which rows a read covers, beyond the resume point. */
+export interface ReadWindow {
+  /** Incremental cursor column and the high-water mark `(cursor, key)` already exported. */
+  cursor?: string;
+  after?: { cursor: SqlValue; key: SqlValue };
+  /** Upper bound of the cursor (the database clock minus the safety lag). */
+  upTo?: SqlValue;
+}
+
+export interface ReadRequest {
+  /** Source columns to select, in output order (see Projection.select). */
+  select: readonly string[];
+  key: string;
+  window: ReadWindow;
+  /** Exclusive resume point in key order; undefined from the start. */
+  afterKey?: SqlValue;
+  chunkSize: number;
+  signal?: AbortSignal;
+}
+
+export interface RowChunk {
+  rows: Row[];
+}
+
+export interface CopyRequest extends ReadRequest {
+  /** Truncations (index into `select`, code points), done by the server. */
+  truncate: ReadonlyArray<{ index: number; maxLength: number }>;
+}
+
+export interface Source {
+  readonly driver: 'sqlite' | 'postgres';
+  /** The columns of the table or query, in order. */
+  columns(): Promise<string[]>;
+  /** JSONL rendering hints for selected columns (after the first chunk for PostgreSQL). */
+  kinds(select: readonly string[]): Promise<ColumnKind[]>;
+  /** The database clock minus `lagMs`, comparable with a timestamp cursor. */
+  clockMinus(lagMs: number): Promise<string>;
+  /** Rows a request would return (for the progress bar's ETA). */
+  count(req: ReadRequest): Promise<number>;
+  /** Chunks of at most chunkSize rows in key order, keyset-paginated. */
+  chunks(req: ReadRequest): AsyncIterable<RowChunk>;
+  /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
+  copyCsv?(req: CopyRequest): Promise<Readable>;
+  close(): Promise<void>;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `public.orders` → `"public"."orders"`. */
+export function quoteQualified(name: string): string {
+  return name.split('.').map(quoteIdent).join('.');
+}
+
+export function fromClause(source: { table?: string; query?: string }): string {
+  return source.table !== undefined ? quoteQualified(source.table) : `(${source.query}) AS exportctl_src`;
+}
+
+/** WHERE conditions of a read; `param` returns the placeholder of a bound value. */
+export function whereClause(
+  req: Pick<ReadRequest, 'key' | 'window' | 'afterKey'>,
+  param: (v: SqlValue) => string,
+) {
+  const k = quoteIdent(req.key);
+  const conds: string[] = [];
+  if (req.afterKey !== undefined) conds.push(`${k} > ${param(req.afterKey)}`);
+  const w = req.window;
+  if (w.cursor !== undefined) {
+    const c = quoteIdent(w.cursor);
+    if (w.after) {
+      conds.push(
+        `(${c} > ${param(w.after.cursor)} OR (${c} = ${param(w.after.cursor)} AND ${k} > ${param(w.after.key)}))`,
+      );
+    }
+    if (w.upTo !== undefined) conds.push(`${c} <= ${param(w.upTo)}`);
+  }
+  return conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+}

@@ -1,0 +1,113 @@
+/** SQLite through better-sqlite3: read-only, one snapshot per attempt, keyset chunks. */
+import * as fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { ExportError, classifySourceError } from '../errors.js';
+import type { ColumnKind, Row, SqlValue } from '../row.js';
+import {
+  type ReadRequest,
+  type RowChunk,
+  type Source,
+  fromClause,
+  quoteIdent,
+  whereClause,
+} from './source.js';
+
+export interface SqliteSourceOptions {
+  file: string;
+  table?: string;
+  query?: string;
+  busyTimeoutMs: number;
+}
+
+export function openSqliteSource(opts: SqliteSourceOptions): Source {
+  if (!fs.existsSync(opts.file)) {
+    throw new ExportError('SOURCE_UNAVAILABLE', `sqlite database ${opts.file} does not exist`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(opts.file, { readonly: true, fileMustExist: true, timeout: opts.busyTimeoutMs });
+  } catch (err) {
+    throw classifySourceError(err, 'connect');
+  }
+  const from = fromClause(opts);
+  const guard = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      throw classifySourceError(err, 'query');
+    }
+  };
+  const build = (req: ReadRequest, tail: string) => {
+    const params: SqlValue[] = [];
+    const where = whereClause(req, (v) => {
+      params.push(typeof v === 'bigint' ? v : v);
+      return '?';
+    });
+    return { where, params, tail };
+  };
+  return {
+    driver: 'sqlite',
+    async columns() {
+      return guard(() => {
+        const stmt = db.prepare(`SELECT * FROM ${from} LIMIT 0`);
+        return stmt.columns().map((c) => c.name);
+      });
+    },
+    async kinds(select) {
+      return select.map((): ColumnKind => 'auto');
+    },
+    async clockMinus(lagMs) {
+      return guard(
+        () =>
+          db
+            .prepare(`SELECT datetime('now', ?)`)
+            .pluck()
+            .get(`-${(lagMs / 1000).toFixed(3)} seconds`) as string,
+      );
+    },
+    async count(req) {
+      const { where, params } = build(req, '');
+      return guard(() =>
+        Number(
+          db
+            .prepare(`SELECT count(*) FROM ${from}${where}`)
+            .pluck()
+            .get(...params),
+        ),
+      );
+    },
+    async *chunks(req): AsyncGenerator<RowChunk> {
+      const cols = req.select.map(quoteIdent).join(', ');
+      const order = ` ORDER BY ${quoteIdent(req.key)} LIMIT ?`;
+      const keyIndex = req.select.indexOf(req.key);
+      const first = build(req, order);
+      const next = build({ ...req, afterKey: 0 }, order);
+      const firstStmt = guard(() =>
+        db.prepare(`SELECT ${cols} FROM ${from}${first.where}${order}`).raw(true),
+      );
+      const nextStmt = guard(() => db.prepare(`SELECT ${cols} FROM ${from}${next.where}${order}`).raw(true));
+      // One read transaction: every chunk of the attempt sees the same snapshot.
+      guard(() => db.exec('BEGIN'));
+      try {
+        let rows = guard(() => firstStmt.all(...first.params, req.chunkSize) as Row[]);
+        for (;;) {
+          if (rows.length === 0) return;
+          if (req.signal?.aborted) return;
+          const last = rows[rows.length - 1][keyIndex];
+          const full = rows.length === req.chunkSize;
+          yield { rows };
+          if (!full) return;
+          // next.params[0] is the afterKey placeholder.
+          const params = [...next.params];
+          params[0] = last;
+          rows = guard(() => nextStmt.all(...params, req.chunkSize) as Row[]);
+        }
+      } finally {
+        if (db.inTransaction) db.exec('COMMIT');
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
