@@ -15,7 +15,7 @@ import { ExportError, type ExportErrorCode, classifySourceError } from './errors
 import { createFormatter } from './format.js';
 import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
-import { type ExportManifest, manifestPath, writeManifest } from './manifest.js';
+import { type ExportManifest, writeManifest } from './manifest.js';
 import { OutputFile } from './output-file.js';
 import { BoundedQueue } from './queue.js';
 import { type Row, type SqlValue, type StoredValue, compareValues, loadValue, storeValue } from './row.js';
@@ -224,6 +224,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   let job: JobRecord | undefined;
   let source: Source | undefined;
   try {
+    if (controller.signal.aborted) throw controller.signal.reason;
     const resumed = opts.resume !== undefined;
     if (resumed) {
       job = await findJobToResume(store, opts.env, opts.resume as string | true, settings);
@@ -281,6 +282,8 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         encoder.replaced = job.checkpoint.replaced;
         if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
         else await rowAttempt(ctx, source, projection, kinds, output, progress);
+        // Sources end quietly when aborted: an aborted job never counts as complete.
+        if (controller.signal.aborted) throw controller.signal.reason;
         break;
       } catch (err) {
         output?.close();

@@ -1,0 +1,42 @@
+/** Tricky values shared by the SQLite and PostgreSQL round-trip tests. */
+export const TRICKY_TEXTS: Array<string | null> = [
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  '"fully quoted"',
+  'line\nbreak',
+  'carriage\rreturn',
+  'windows\r\nline',
+  '',
+  null,
+  ' spaces around ',
+  '\\.',
+  '\\N',
+  'tab\there',
+  '北京市朝阳区',
+  '易碎物品，小心轻放',
+  'emoji 😀🎉',
+  '𠜎𠜱 outside the BMP',
+  'Zürich São Paulo Kraków',
+  '€ euro sign',
+  "apostrophe's",
+  '""',
+  ',',
+  '\n',
+  'NULL',
+];
+
+/** Deterministic rows: [id, name, note, amount, qty, updated_at]. */
+export function trickyRows(n: number): Array<[number, string | null, string | null, number | null, number, string]> {
+  const rows: Array<[number, string | null, string | null, number | null, number, string]> = [];
+  for (let i = 1; i <= n; i++) {
+    const name = TRICKY_TEXTS[i % TRICKY_TEXTS.length];
+    const note = TRICKY_TEXTS[(i * 7 + 3) % TRICKY_TEXTS.length];
+    const amount = i % 11 === 0 ? null : Math.round(i * 137.31) / 100;
+    const sec = String(i % 60).padStart(2, '0');
+    const min = String(Math.floor(i / 60) % 60).padStart(2, '0');
+    const hour = String(Math.floor(i / 3600) % 24).padStart(2, '0');
+    rows.push([i * 3, name, note, amount, i % 5, `2024-01-02 ${hour}:${min}:${sec}`]);
+  }
+  return rows;
+}

@@ -1,0 +1,86 @@
+/**
+ * Starts a throwaway PostgreSQL server for tests: initdb + pg_ctl as the `postgres` OS user
+ * (the tests run as root), on a free loopback port, data and socket in a temp folder.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface PostgresServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Runs SQL through psql as the superuser; returns stdout. */
+  psql(sql: string): string;
+  stop(): void;
+}
+
+function findBin(name: string): string {
+  const dirs = [process.env.PG_BIN, '/usr/local/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+  for (const d of dirs) {
+    if (d && fs.existsSync(path.join(d, name))) return path.join(d, name);
+  }
+  throw new Error(`${name} not found: install PostgreSQL (apt-get install postgresql)`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function asPostgres(args: string[]): string {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) return execFileSync(args[0], args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('runuser', ['-u', 'postgres', '--', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const initdb = findBin('initdb');
+  const pgCtl = findBin('pg_ctl');
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-pg-'));
+  fs.chmodSync(base, 0o755);
+  const dataDir = path.join(base, 'data');
+  const sockDir = path.join(base, 'sock');
+  fs.mkdirSync(dataDir);
+  fs.mkdirSync(sockDir);
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', base]);
+  asPostgres([initdb, '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const port = await freePort();
+  const opts = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
+  asPostgres([pgCtl, '-D', dataDir, '-o', opts, '-l', path.join(base, 'server.log'), '-w', '-t', '60', 'start']);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const psqlBin = fs.existsSync('/usr/bin/psql') ? '/usr/bin/psql' : findBin('psql');
+  let stopped = false;
+  return {
+    url,
+    port,
+    dataDir,
+    psql(sql: string) {
+      return execFileSync(psqlBin, [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        asPostgres([pgCtl, '-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        fs.rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+}
