@@ -111,7 +111,7 @@ export function classifySourceError(err: unknown, phase: 'connect' | 'query'): E
     TRANSIENT_SYSCALL.has(code) ||
     code === 'SQLITE_BUSY' ||
     code === 'SQLITE_LOCKED' ||
-    /Connection terminated|terminating connection|server closed the connection/i.test(message);
+    /Connection terminated|terminating connection|server closed the connection|not queryable/i.test(message);
   if (phase === 'connect' || transient) {
     return new ExportError('SOURCE_UNAVAILABLE', `source unavailable: ${message}`, {}, transient);
   }

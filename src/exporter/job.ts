@@ -59,8 +59,10 @@ export interface RunExportOptions {
   onProgress?: (p: ExportProgress) => void;
   /** Count the rows first so progress has a total (the CLI does on a TTY). */
   countRows?: boolean;
-  /** How often data is fsynced and the checkpoint recorded. */
+  /** How often data is fsynced and the checkpoint recorded (default 1000ms). */
   checkpointIntervalMs?: number;
+  /** How often `onProgress` is called (default 200ms). */
+  progressIntervalMs?: number;
   /** Variables for `${VAR}` (default process.env). */
   processEnv?: NodeJS.ProcessEnv;
   /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
@@ -499,7 +501,7 @@ class Checkpointer {
 
   async maybe(): Promise<void> {
     const t = Date.now();
-    if (t - this.#lastProgress >= 200) {
+    if (t - this.#lastProgress >= (this.ctx.opts.progressIntervalMs ?? 200)) {
       this.#lastProgress = t;
       this.ctx.opts.onProgress?.({
         job: this.ctx.job.id,

@@ -27,7 +27,9 @@ export const TRICKY_TEXTS: Array<string | null> = [
 ];
 
 /** Deterministic rows: [id, name, note, amount, qty, updated_at]. */
-export function trickyRows(n: number): Array<[number, string | null, string | null, number | null, number, string]> {
+export function trickyRows(
+  n: number,
+): Array<[number, string | null, string | null, number | null, number, string]> {
   const rows: Array<[number, string | null, string | null, number | null, number, string]> = [];
   for (let i = 1; i <= n; i++) {
     const name = TRICKY_TEXTS[i % TRICKY_TEXTS.length];

@@ -124,7 +124,9 @@ describe('SQLite → CSV', () => {
       }
       return out;
     };
-    const expected = trickyRows(1000).map((r) => r.map((v) => (typeof v === 'string' ? gbkForm(v) : asText(v))));
+    const expected = trickyRows(1000).map((r) =>
+      r.map((v) => (typeof v === 'string' ? gbkForm(v) : asText(v))),
+    );
     expect(parsed.slice(1)).toEqual(expected);
     expect(replaced).toBeGreaterThan(0);
     expect(res.replaced).toBe(replaced);
@@ -137,8 +139,8 @@ describe('SQLite → CSV', () => {
     const e = await failure(run({ export: { output: { encoding: 'gbk', on_unencodable: 'fail' } } }));
     expect(e.code).toBe('UNENCODABLE_CHARACTER');
     // Row 15 (id 45) is the first whose name holds an emoji.
-    const first = trickyRows(1000).findIndex(
-      (r) => [r[1], r[2]].some((v) => v !== null && iconv.decode(iconv.encode(v, 'gbk'), 'gbk') !== v),
+    const first = trickyRows(1000).findIndex((r) =>
+      [r[1], r[2]].some((v) => v !== null && iconv.decode(iconv.encode(v, 'gbk'), 'gbk') !== v),
     );
     expect(e.details.row).toBe(first + 1);
     expect(['name', 'note']).toContain(e.details.column);
@@ -170,15 +172,40 @@ describe('incremental runs', () => {
     expect(first.rows).toBe(1000);
     const db = new Database(path.join(dir, 'data.db'));
     // Same cursor as the last exported row but a greater key; a later cursor; one in the future.
-    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(5000, 'same cursor', null, 1, 1, '2024-01-02 00:16:40');
-    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(5001, 'later', null, 1, 1, '2024-06-01 00:00:00');
-    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(5002, 'future', null, 1, 1, '2999-01-01 00:00:00');
+    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(
+      5000,
+      'same cursor',
+      null,
+      1,
+      1,
+      '2024-01-02 00:16:40',
+    );
+    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(
+      5001,
+      'later',
+      null,
+      1,
+      1,
+      '2024-06-01 00:00:00',
+    );
+    db.prepare('INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)').run(
+      5002,
+      'future',
+      null,
+      1,
+      1,
+      '2999-01-01 00:00:00',
+    );
     db.close();
     const second = await run(inc);
     const parsed = parseCsv(fs.readFileSync(second.file, 'utf8'));
     expect(parsed.slice(1).map((r) => r[1])).toEqual(['same cursor', 'later']);
     const manifest = JSON.parse(fs.readFileSync(`${second.file}.manifest.json`, 'utf8'));
-    expect(manifest.cursor).toEqual({ column: 'updated_at', min: '2024-01-02 00:16:40', max: '2024-06-01 00:00:00' });
+    expect(manifest.cursor).toEqual({
+      column: 'updated_at',
+      min: '2024-01-02 00:16:40',
+      max: '2024-06-01 00:00:00',
+    });
     const third = await run(inc);
     expect(third.rows).toBe(0);
     const full = await run(inc, { full: true });
@@ -222,19 +249,33 @@ describe('limits', () => {
     let calls = 0;
     // Below the breaker at the start, above it at the first checkpoint.
     const probe = () => (++calls === 1 ? 0.5 : 0.95);
-    const stopped = await failure(run({ export: { chunk_size: 10, queue: { capacity: 10 } } }, { diskUsage: probe, checkpointIntervalMs: 0 }));
+    const stopped = await failure(
+      run(
+        { export: { chunk_size: 10, queue: { capacity: 10 } } },
+        { diskUsage: probe, checkpointIntervalMs: 0 },
+      ),
+    );
     expect(stopped.code).toBe('DISK_BREAKER_OPEN');
     expect(fs.readdirSync(path.join(dir, 'out')).filter((f) => !f.startsWith('.'))).toEqual([]);
-    const resumed = await run({ export: { chunk_size: 10, queue: { capacity: 10 } } }, { resume: true, diskUsage: () => 0.5 });
+    const resumed = await run(
+      { export: { chunk_size: 10, queue: { capacity: 10 } } },
+      { resume: true, diskUsage: () => 0.5 },
+    );
     expect(resumed.resumed).toBe(true);
-    const fresh = await run({ export: { chunk_size: 10, queue: { capacity: 10 } } }, { diskUsage: () => 0.5, out: path.join(dir, 'fresh.csv') });
+    const fresh = await run(
+      { export: { chunk_size: 10, queue: { capacity: 10 } } },
+      { diskUsage: () => 0.5, out: path.join(dir, 'fresh.csv') },
+    );
     expect(resumed.sha256).toBe(fresh.sha256);
   });
 
   it('stops at export.timeout with TIMEOUT', async () => {
     makeDb(path.join(dir, 'big.db'), 200_000);
     const e = await failure(
-      run({ database: { url: 'sqlite:big.db' }, export: { timeout: '50ms', chunk_size: 100, queue: { capacity: 100 } } }),
+      run({
+        database: { url: 'sqlite:big.db' },
+        export: { timeout: '50ms', chunk_size: 100, queue: { capacity: 100 } },
+      }),
     );
     expect(e.code).toBe('TIMEOUT');
     expect(exitCodeFor(e.code)).toBe(4);

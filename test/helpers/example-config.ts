@@ -23,7 +23,11 @@ function merge(base: unknown, over: unknown): unknown {
     }
     return out;
   }
-  if (Array.isArray(base) && Array.isArray(over) && [...base, ...over].every((x) => isObj(x) && 'name' in x)) {
+  if (
+    Array.isArray(base) &&
+    Array.isArray(over) &&
+    [...base, ...over].every((x) => isObj(x) && 'name' in x)
+  ) {
     const out = (base as Obj[]).map((x) => ({ ...x }));
     for (const item of over as Obj[]) {
       const i = out.findIndex((x) => x.name === item.name);

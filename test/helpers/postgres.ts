@@ -18,7 +18,12 @@ export interface PostgresServer {
 }
 
 function findBin(name: string): string {
-  const dirs = [process.env.PG_BIN, '/usr/local/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+  const dirs = [
+    process.env.PG_BIN,
+    '/usr/local/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/15/bin',
+  ];
   for (const d of dirs) {
     if (d && fs.existsSync(path.join(d, name))) return path.join(d, name);
   }
@@ -39,7 +44,8 @@ async function freePort(): Promise<number> {
 
 function asPostgres(args: string[]): string {
   const isRoot = process.getuid?.() === 0;
-  if (!isRoot) return execFileSync(args[0], args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!isRoot)
+    return execFileSync(args[0], args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return execFileSync('runuser', ['-u', 'postgres', '--', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,10 +62,33 @@ export async function startPostgres(): Promise<PostgresServer> {
   fs.mkdirSync(dataDir);
   fs.mkdirSync(sockDir);
   if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', base]);
-  asPostgres([initdb, '-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  asPostgres([
+    initdb,
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const opts = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
-  asPostgres([pgCtl, '-D', dataDir, '-o', opts, '-l', path.join(base, 'server.log'), '-w', '-t', '60', 'start']);
+  asPostgres([
+    pgCtl,
+    '-D',
+    dataDir,
+    '-o',
+    opts,
+    '-l',
+    path.join(base, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const psqlBin = fs.existsSync('/usr/bin/psql') ? '/usr/bin/psql' : findBin('psql');
   let stopped = false;

@@ -1,0 +1,192 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExportError, type ExportResult, runExport } from '../../src/exporter/index.js';
+import { testValues } from '../helpers/example-config.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
+import { trickyRows } from './fixtures.js';
+
+let server: PostgresServer;
+let dir: string;
+const N = 2000;
+const BIG = 200_000;
+
+function parseCsv(text: string): Array<Array<string | null>> {
+  return parse(text, {
+    cast: (value: string, ctx: { quoting: boolean }) => (value === '' && !ctx.quoting ? null : value),
+  }) as Array<Array<string | null>>;
+}
+
+const asText = (v: unknown) => (v === null ? null : String(v));
+
+beforeAll(async () => {
+  server = await startPostgres();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-pgx-'));
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  await client.query(
+    'CREATE TABLE items (id bigint PRIMARY KEY, name text, note text, amount numeric, qty int, updated_at timestamp NOT NULL)',
+  );
+  const rows = trickyRows(N);
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const params = part.flatMap((r) => r.map((v) => (v === null ? null : String(v))));
+    const values = part
+      .map((_, j) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${j * 6 + k}`).join(', ')})`)
+      .join(', ');
+    await client.query(`INSERT INTO items VALUES ${values}`, params);
+  }
+  await client.query(
+    `CREATE TABLE big AS SELECT g AS id, 'name ' || g || CASE WHEN g % 7 = 0 THEN ', "quoted"' ELSE '' END AS name,
+       CASE WHEN g % 5 = 0 THEN E'multi\\nline' END AS note FROM generate_series(1, ${BIG}) g`,
+  );
+  await client.query('ALTER TABLE big ADD PRIMARY KEY (id)');
+  await client.end();
+}, 120_000);
+
+afterAll(() => {
+  server?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function values(overrides: Record<string, unknown> = {}) {
+  return testValues({
+    ...overrides,
+    database: {
+      driver: 'postgres',
+      url: '${EXPORTCTL_TEST_PG_URL}',
+      statement_timeout: '30s',
+      ...(overrides.database as Record<string, unknown> | undefined),
+    },
+  });
+}
+
+async function run(
+  overrides: Record<string, unknown> = {},
+  opts: Record<string, unknown> = {},
+): Promise<ExportResult> {
+  return runExport({
+    values: values(overrides),
+    projectRoot: dir,
+    env: 'test',
+    user: 'alice',
+    statePath: path.join(dir, 'state.db'),
+    processEnv: { EXPORTCTL_TEST_PG_URL: server.url },
+    ...opts,
+  });
+}
+
+describe('PostgreSQL → CSV', () => {
+  it('round-trips tricky text, and COPY and keyset rows write the same bytes', async () => {
+    const copy = await run({}, { out: path.join(dir, 'copy.csv') });
+    const rows = await run({}, { out: path.join(dir, 'rows.csv'), allowCopy: false });
+    expect(copy.path).toBe('copy');
+    expect(rows.path).toBe('rows');
+    const text = fs.readFileSync(copy.file, 'utf8');
+    expect(fs.readFileSync(rows.file, 'utf8')).toBe(text);
+    expect(rows.sha256).toBe(copy.sha256);
+    const parsed = parseCsv(text);
+    expect(parsed[0]).toEqual(['id', 'name', 'note', 'amount', 'qty', 'updated_at']);
+    expect(parsed.slice(1)).toEqual(trickyRows(N).map((r) => r.map(asText)));
+    expect(copy.rows).toBe(N);
+    const manifest = JSON.parse(fs.readFileSync(copy.manifest, 'utf8'));
+    expect(manifest.key).toEqual({ column: 'id', first: '3', last: String(N * 3) });
+  });
+
+  it('matches what psql \\copy writes', async () => {
+    const ours = await run({ export: { output: { header: false } } }, { out: path.join(dir, 'nohdr.csv') });
+    const theirs = execFileSync(
+      'psql',
+      [server.url, '-X', '-c', '\\copy (SELECT * FROM items ORDER BY id) to stdout csv'],
+      { maxBuffer: 1 << 28 },
+    );
+    expect(fs.readFileSync(ours.file).equals(theirs)).toBe(true);
+  });
+
+  it('truncates by code points on both paths alike', async () => {
+    const cols = {
+      export: { columns: [{ name: 'id' }, { name: 'label', from: 'name', max_length: 2 }, { name: 'note' }] },
+    };
+    const copy = await run(cols, { out: path.join(dir, 'tc.csv') });
+    const rows = await run(cols, { out: path.join(dir, 'tr.csv'), allowCopy: false });
+    expect(copy.path).toBe('copy');
+    expect(rows.sha256).toBe(copy.sha256);
+    const parsed = parseCsv(fs.readFileSync(copy.file, 'utf8'));
+    expect(parsed.slice(1).map((r) => r[1])).toEqual(
+      trickyRows(N).map((r) => (r[1] === null ? null : [...r[1]].slice(0, 2).join(''))),
+    );
+  });
+
+  it('writes JSONL with numbers as numbers', async () => {
+    const res = await run({ export: { output: { format: 'jsonl' } } });
+    const first = JSON.parse(fs.readFileSync(res.file, 'utf8').split('\n')[0]);
+    const [id, name, note, amount, qty, updated_at] = trickyRows(1)[0];
+    expect(first).toEqual({ id, name, note, amount, qty, updated_at });
+  });
+});
+
+describe('PostgreSQL failures', () => {
+  for (const allowCopy of [true, false]) {
+    it(`retries a terminated backend from the checkpoint (${allowCopy ? 'COPY' : 'rows'}): no row lost or repeated`, async () => {
+      let terminated = 0;
+      const res = await run(
+        {
+          export: {
+            source: { table: 'big' },
+            chunk_size: 1000,
+            queue: { capacity: 1000 },
+            retry: { attempts: 3, initial_backoff: '100ms' },
+          },
+        },
+        {
+          allowCopy,
+          checkpointIntervalMs: 20,
+          progressIntervalMs: 0,
+          onProgress: (p: { rows: number }) => {
+            if (terminated === 0 && p.rows > 20_000) {
+              terminated = 1;
+              server.psql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'exportctl'",
+              );
+            }
+          },
+        },
+      );
+      expect(terminated).toBe(1);
+      expect(res.rows).toBe(BIG);
+      const ids = parseCsv(fs.readFileSync(res.file, 'utf8'))
+        .slice(1)
+        .map((r) => Number(r[0]));
+      expect(ids.length).toBe(BIG);
+      for (let i = 0; i < BIG; i++) if (ids[i] !== i + 1) expect(ids[i]).toBe(i + 1);
+    });
+  }
+
+  it('maps statement_timeout to TIMEOUT', async () => {
+    const err = await run({
+      database: { statement_timeout: '200ms' },
+      export: {
+        source: { table: null, query: 'SELECT id, pg_sleep(1) AS s FROM items WHERE id = 3', key: 'id' },
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExportError);
+    expect((err as ExportError).message).toContain('statement timeout');
+    expect((err as ExportError).code).toBe('TIMEOUT');
+  });
+
+  it('reports an unreachable server as SOURCE_UNAVAILABLE without its password', async () => {
+    const err = await runExport({
+      values: values({ export: { retry: { attempts: 1 } } }),
+      projectRoot: dir,
+      env: 'test',
+      statePath: path.join(dir, 'state.db'),
+      processEnv: { EXPORTCTL_TEST_PG_URL: 'postgres://bob:s3cretPw@127.0.0.1:1/db' },
+    }).catch((e: unknown) => e);
+    expect((err as ExportError).code).toBe('SOURCE_UNAVAILABLE');
+    expect((err as ExportError).message).not.toContain('s3cretPw');
+  });
+});
