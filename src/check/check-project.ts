@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { composeEnvironment } from '../config/compose.js';
+import { composeEnvironment, isPlainObject } from '../config/compose.js';
 import { findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
@@ -136,7 +136,9 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
-  const composable = base.doc && project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
+  const composable =
+    isPlainObject(base.doc?.value) &&
+    project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
   if (base.doc && composable) {
     for (const env of project.environments) {
       const overlay = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
@@ -148,7 +150,13 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       add(problems);
     }
     const stages = options.stages ?? CHECK_STAGES;
-    const ctx = { project, configs, checkedEnvs: new Set(checkedEnvs), schemaValid, now: options.now ?? new Date() };
+    const ctx = {
+      project,
+      configs,
+      checkedEnvs: new Set(checkedEnvs),
+      schemaValid,
+      now: options.now ?? new Date(),
+    };
     for (const stage of stages) {
       const r = stage.run(ctx);
       add(r.findings);
@@ -190,7 +198,13 @@ function checkStandaloneFile(file: string, result: CheckResult): void {
       severity: 'error',
       message:
         'cannot tell what this file is: it declares no known kind (ExportConfig, Project, PolicyPack, CompatibilityMatrix) and no exportctl.yaml is above it',
-      location: loaded.doc.provenance.locate('kind') ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      location: loaded.doc.provenance.locate('kind') ?? {
+        file,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
     });
     result.fatal = true;
     return;

@@ -11,7 +11,8 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
   if (!formatter) {
     throw new UsageError(`unknown format "${flags.format}" (choose ${Object.keys(FORMATTERS).join(', ')})`);
   }
-  const maxWarnings = flags.maxWarnings === undefined ? undefined : parseNonNegativeInt(flags.maxWarnings, '--max-warnings');
+  const maxWarnings =
+    flags.maxWarnings === undefined ? undefined : parseNonNegativeInt(flags.maxWarnings, '--max-warnings');
   const cwd = process.cwd();
   const result = checkProject({ cwd, paths, envs: flags.env });
   const shown = flags.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
@@ -21,7 +22,7 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
     cwd,
     files: result.files,
     envs: [...new Set(result.projects.flatMap((p) => p.checkedEnvs))],
-    color: toTerminal && useColor(flags.color),
+    color: !flags.output && useColor(flags.color),
     codeFrames: toTerminal && flags.format === 'text',
     readSource: (file) => {
       try {

@@ -11,13 +11,26 @@ import type { PrintFlags } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
 export function runPrint(flags: PrintFlags): number {
-  if (!['yaml', 'json'].includes(flags.format)) throw new UsageError(`unknown format "${flags.format}" (choose yaml, json)`);
+  if (!['yaml', 'json'].includes(flags.format))
+    throw new UsageError(`unknown format "${flags.format}" (choose yaml, json)`);
   const cwd = process.cwd();
-  const result = checkProject({ cwd, paths: flags.project ? [flags.project] : undefined, envs: [flags.env], stages: [] });
+  const result = checkProject({
+    cwd,
+    paths: flags.project ? [flags.project] : undefined,
+    envs: [flags.env],
+    stages: [],
+  });
   const config = result.projects[0]?.configs.find((c) => c.env === flags.env);
   if (!config) {
     process.stderr.write(
-      formatText({ findings: result.findings, cwd, files: result.files, envs: [flags.env], color: false, codeFrames: false }),
+      formatText({
+        findings: result.findings,
+        cwd,
+        files: result.files,
+        envs: [flags.env],
+        color: false,
+        codeFrames: false,
+      }),
     );
     return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
   }
@@ -38,7 +51,9 @@ export function runPrint(flags: PrintFlags): number {
 function annotate(node: Node | null, path: string, prov: Provenance, cwd: string): void {
   if (!node) return;
   const origin = prov.origin(path);
-  const where = origin ? ` ${relativeFile(cwd, origin.value.file)}:${origin.value.line}:${origin.value.column}` : undefined;
+  const where = origin
+    ? ` ${relativeFile(cwd, origin.value.file)}:${origin.value.line}:${origin.value.column}`
+    : undefined;
   if (isScalar(node)) {
     if (where) node.comment = where;
     return;
@@ -50,7 +65,9 @@ function annotate(node: Node | null, path: string, prov: Provenance, cwd: string
       const v = pair.value as Node | null;
       if (v && !isScalar(v)) {
         const o = prov.origin(child);
-        if (o) (pair.key as Node).comment = ` ${relativeFile(cwd, o.value.file)}:${o.value.line}:${o.value.column}`;
+        if (o)
+          (pair.key as Node).comment =
+            ` ${relativeFile(cwd, o.value.file)}:${o.value.line}:${o.value.column}`;
       }
       annotate(v, child, prov, cwd);
     }

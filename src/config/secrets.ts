@@ -42,7 +42,12 @@ export function redactSecrets<T>(value: T, key = ''): T {
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: redactSecrets(v, k), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: redactSecrets(v, k),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out as T;
   }

@@ -11,7 +11,8 @@ import { type ReportInput, relativeFile } from './report.js';
 const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
 
 export function formatText(input: ReportInput): string {
-  const paint = (code: keyof typeof ANSI) => (s: string) => (input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s);
+  const paint = (code: keyof typeof ANSI) => (s: string) =>
+    input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
   const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };
 
   // Merge the same finding across environments.
@@ -45,7 +46,9 @@ export function formatText(input: ReportInput): string {
         if (!sources.has(abs)) sources.set(abs, input.readSource(abs));
         const text = sources.get(abs);
         if (text !== undefined) {
-          out.push(codeFrame(text, f.location.line, f.location.column, f.location.endColumn, sevColor[f.severity]));
+          out.push(
+            codeFrame(text, f.location.line, f.location.column, f.location.endColumn, sevColor[f.severity]),
+          );
         }
       }
     }
@@ -58,7 +61,10 @@ export function formatText(input: ReportInput): string {
   if (c.errors + c.warnings + c.infos === 0) {
     out.push(`${paint('green')('✔')} no problems (${scope})`);
   } else {
-    const parts = [`${c.errors} error${c.errors === 1 ? '' : 's'}`, `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`];
+    const parts = [
+      `${c.errors} error${c.errors === 1 ? '' : 's'}`,
+      `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
+    ];
     if (c.infos > 0) parts.push(`${c.infos} info`);
     const mark = c.errors > 0 ? paint('red')('✖') : paint('yellow')('⚠');
     out.push(`${mark} ${parts.join(', ')} (${scope})`);

@@ -14,7 +14,10 @@ export function registerCheckCommand(program: Command): void {
   program
     .command('check')
     .description('schema + policy checks; PATH = project dir, manifest or any config file')
-    .argument('[paths...]', 'project directories, manifests or config files (default: the project above the current directory)')
+    .argument(
+      '[paths...]',
+      'project directories, manifests or config files (default: the project above the current directory)',
+    )
     .option('--env <name>', 'check only this environment (repeatable)', collect)
     .option('-f, --format <format>', 'text | json', 'text')
     .option('-o, --output <file>', 'write the report to a file')
