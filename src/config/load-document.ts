@@ -21,7 +21,7 @@ import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { appendPath, type PathSegment } from './path.js';
 import { Provenance } from './provenance.js';
 import { decodeConfigBytes, MAX_CONFIG_BYTES } from './source-text.js';
-import type { LoadedDocument, LoadResult } from './types.js';
+import type { LoadResult } from './types.js';
 
 /** Deeper nesting than any real config; stops stack exhaustion in every later stage. */
 export const MAX_DEPTH = 128;
