@@ -4,13 +4,16 @@ export type ConfigPath = readonly PathSegment[];
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** Appends one segment to a formatted path. */
+export function appendPath(base: string, seg: PathSegment): string {
+  if (typeof seg === 'number') return `${base}[${seg}]`;
+  if (PLAIN_KEY.test(seg)) return base === '' ? seg : `${base}.${seg}`;
+  return `${base}[${JSON.stringify(seg)}]`;
+}
+
 export function formatPath(path: ConfigPath): string {
   let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
+  for (const seg of path) out = appendPath(out, seg);
   return out;
 }
 

@@ -43,19 +43,28 @@ export class Provenance {
     return this.#origins.entries();
   }
 
-  /** Copies every origin under `prefix` (inclusive) from another provenance. */
+  /** Copies every origin at or under `fromPrefix` of another provenance to `toPrefix` here. */
   copySubtree(from: Provenance, fromPrefix: string, toPrefix: string): void {
     for (const [p, o] of from.#origins) {
-      if (p === fromPrefix) this.#origins.set(toPrefix, o);
-      else if (fromPrefix === '' || p.startsWith(fromPrefix + '.') || p.startsWith(fromPrefix + '[')) {
-        this.#origins.set(toPrefix + p.slice(fromPrefix.length), o);
-      }
+      if (!isAtOrUnder(p, fromPrefix)) continue;
+      const rest = p.slice(fromPrefix.length);
+      // Joining '' and 'a' must give 'a'; joining 'x' and '.a' gives 'x.a'.
+      const joined =
+        toPrefix === '' && rest.startsWith('.')
+          ? rest.slice(1)
+          : fromPrefix === '' && toPrefix !== '' && rest !== '' && !rest.startsWith('[')
+            ? `${toPrefix}.${rest}`
+            : toPrefix + rest;
+      this.#origins.set(joined, o);
     }
   }
 
   deleteSubtree(prefix: string): void {
-    for (const p of [...this.#origins.keys()]) {
-      if (p === prefix || p.startsWith(prefix + '.') || p.startsWith(prefix + '[')) this.#origins.delete(p);
-    }
+    for (const p of [...this.#origins.keys()]) if (isAtOrUnder(p, prefix)) this.#origins.delete(p);
   }
+}
+
+function isAtOrUnder(path: string, prefix: string): boolean {
+  if (prefix === '') return true;
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }

@@ -24,8 +24,9 @@ export class MissingVariableError extends Error {
 
 function walk(value: unknown, path: PathSegment[], visit: (s: string, p: PathSegment[]) => void): void {
   if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], visit));
-  else if (value !== null && typeof value === 'object') {
+  else if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walk(v, [...path, i], visit);
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
   }
 }

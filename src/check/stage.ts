@@ -1,0 +1,32 @@
+/**
+ * A stage of `check` after load/compose/schema: policy packs, drift, dependencies...
+ * Stages see composed configs and return findings that carry a config path and env;
+ * `check-project.ts` locates them through provenance and reports them.
+ */
+import type { EffectiveConfig, Project } from '../config/types.js';
+import type { Finding } from '../diagnostics/finding.js';
+
+export interface CheckContext {
+  project: Project;
+  /** Every environment's effective config (cross-environment rules need them all). */
+  configs: EffectiveConfig[];
+  /** Environments whose findings are reported (`--env`, or those a changed file affects). */
+  checkedEnvs: ReadonlySet<string>;
+  /** Whether each environment's effective config passed its JSON Schema. */
+  schemaValid: ReadonlyMap<string, boolean>;
+  /** Today, for waiver expiry. */
+  now: Date;
+}
+
+export interface StageResult {
+  findings: Finding[];
+  /** Files the stage read (policy packs, lockfiles...), absolute. */
+  files?: string[];
+  /** The stage could not run for a reason the user must fix first (exit 2), e.g. a broken policy pack. */
+  fatal?: boolean;
+}
+
+export interface CheckStage {
+  name: string;
+  run(ctx: CheckContext): StageResult;
+}

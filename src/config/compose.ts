@@ -1,0 +1,105 @@
+/**
+ * Overlay composition (SPEC §1.3): maps merge deeply; a list whose items all have `name`
+ * merges item by item on `name`; any other list is replaced whole; `null` deletes a key.
+ * Every effective value keeps the provenance of the file, line and column that set it.
+ */
+import { setOwn } from './load-document.js';
+import { appendPath } from './path.js';
+import { Provenance } from './provenance.js';
+import type { ConfigValues, EffectiveConfig, EnvironmentSpec, LoadedDocument } from './types.js';
+
+type Plain = Record<string, unknown>;
+
+export function isPlainObject(v: unknown): v is Plain {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** True when every item of every given list is a map with a string `name`. */
+export function isNamedList(...lists: unknown[][]): boolean {
+  return lists.every((l) => l.every((item) => isPlainObject(item) && typeof item.name === 'string'));
+}
+
+export function deepClone<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(deepClone) as T;
+  if (isPlainObject(v)) {
+    const out: Plain = {};
+    for (const [k, x] of Object.entries(v)) setOwn(out, k, deepClone(x));
+    return out as T;
+  }
+  return v;
+}
+
+/** Keys of the overlay document that say what it is, not what it changes. */
+const DOCUMENT_HEADER_KEYS = new Set(['apiVersion', 'kind']);
+
+export function composeEnvironment(
+  base: LoadedDocument,
+  overlay: LoadedDocument | undefined,
+  env: EnvironmentSpec,
+): EffectiveConfig {
+  const values: ConfigValues = isPlainObject(base.value) ? deepClone(base.value) : {};
+  const provenance = new Provenance();
+  provenance.copySubtree(base.provenance, '', '');
+
+  if (overlay && isPlainObject(overlay.value)) {
+    for (const [key, ov] of Object.entries(overlay.value)) {
+      if (DOCUMENT_HEADER_KEYS.has(key)) continue;
+      applyOverlay(values, key, ov, appendPath('', key), appendPath('', key), overlay.provenance, provenance);
+    }
+  }
+  return { env: env.name, protected: env.protected, values, provenance, base, overlay };
+}
+
+function applyOverlay(
+  target: Plain,
+  key: string,
+  ov: unknown,
+  outPath: string,
+  ovPath: string,
+  ovProv: Provenance,
+  out: Provenance,
+): void {
+  if (ov === null) {
+    delete target[key];
+    out.deleteSubtree(outPath);
+    return;
+  }
+  const cur = Object.hasOwn(target, key) ? target[key] : undefined;
+  if (isPlainObject(cur) && isPlainObject(ov)) {
+    for (const [k, v] of Object.entries(ov)) {
+      applyOverlay(cur, k, v, appendPath(outPath, k), appendPath(ovPath, k), ovProv, out);
+    }
+    return;
+  }
+  if (Array.isArray(cur) && Array.isArray(ov) && cur.length > 0 && ov.length > 0 && isNamedList(cur, ov)) {
+    ov.forEach((item, i) => {
+      const itemOvPath = appendPath(ovPath, i);
+      const idx = cur.findIndex((c) => (c as Plain).name === (item as Plain).name);
+      if (idx === -1) {
+        const at = cur.length;
+        cur.push(stripNulls(deepClone(item)));
+        out.copySubtree(ovProv, itemOvPath, appendPath(outPath, at));
+      } else {
+        const holder = { item: cur[idx] } as Plain;
+        applyOverlay(holder, 'item', item, appendPath(outPath, idx), itemOvPath, ovProv, out);
+        cur[idx] = holder.item;
+      }
+    });
+    return;
+  }
+  setOwn(target, key, stripNulls(deepClone(ov)));
+  out.deleteSubtree(outPath);
+  out.copySubtree(ovProv, ovPath, outPath);
+}
+
+/** A value introduced by an overlay keeps no `null` deletions (there is nothing to delete). */
+function stripNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v;
+  if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === null) delete v[k];
+      else stripNulls(x);
+    }
+  }
+  return v;
+}

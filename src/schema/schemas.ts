@@ -1,0 +1,27 @@
+/** Where the shipped JSON Schemas live and which document kind each one validates. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCHEMA_FILES } from './ajv-options.js';
+
+export type SchemaKind = keyof typeof SCHEMA_FILES;
+
+/** `schemas/` of the installed package (src/schema → ../../schemas, dist/schema → ../../schemas). */
+export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+
+export function schemaFile(kind: SchemaKind): string {
+  return join(SCHEMA_DIR, SCHEMA_FILES[kind]);
+}
+
+export function readSchemaText(kind: SchemaKind): string {
+  return readFileSync(schemaFile(kind), 'utf8');
+}
+
+/** The kind a document declares, if it is one exportctl knows. */
+export function declaredKind(value: unknown): SchemaKind | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const kind = (value as Record<string, unknown>).kind;
+  return typeof kind === 'string' && kind in SCHEMA_FILES && kind !== 'ExportConfigOverlay'
+    ? (kind as SchemaKind)
+    : undefined;
+}
