@@ -1,6 +1,7 @@
 /** The one place that decides exit codes (SPEC §3). */
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
+import type { ExportErrorCode } from '../exporter/errors.js';
 
 export const EXIT = {
   OK: 0,
@@ -17,4 +18,17 @@ export function findingsExitCode(findings: readonly Finding[], fatal: boolean, m
   if (c.errors > 0) return EXIT.FINDINGS;
   if (maxWarnings !== undefined && maxWarnings >= 0 && c.warnings > maxWarnings) return EXIT.FINDINGS;
   return EXIT.OK;
+}
+
+/** `export`/`serve`: 3 refused by a limit, 4 the job failed, 1 an invalid config (nothing exported). */
+export function exportExitCode(code: ExportErrorCode): number {
+  switch (code) {
+    case 'RATE_LIMITED':
+    case 'DISK_BREAKER_OPEN':
+      return EXIT.REFUSED;
+    case 'CONFIG_INVALID':
+      return EXIT.FINDINGS;
+    default:
+      return EXIT.JOB_FAILED;
+  }
 }

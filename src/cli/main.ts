@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

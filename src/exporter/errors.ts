@@ -1,6 +1,6 @@
 /**
- * The exporter's errors: values with a SPEC §6 code. One place (`exitCodeFor`) maps them to
- * exit codes, and one place (`redactSecrets`) keeps connection passwords out of messages.
+ * The exporter's errors: values with a SPEC §6 code (`src/cli/exit-codes.ts` maps them to
+ * exit codes), and one place (`redactSecretsInText`) that keeps connection passwords out of messages.
  */
 
 export const EXPORT_ERROR_CODES = [
@@ -46,7 +46,7 @@ export class ExportError extends Error {
     /** Transient source errors are retried from the checkpoint. */
     readonly transient = false,
   ) {
-    super(redactSecrets(message));
+    super(redactSecretsInText(message));
   }
 
   toJSON(): Record<string, unknown> {
@@ -54,21 +54,8 @@ export class ExportError extends Error {
   }
 }
 
-/** SPEC §3: 3 refused by a limit, 4 the job failed, 1 invalid config (nothing exported). */
-export function exitCodeFor(code: ExportErrorCode): number {
-  switch (code) {
-    case 'RATE_LIMITED':
-    case 'DISK_BREAKER_OPEN':
-      return 3;
-    case 'CONFIG_INVALID':
-      return 1;
-    default:
-      return 4;
-  }
-}
-
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, anywhere in a text. */
-export function redactSecrets(text: string): string {
+export function redactSecretsInText(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
     .replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExportError, exitCodeFor, runExport, SqliteStateStore } from '../../src/exporter/index.js';
+import { exportExitCode as exitCodeFor } from '../../src/cli/exit-codes.js';
+import { ExportError, runExport, SqliteStateStore } from '../../src/exporter/index.js';
 import { testValues } from '../helpers/example-config.js';
 import { TRICKY_TEXTS, trickyRows } from './fixtures.js';
 

@@ -1,0 +1,110 @@
+/**
+ * `exportctl export`: validate through the check pipeline (errors: exit 1, nothing
+ * exported), then run one job of the environment's effective config.
+ */
+import { checkProject } from '../check/check-project.js';
+import { countFindings } from '../diagnostics/counts.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
+import { relativeFile } from '../report/report.js';
+import { formatText } from '../report/text.js';
+import type { ExportFlags } from './commands/export.js';
+import { EXIT, exportExitCode } from './exit-codes.js';
+import { ProgressBar } from './progress-bar.js';
+
+function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatSummary(r: ExportResult, cwd: string): string {
+  return [
+    `exported ${r.rows.toLocaleString('en-US')} rows to ${relativeFile(cwd, r.file)} (${humanBytes(r.bytes)}, ${r.encoding}${r.replaced ? `, ${r.replaced} characters replaced` : ''}) in ${(r.duration_ms / 1000).toFixed(1)}s`,
+    `  job     ${r.job}${r.resumed ? ' (resumed)' : ''}`,
+    `  sha256  ${r.sha256}`,
+    `  manifest ${relativeFile(cwd, r.manifest)}`,
+    '',
+  ].join('\n');
+}
+
+export async function runExportCommand(flags: ExportFlags): Promise<number> {
+  if (!['text', 'json'].includes(flags.format)) {
+    throw new UsageError(`unknown format "${flags.format}" (choose text, json)`);
+  }
+  const cwd = process.cwd();
+  const check = checkProject({ cwd, paths: flags.project ? [flags.project] : undefined, envs: [flags.env] });
+  const project = check.projects[0];
+  const config = project?.configs.find((c) => c.env === flags.env);
+  const errors = countFindings(check.findings).errors;
+  if (check.fatal || errors > 0 || !config || !project) {
+    process.stderr.write(
+      formatText({
+        findings: check.findings,
+        cwd,
+        files: check.files,
+        envs: [flags.env],
+        color: false,
+        codeFrames: false,
+      }),
+    );
+    process.stderr.write(`exportctl: ${flags.env} does not pass check: nothing exported\n`);
+    return check.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+  }
+
+  const stderr = process.stderr;
+  const bar = stderr.isTTY ? new ProgressBar(stderr) : undefined;
+  const logger = jsonLineLogger((line) => {
+    bar?.clear();
+    stderr.write(line);
+  });
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runExport({
+      values: config.values,
+      projectRoot: project.project.root,
+      env: flags.env,
+      user: flags.user,
+      out: flags.out,
+      resume: flags.resume,
+      full: flags.full,
+      signal: controller.signal,
+      logger,
+      countRows: bar !== undefined,
+      onProgress: bar ? (p) => bar.update(p) : undefined,
+    });
+    bar?.clear();
+    if (flags.format === 'json') {
+      const { job, file, rows, bytes, sha256, encoding, replaced, duration_ms } = result;
+      process.stdout.write(
+        `${JSON.stringify({ job, file, rows, bytes, sha256, encoding, replaced, duration_ms })}\n`,
+      );
+    } else {
+      process.stdout.write(formatSummary(result, cwd));
+    }
+    return EXIT.OK;
+  } catch (err) {
+    bar?.clear();
+    if (!(err instanceof ExportError)) throw err;
+    // The job's own log line carries the details; this is the line a person reads.
+    stderr.write(`exportctl: ${err.code}: ${err.message}\n`);
+    if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
+    return exportExitCode(err.code);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
