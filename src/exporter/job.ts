@@ -291,7 +291,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         output?.close();
         output = undefined;
         const e = controller.signal.aborted ? (controller.signal.reason as ExportError) : toExportError(err);
-        if (!e.transient || attempt >= ex.retry.attempts || controller.signal.aborted) throw e;
+        if (!e.transient || attempt > ex.retry.retries || controller.signal.aborted) throw e;
         const delay = Math.min(ex.retry.maxBackoffMs, ex.retry.initialBackoffMs * 2 ** (attempt - 1));
         logger.log('warn', `transient source error, retrying from row ${job.checkpoint.rows} in ${delay}ms`, {
           job: job.id,
@@ -352,7 +352,7 @@ async function withRetry<T>(
       return await f();
     } catch (err) {
       const e = toExportError(err);
-      if (!e.transient || attempt >= r.attempts || signal.aborted) throw e;
+      if (!e.transient || attempt > r.retries || signal.aborted) throw e;
       const delay = Math.min(r.maxBackoffMs, r.initialBackoffMs * 2 ** (attempt - 1));
       logger.log('warn', `source unavailable, retrying in ${delay}ms`, {
         job,
@@ -484,9 +484,12 @@ function canCopy(
   );
 }
 
+const CHECKPOINT_BYTES = 4 << 20;
+
 /** Records a durable checkpoint: data first, then the record that points into it. */
 class Checkpointer {
   #last: number;
+  #lastBytes: number;
   #lastProgress = 0;
   readonly #interval: number;
 
@@ -496,6 +499,7 @@ class Checkpointer {
     readonly progress: Progress,
   ) {
     this.#last = Date.now();
+    this.#lastBytes = output.bytes;
     this.#interval = ctx.opts.checkpointIntervalMs ?? 1000;
   }
 
@@ -514,11 +518,14 @@ class Checkpointer {
       await yieldToLoop();
     }
     if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
-    if (t - this.#last >= this.#interval) await this.save();
+    // Bounded re-work after a crash: at least every second and every 4 MiB.
+    if (t - this.#last >= this.#interval || this.output.bytes - this.#lastBytes >= CHECKPOINT_BYTES)
+      await this.save();
   }
 
   async save(): Promise<void> {
     this.#last = Date.now();
+    this.#lastBytes = this.output.bytes;
     this.output.sync();
     const cp = this.progress.checkpoint(this.output.bytes);
     await this.ctx.store.saveCheckpoint(this.ctx.job.id, cp);

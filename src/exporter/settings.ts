@@ -64,7 +64,8 @@ export interface LimitSettings {
 }
 
 export interface RetrySettings {
-  attempts: number;
+  /** Retries after the first try (`export.retry.attempts`). */
+  retries: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
 }
@@ -284,7 +285,7 @@ export function readExporterSettings(
       diskUsageBreaker: breaker,
     },
     retry: {
-      attempts: optInt(retry, 'attempts', 'export.retry', 1) ?? 1,
+      retries: optInt(retry, 'attempts', 'export.retry', 0) ?? 3,
       initialBackoffMs: optDuration(retry, 'initial_backoff', 'export.retry') ?? 1000,
       maxBackoffMs: optDuration(retry, 'max_backoff', 'export.retry') ?? 30_000,
     },

@@ -180,7 +180,7 @@ describe('PostgreSQL failures', () => {
 
   it('reports an unreachable server as SOURCE_UNAVAILABLE without its password', async () => {
     const err = await runExport({
-      values: values({ export: { retry: { attempts: 1 } } }),
+      values: values({ export: { retry: { attempts: 0 } } }),
       projectRoot: dir,
       env: 'test',
       statePath: path.join(dir, 'state.db'),
