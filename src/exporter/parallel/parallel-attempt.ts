@@ -46,6 +46,8 @@ class RangeWorker {
     // A small young generation keeps each worker's footprint flat (peak RSS is a target).
     this.#worker = new Worker(WORKER_FILE, {
       workerData: config,
+      // The parent's flags (--input-type, loaders, inspectors) are not the worker's.
+      execArgv: [],
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     this.#worker.on('message', (r: RangeResult) => {
