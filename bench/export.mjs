@@ -124,14 +124,12 @@ function theirs(cmd, argv, out) {
 }
 
 async function* records(file) {
-  const parser = fs
-    .createReadStream(file)
-    .pipe(
-      parse({
-        cast: (value, ctx) => (value === '' && !ctx.quoting ? null : value),
-        relax_column_count: true,
-      }),
-    );
+  const parser = fs.createReadStream(file).pipe(
+    parse({
+      cast: (value, ctx) => (value === '' && !ctx.quoting ? null : value),
+      relax_column_count: true,
+    }),
+  );
   for await (const rec of parser) yield rec;
 }
 
@@ -283,7 +281,7 @@ try {
   );
   for (const r of report.results) {
     console.log(
-      `${r.label}\n  ours ${r.oursMs} ms (${r.path})  theirs ${r.theirsMs} ms  ratio ${r.ratio}${r.identical ? '  (byte-identical output)' : ''}`,
+      `${r.label}\n  ours ${r.oursMs} ms  theirs ${r.theirsMs} ms  ratio ${r.ratio}${r.identical ? '  (byte-identical output)' : ''}`,
     );
   }
   console.log('\npeak RSS of the exporter');

@@ -129,6 +129,28 @@ describe('PostgreSQL → CSV', () => {
   });
 });
 
+describe('PostgreSQL incremental', () => {
+  it('exports past the high-water mark, behind the database clock', async () => {
+    const inc = {
+      export: { source: { incremental: { column: 'updated_at', type: 'timestamp', lag: '1s' } } },
+    };
+    const first = await run(inc);
+    expect(first.rows).toBe(N);
+    expect(first.path).toBe('rows');
+    server.psql(
+      "INSERT INTO items VALUES (999999, 'late', NULL, 1, 1, '2024-06-01 00:00:00'), (1000000, 'future', NULL, 1, 1, now() + interval '1 day')",
+    );
+    const second = await run(inc);
+    expect(
+      parseCsv(fs.readFileSync(second.file, 'utf8'))
+        .slice(1)
+        .map((r) => r[1]),
+    ).toEqual(['late']);
+    expect((await run(inc)).rows).toBe(0);
+    server.psql('DELETE FROM items WHERE id IN (999999, 1000000)');
+  });
+});
+
 describe('PostgreSQL failures', () => {
   for (const allowCopy of [true, false]) {
     it(`retries a terminated backend from the checkpoint (${allowCopy ? 'COPY' : 'rows'}): no row lost or repeated`, async () => {

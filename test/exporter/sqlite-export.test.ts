@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -281,6 +282,24 @@ describe('limits', () => {
     expect(e.code).toBe('TIMEOUT');
     expect(exitCodeFor(e.code)).toBe(4);
     expect(fs.readdirSync(path.join(dir, 'out')).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
+  it('fails with DISK_FULL on a full filesystem, keeping the partial file for --resume', async () => {
+    const mnt = path.join(dir, 'tiny');
+    fs.mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+    try {
+      makeDb(path.join(dir, 'big.db'), 20_000);
+      const e = await failure(
+        run({ database: { url: 'sqlite:big.db' } }, { out: path.join(mnt, 'out.csv'), diskUsage: () => 0 }),
+      );
+      expect(e.code).toBe('DISK_FULL');
+      expect(exitCodeFor(e.code)).toBe(4);
+      expect(fs.existsSync(path.join(mnt, 'out.csv'))).toBe(false);
+      expect(fs.readdirSync(mnt).some((f) => f.endsWith('.partial'))).toBe(true);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
   });
 
   it('is cancelled by its signal with CANCELLED', async () => {
