@@ -10,6 +10,8 @@ import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
+import { applyRuleControls } from '../policy/controls.js';
+import { projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind } from '../schema/schemas.js';
@@ -136,6 +138,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
+  let complete = false;
   const composable = base.doc && project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
   if (base.doc && composable) {
     for (const env of project.environments) {
@@ -149,16 +152,29 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     }
     const stages = options.stages ?? CHECK_STAGES;
     const ctx = { project, configs, checkedEnvs: new Set(checkedEnvs), schemaValid, now: options.now ?? new Date() };
+    complete = true;
     for (const stage of stages) {
       const r = stage.run(ctx);
       add(r.findings);
       result.files.push(...(r.files ?? []));
-      if (r.fatal) result.fatal = true;
+      if (r.fatal) {
+        result.fatal = true;
+        complete = false;
+      }
     }
   }
 
+  // Severity overrides, `off` and waivers apply to every stage's findings, here only.
+  const controlled = applyRuleControls(findings, {
+    project,
+    registry: projectRules(project).registry,
+    checkedEnvs: new Set(checkedEnvs),
+    now: options.now ?? new Date(),
+    complete,
+  });
+
   const byEnv = new Map(configs.map((c) => [c.env, c.provenance]));
-  const located = locateFindings(findings, (env) =>
+  const located = locateFindings(controlled, (env) =>
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
   const checked = new Set(checkedEnvs);

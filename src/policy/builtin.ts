@@ -1,0 +1,52 @@
+/**
+ * The built-in rules: the packs shipped in `policies/` (loaded and compiled once per
+ * process) plus the metadata of rules other stages produce.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../diagnostics/finding.js';
+import { NATIVE_RULES } from './native/index.js';
+import { packFilesIn } from './pack/discover.js';
+import { loadPolicyPack } from './pack/load-pack.js';
+import { RuleRegistry } from './registry.js';
+import type { Rule } from './rule.js';
+import { STAGE_RULES } from './stage-rules.js';
+
+/** `policies/` of the installed package (src/policy → ../../policies, dist/policy → ../../policies). */
+export const BUILTIN_POLICY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');
+
+export interface BuiltinRules {
+  registry: RuleRegistry;
+  /** Rules from the shipped packs (CEL and native). */
+  packRules: Rule[];
+  files: string[];
+  /** Problems of the shipped packs (a bug in exportctl; tests keep this empty). */
+  findings: Finding[];
+}
+
+let cached: BuiltinRules | undefined;
+
+export function builtinRules(): BuiltinRules {
+  if (cached) return cached;
+  const files = packFilesIn(BUILTIN_POLICY_DIR);
+  const packRules: Rule[] = [];
+  const findings: Finding[] = [];
+  const ids = new Set(STAGE_RULES.map((r) => r.id));
+  for (const file of files) {
+    const pack = loadPolicyPack(file, { origin: 'builtin', natives: NATIVE_RULES });
+    findings.push(...pack.findings);
+    for (const r of pack.rules) {
+      if (ids.has(r.id)) {
+        findings.push({ rule: 'policy/invalid', severity: 'error', message: `rule "${r.id}" is defined twice among the built-in packs`, location: r.location });
+        continue;
+      }
+      ids.add(r.id);
+      packRules.push(r);
+    }
+  }
+  for (const id of NATIVE_RULES.keys()) {
+    if (!ids.has(id)) findings.push({ rule: 'policy/invalid', severity: 'error', message: `native rule "${id}" has no metadata in any built-in pack` });
+  }
+  cached = { registry: new RuleRegistry([...STAGE_RULES, ...packRules]), packRules, files, findings };
+  return cached;
+}
