@@ -51,7 +51,9 @@ if (process.argv.includes('--check')) {
     current = readFileSync(target, 'utf8');
   } catch {}
   if (current !== text) {
-    console.error('schemas/export-config-overlay.schema.json is stale: run node scripts/build-overlay-schema.mjs');
+    console.error(
+      'schemas/export-config-overlay.schema.json is stale: run node scripts/build-overlay-schema.mjs',
+    );
     process.exit(1);
   }
 } else {

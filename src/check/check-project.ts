@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { composeEnvironment } from '../config/compose.js';
+import { composeEnvironment, isPlainObject } from '../config/compose.js';
 import { findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
@@ -139,7 +139,9 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
   let complete = false;
-  const composable = base.doc && project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
+  const composable =
+    isPlainObject(base.doc?.value) &&
+    project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
   if (base.doc && composable) {
     for (const env of project.environments) {
       const overlay = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
@@ -151,7 +153,13 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       add(problems);
     }
     const stages = options.stages ?? CHECK_STAGES;
-    const ctx = { project, configs, checkedEnvs: new Set(checkedEnvs), schemaValid, now: options.now ?? new Date() };
+    const ctx = {
+      project,
+      configs,
+      checkedEnvs: new Set(checkedEnvs),
+      schemaValid,
+      now: options.now ?? new Date(),
+    };
     complete = true;
     for (const stage of stages) {
       const r = stage.run(ctx);
@@ -206,7 +214,13 @@ function checkStandaloneFile(file: string, result: CheckResult): void {
       severity: 'error',
       message:
         'cannot tell what this file is: it declares no known kind (ExportConfig, Project, PolicyPack, CompatibilityMatrix) and no exportctl.yaml is above it',
-      location: loaded.doc.provenance.locate('kind') ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      location: loaded.doc.provenance.locate('kind') ?? {
+        file,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
     });
     result.fatal = true;
     return;

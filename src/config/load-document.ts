@@ -21,7 +21,7 @@ import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { appendPath, type PathSegment } from './path.js';
 import { Provenance } from './provenance.js';
 import { decodeConfigBytes, MAX_CONFIG_BYTES } from './source-text.js';
-import type { LoadedDocument, LoadResult } from './types.js';
+import type { LoadResult } from './types.js';
 
 /** Deeper nesting than any real config; stops stack exhaustion in every later stage. */
 export const MAX_DEPTH = 128;
@@ -55,7 +55,8 @@ export function loadDocument(file: string): LoadResult {
   let buf: Buffer;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) return { findings: [fileFinding(file, 'is a directory, not a config file', 1, 1, 'io/read')] };
+    if (st.isDirectory())
+      return { findings: [fileFinding(file, 'is a directory, not a config file', 1, 1, 'io/read')] };
     if (st.size > MAX_CONFIG_BYTES) {
       return {
         findings: [
@@ -109,13 +110,16 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
   };
   const yamlFinding = (e: YAMLError): Finding => {
     const r = range(e.pos[0], e.pos[1]);
-    const msg = e.code === 'RESOURCE_EXHAUSTION' ? 'document is nested too deeply or too large' : cleanMessage(e);
+    const msg =
+      e.code === 'RESOURCE_EXHAUSTION' ? 'document is nested too deeply or too large' : cleanMessage(e);
     return { rule: 'yaml/syntax', severity: 'error', message: msg, location: r };
   };
 
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length === 0) {
-    return { doc: { file, value: null, provenance: new Provenance(), text }, findings: [] };
+    const provenance = new Provenance();
+    provenance.set('', { value: range(0, 0) });
+    return { doc: { file, value: null, provenance, text }, findings: [] };
   }
   const findings: Finding[] = [];
   for (const d of list) {
@@ -187,6 +191,7 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
 
   try {
     const value = toJS(doc.contents, [], 0, '');
+    if (!provenance.origin('')) provenance.set('', { value: range(0, 0) });
     return { doc: { file, value, provenance, text }, findings: [] };
   } catch (err) {
     if (err instanceof LoadAbort) {

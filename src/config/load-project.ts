@@ -91,6 +91,14 @@ export function loadProject(manifestFile: string): ProjectLoad {
   return {
     manifestDoc: doc,
     findings: [],
-    project: { root, manifestFile: file, manifest, manifestDoc: doc, baseFile, environments, reference: reference! },
+    project: {
+      root,
+      manifestFile: file,
+      manifest,
+      manifestDoc: doc,
+      baseFile,
+      environments,
+      reference: reference!,
+    },
   };
 }

@@ -49,7 +49,12 @@ export class Provenance {
       if (!isAtOrUnder(p, fromPrefix)) continue;
       const rest = p.slice(fromPrefix.length);
       // Joining '' and 'a' must give 'a'; joining 'x' and '.a' gives 'x.a'.
-      const joined = toPrefix === '' && rest.startsWith('.') ? rest.slice(1) : fromPrefix === '' && toPrefix !== '' && rest !== '' && !rest.startsWith('[') ? `${toPrefix}.${rest}` : toPrefix + rest;
+      const joined =
+        toPrefix === '' && rest.startsWith('.')
+          ? rest.slice(1)
+          : fromPrefix === '' && toPrefix !== '' && rest !== '' && !rest.startsWith('[')
+            ? `${toPrefix}.${rest}`
+            : toPrefix + rest;
       this.#origins.set(joined, o);
     }
   }

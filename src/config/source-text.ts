@@ -59,7 +59,9 @@ function lineColOfByte(buf: Uint8Array, offset: number): { line: number; column:
 }
 
 function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+    : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 export function decodeConfigBytes(buf: Uint8Array): DecodeResult {
@@ -73,7 +75,11 @@ export function decodeConfigBytes(buf: Uint8Array): DecodeResult {
   }
   const nul = buf.indexOf(0);
   if (nul !== -1) {
-    return { ok: false, message: 'binary file (NUL byte): not YAML or JSON text', ...lineColOfByte(buf, nul) };
+    return {
+      ok: false,
+      message: 'binary file (NUL byte): not YAML or JSON text',
+      ...lineColOfByte(buf, nul),
+    };
   }
   const bad = firstInvalidUtf8(buf);
   if (bad !== -1) {

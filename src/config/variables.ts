@@ -26,8 +26,7 @@ function walk(value: unknown, path: PathSegment[], visit: (s: string, p: PathSeg
   if (typeof value === 'string') visit(value, path);
   else if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) walk(v, [...path, i], visit);
-  }
-  else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) walk(v, [...path, k], visit);
   }
 }

@@ -3,30 +3,51 @@
  * per process and per kind (lazily: `check` of one kind pays for one schema). Ajv errors
  * are mapped to the node they concern with a readable message (rule `schema/invalid`).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import type { Finding } from '../diagnostics/finding.js';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { ErrorObject } from 'ajv';
 import { type ConfigPath, formatPath, type PathSegment } from '../config/path.js';
 import type { Provenance } from '../config/provenance.js';
-import { readSchema, type SchemaKind } from './schemas.js';
+import type { Finding } from '../diagnostics/finding.js';
+import { suggest } from '../diagnostics/suggest.js';
+import { AJV_OPTIONS, FORMATS } from './ajv-options.js';
+import { readSchemaText, SCHEMA_DIR, type SchemaKind } from './schemas.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats?: string[]) => Ajv2020;
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<SchemaKind, ValidateFunction>();
+const require = createRequire(import.meta.url);
+const compiled = new Map<SchemaKind, Validator>();
 
-function validatorFor(kind: SchemaKind): ValidateFunction {
-  let v = compiled.get(kind);
-  if (!v) {
-    ajv ??= addFormats(new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }), [
-      'email',
-      'date',
-      'uri',
-    ]);
-    v = ajv.compile(readSchema(kind));
-    compiled.set(kind, v);
+/**
+ * The validator of a kind: the code precompiled by `npm run build` (scripts/build-validators.mjs)
+ * when it matches the schema on disk, else compiled now with Ajv (slower start, same result).
+ */
+function validatorFor(kind: SchemaKind): Validator {
+  const cached = compiled.get(kind);
+  if (cached) return cached;
+  const text = readSchemaText(kind);
+  const precompiledFile = join(SCHEMA_DIR, 'compiled', `${kind}.cjs`);
+  let v: Validator | undefined;
+  if (existsSync(precompiledFile)) {
+    const mod = require(precompiledFile) as Validator & { default?: Validator; schemaSha256?: string };
+    if (mod.schemaSha256 === createHash('sha256').update(text).digest('hex')) v = mod.default ?? mod;
   }
+  v ??= compileNow(text);
+  compiled.set(kind, v);
   return v;
+}
+
+function compileNow(schemaText: string): Validator {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as (ajv: InstanceType<typeof Ajv2020>, f: string[]) => unknown;
+  const ajv = new Ajv2020({ ...AJV_OPTIONS });
+  addFormats(ajv, [...FORMATS]);
+  return ajv.compile(JSON.parse(schemaText)) as Validator;
 }
 
 export interface SchemaProblem {
@@ -90,35 +111,12 @@ function describeType(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-export function suggest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 function isDurationSchema(s: unknown): boolean {
-  return typeof s === 'object' && s !== null && String((s as { pattern?: string }).pattern ?? '').includes('ms|s|m|h');
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    String((s as { pattern?: string }).pattern ?? '').includes('ms|s|m|h')
+  );
 }
 
 function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefined {
@@ -141,6 +139,8 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
       return { path, atKey: false, message: `missing required field "${missing}" in ${at}` };
     }
     case 'type': {
+      if (path.length === 0 && e.data === null)
+        return { path, atKey: false, message: 'the document is empty' };
       const expected = String((e.params as { type: string }).type);
       if (expected === 'string' && typeof e.data === 'number' && isDurationSchema(parent)) {
         return {
@@ -149,13 +149,22 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
           message: `${at}: bare number ${e.data} where a duration belongs; write it with a unit (e.g. ${e.data}s or ${e.data}ms)`,
         };
       }
-      return { path, atKey: false, message: `${at} must be ${article(expected)}, not ${describeType(e.data)}` };
+      return {
+        path,
+        atKey: false,
+        message: `${at} must be ${article(expected)}, not ${describeType(e.data)}`,
+      };
     }
     case 'pattern': {
       if (isDurationSchema(parent)) {
-        return { path, atKey: false, message: `${at} must be a duration with a unit such as 250ms, 30s, 5m or 1h30m` };
+        return {
+          path,
+          atKey: false,
+          message: `${at} must be a duration with a unit such as 250ms, 30s, 5m or 1h30m`,
+        };
       }
-      const desc = typeof parent?.description === 'string' ? ` (${parent.description.replace(/\.$/, '')})` : '';
+      const desc =
+        typeof parent?.description === 'string' ? ` (${parent.description.replace(/\.$/, '')})` : '';
       return { path, atKey: false, message: `${at} has an invalid format${desc}` };
     }
     case 'enum': {
@@ -174,7 +183,11 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
       }
       return { path, atKey: false, message: `${at} must match exactly one allowed form` };
     case 'format':
-      return { path, atKey: false, message: `${at} must be a valid ${(e.params as { format: string }).format}` };
+      return {
+        path,
+        atKey: false,
+        message: `${at} must be a valid ${(e.params as { format: string }).format}`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { collect } from '../io.js';
+
+export interface CheckFlags {
+  env?: string[];
+  format: string;
+  output?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command('check')
+    .description('schema + policy checks; PATH = project dir, manifest or any config file')
+    .argument(
+      '[paths...]',
+      'project directories, manifests or config files (default: the project above the current directory)',
+    )
+    .option('--env <name>', 'check only this environment (repeatable)', collect)
+    .option('-f, --format <format>', 'text | json', 'text')
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('-q, --quiet', 'report errors only')
+    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .action(async (paths: string[], flags: CheckFlags) => {
+      const { runCheck } = await import('../run-check.js');
+      process.exitCode = runCheck(paths, flags);
+    });
+}

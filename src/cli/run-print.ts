@@ -1,0 +1,79 @@
+import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { checkProject } from '../check/check-project.js';
+import { appendPath } from '../config/path.js';
+import type { Provenance } from '../config/provenance.js';
+import { redactSecrets } from '../config/secrets.js';
+import { listVariables } from '../config/variables.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { relativeFile } from '../report/report.js';
+import { formatText } from '../report/text.js';
+import type { PrintFlags } from './commands/print.js';
+import { EXIT } from './exit-codes.js';
+
+export function runPrint(flags: PrintFlags): number {
+  if (!['yaml', 'json'].includes(flags.format))
+    throw new UsageError(`unknown format "${flags.format}" (choose yaml, json)`);
+  const cwd = process.cwd();
+  const result = checkProject({
+    cwd,
+    paths: flags.project ? [flags.project] : undefined,
+    envs: [flags.env],
+    stages: [],
+  });
+  const config = result.projects[0]?.configs.find((c) => c.env === flags.env);
+  if (!config) {
+    process.stderr.write(
+      formatText({
+        findings: result.findings,
+        cwd,
+        files: result.files,
+        envs: [flags.env],
+        color: false,
+        codeFrames: false,
+      }),
+    );
+    return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+  }
+  const values = redactSecrets(config.values);
+  if (flags.format === 'json') {
+    process.stdout.write(`${JSON.stringify(values, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const doc = new Document(values);
+  const vars = [...new Set(listVariables(config.values).map((v) => v.name))];
+  doc.commentBefore = ` effective config of ${flags.env}${vars.length ? `; needs ${vars.join(', ')} at run time` : ''}`;
+  if (flags.provenance) annotate(doc.contents as Node, '', config.provenance, cwd);
+  process.stdout.write(doc.toString({ lineWidth: 0 }));
+  return EXIT.OK;
+}
+
+/** Puts `# file:line:col` after every scalar (and on collections, before their items). */
+function annotate(node: Node | null, path: string, prov: Provenance, cwd: string): void {
+  if (!node) return;
+  const origin = prov.origin(path);
+  const where = origin
+    ? ` ${relativeFile(cwd, origin.value.file)}:${origin.value.line}:${origin.value.column}`
+    : undefined;
+  if (isScalar(node)) {
+    if (where) node.comment = where;
+    return;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
+      const child = appendPath(path, key);
+      const v = pair.value as Node | null;
+      if (v && !isScalar(v)) {
+        const o = prov.origin(child);
+        if (o)
+          (pair.key as Node).comment =
+            ` ${relativeFile(cwd, o.value.file)}:${o.value.line}:${o.value.column}`;
+      }
+      annotate(v, child, prov, cwd);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      annotate(item as Node, appendPath(path, i), prov, cwd);
+    });
+  }
+}

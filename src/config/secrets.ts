@@ -1,0 +1,55 @@
+/**
+ * What counts as a secret in a config, and how to hide it. Used by `print`, drift reports,
+ * the service's `/config` and the `security/plaintext-secret` rule, so they agree.
+ */
+import { isPlainObject } from './compose.js';
+import { hasVariableRef } from './variables.js';
+
+/** Keys whose literal values are secrets (`*_env` keys name a variable, not a secret). */
+const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential)s?$/i;
+
+export const REDACTED = '<redacted>';
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !/_env$/i.test(key);
+}
+
+/** The literal password in a URL's userinfo (`scheme://user:PASSWORD@host`), if any. */
+export function urlPassword(value: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:([^@/\s]+)@/i.exec(value);
+  if (!m) return undefined;
+  return hasVariableRef(m[1]) ? undefined : m[1];
+}
+
+/** A literal secret carried by a string value at `key`, or undefined. */
+export function literalSecret(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const pw = urlPassword(value);
+  if (pw) return pw;
+  if (isSecretKey(key) && !hasVariableRef(value)) return value;
+  return undefined;
+}
+
+/** A copy of a config with literal secrets replaced; `${VAR}` references are kept. */
+export function redactSecrets<T>(value: T, key = ''): T {
+  if (typeof value === 'string') {
+    const pw = urlPassword(value);
+    if (pw) return value.replace(`:${pw}@`, ':****@') as T;
+    if (isSecretKey(key) && !hasVariableRef(value) && value !== '') return REDACTED as T;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, key)) as T;
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, {
+        value: redactSecrets(v, k),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,73 @@
+/**
+ * `--format text`: `path:line:col  severity  message  rule-id`, grouped by file, a code frame
+ * on a TTY, and a summary line. The same finding in several environments is shown once
+ * with the environments listed.
+ */
+import { countFindings } from '../diagnostics/counts.js';
+import type { Finding } from '../diagnostics/finding.js';
+import { codeFrame } from './code-frame.js';
+import { type ReportInput, relativeFile } from './report.js';
+
+const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
+
+export function formatText(input: ReportInput): string {
+  const paint = (code: keyof typeof ANSI) => (s: string) =>
+    input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
+  const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };
+
+  // Merge the same finding across environments.
+  const merged = new Map<string, { f: Finding; envs: string[] }>();
+  for (const f of input.findings) {
+    const l = f.location;
+    const k = `${l?.file}|${l?.line}|${l?.column}|${f.rule}|${f.severity}|${f.message}`;
+    const m = merged.get(k);
+    if (m) {
+      if (f.env && !m.envs.includes(f.env)) m.envs.push(f.env);
+    } else merged.set(k, { f, envs: f.env ? [f.env] : [] });
+  }
+
+  const groups = new Map<string, { f: Finding; envs: string[] }[]>();
+  for (const m of merged.values()) {
+    const file = m.f.location ? relativeFile(input.cwd, m.f.location.file) : '(project)';
+    const list = groups.get(file) ?? [];
+    list.push(m);
+    groups.set(file, list);
+  }
+
+  const out: string[] = [];
+  const sources = new Map<string, string | undefined>();
+  for (const [file, items] of groups) {
+    for (const { f, envs } of items) {
+      const pos = f.location ? `${file}:${f.location.line}:${f.location.column}` : file;
+      const where = envs.length > 0 ? ` ${paint('gray')(`[${envs.join(', ')}]`)}` : '';
+      out.push(`${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}  ${paint('gray')(f.rule)}`);
+      if (input.codeFrames && f.location && input.readSource) {
+        const abs = f.location.file;
+        if (!sources.has(abs)) sources.set(abs, input.readSource(abs));
+        const text = sources.get(abs);
+        if (text !== undefined) {
+          out.push(
+            codeFrame(text, f.location.line, f.location.column, f.location.endColumn, sevColor[f.severity]),
+          );
+        }
+      }
+    }
+    out.push('');
+  }
+
+  const c = countFindings(input.findings);
+  const nFiles = input.files.length;
+  const scope = `${nFiles} file${nFiles === 1 ? '' : 's'}${input.envs.length > 0 ? `, ${input.envs.length} environment${input.envs.length === 1 ? '' : 's'}` : ''}`;
+  if (c.errors + c.warnings + c.infos === 0) {
+    out.push(`${paint('green')('✔')} no problems (${scope})`);
+  } else {
+    const parts = [
+      `${c.errors} error${c.errors === 1 ? '' : 's'}`,
+      `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
+    ];
+    if (c.infos > 0) parts.push(`${c.infos} info`);
+    const mark = c.errors > 0 ? paint('red')('✖') : paint('yellow')('⚠');
+    out.push(`${mark} ${parts.join(', ')} (${scope})`);
+  }
+  return `${out.join('\n')}\n`;
+}
