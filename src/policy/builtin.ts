@@ -2,9 +2,9 @@
  * The built-in rules: the packs shipped in `policies/` (loaded and compiled once per
  * process) plus the metadata of rules other stages produce.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Finding } from '../diagnostics/finding.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { NATIVE_RULES } from './native/index.js';
 import { packFilesIn } from './pack/discover.js';
 import { loadPolicyPack } from './pack/load-pack.js';
@@ -12,8 +12,8 @@ import { RuleRegistry } from './registry.js';
 import type { Rule } from './rule.js';
 import { STAGE_RULES } from './stage-rules.js';
 
-/** `policies/` of the installed package (src/policy → ../../policies, dist/policy → ../../policies). */
-export const BUILTIN_POLICY_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');
+/** `policies/` of the installed package. */
+export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
 
 export interface BuiltinRules {
   registry: RuleRegistry;
@@ -37,7 +37,12 @@ export function builtinRules(): BuiltinRules {
     findings.push(...pack.findings);
     for (const r of pack.rules) {
       if (ids.has(r.id)) {
-        findings.push({ rule: 'policy/invalid', severity: 'error', message: `rule "${r.id}" is defined twice among the built-in packs`, location: r.location });
+        findings.push({
+          rule: 'policy/invalid',
+          severity: 'error',
+          message: `rule "${r.id}" is defined twice among the built-in packs`,
+          location: r.location,
+        });
         continue;
       }
       ids.add(r.id);
@@ -45,7 +50,12 @@ export function builtinRules(): BuiltinRules {
     }
   }
   for (const id of NATIVE_RULES.keys()) {
-    if (!ids.has(id)) findings.push({ rule: 'policy/invalid', severity: 'error', message: `native rule "${id}" has no metadata in any built-in pack` });
+    if (!ids.has(id))
+      findings.push({
+        rule: 'policy/invalid',
+        severity: 'error',
+        message: `native rule "${id}" has no metadata in any built-in pack`,
+      });
   }
   cached = { registry: new RuleRegistry([...STAGE_RULES, ...packRules]), packRules, files, findings };
   return cached;

@@ -25,13 +25,17 @@ export interface CompiledCheck {
   messageYamlPath: string;
 }
 
-export function resolveRulePath(path: string | undefined, forEach: string | undefined, index: PathSegment | undefined): string | undefined {
+export function resolveRulePath(
+  path: string | undefined,
+  forEach: string | undefined,
+  index: PathSegment | undefined,
+): string | undefined {
   if (index === undefined) return path;
   const at = appendPath('', index); // `[3]` or `.key` / `["odd key"]`
   const bracket = at.startsWith('[') ? at : `.${at}`;
   if (path === undefined) return forEach === undefined ? undefined : `${forEach}${bracket}`;
   if (path.includes('[*]')) return path.replace('[*]', bracket);
-  if (path.includes('{index}')) return path.replace('{index}', typeof index === 'number' ? String(index) : String(index));
+  if (path.includes('{index}')) return path.replace('{index}', String(index));
   return path;
 }
 
@@ -70,7 +74,9 @@ export function celRuleEvaluator(
       const one = (act: Record<string, unknown>, index: PathSegment | undefined) => {
         if (check.match && truth(check.match, act) !== true) return;
         if (truth(check.assert, act) !== false) return;
-        const message = renderMessage(check.message, act, (e) => problem({ yamlPath: check.messageYamlPath }, e));
+        const message = renderMessage(check.message, act, (e) =>
+          problem({ yamlPath: check.messageYamlPath }, e),
+        );
         violations.push({ path: resolveRulePath(check.path, check.forEach?.text, index), message });
       };
       if (!check.forEach) {
@@ -79,7 +85,7 @@ export function celRuleEvaluator(
       }
       const coll = getAtPath(base.config, check.forEach.path);
       if (Array.isArray(coll)) {
-        coll.forEach((item, i) => one({ ...base, item, index: BigInt(i) }, i));
+        for (const [i, item] of coll.entries()) one({ ...base, item, index: BigInt(i) }, i);
       } else if (coll !== null && typeof coll === 'object') {
         for (const [k, item] of Object.entries(coll)) one({ ...base, item, index: k }, k);
       }

@@ -116,7 +116,8 @@ export function applyRuleControls(findings: Finding[], ctx: ControlContext): Fin
   const allEnvs = ctx.project.environments.map((e) => e.name);
   for (const x of waivers) {
     if (x.expired || x.used || !ctx.complete) continue;
-    const inScope = x.w.env !== undefined ? ctx.checkedEnvs.has(x.w.env) : allEnvs.every((e) => ctx.checkedEnvs.has(e));
+    const inScope =
+      x.w.env !== undefined ? ctx.checkedEnvs.has(x.w.env) : allEnvs.every((e) => ctx.checkedEnvs.has(e));
     if (!inScope) continue;
     let why = 'matched no finding; remove it, or correct its rule, env or path';
     if (!ctx.registry.has(x.w.rule)) {
@@ -125,7 +126,12 @@ export function applyRuleControls(findings: Finding[], ctx: ControlContext): Fin
     } else if (x.w.env !== undefined && !allEnvs.includes(x.w.env)) {
       why = `can never match: no environment "${x.w.env}"`;
     }
-    control.push({ rule: 'waiver/unused', severity: 'warning', message: `${describe(x.w)} ${why}`, path: `waivers[${x.i}]` });
+    control.push({
+      rule: 'waiver/unused',
+      severity: 'warning',
+      message: `${describe(x.w)} ${why}`,
+      path: `waivers[${x.i}]`,
+    });
   }
 
   for (const f of control) {

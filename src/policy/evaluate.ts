@@ -42,7 +42,15 @@ export function buildRuleInputs(envs: EnvironmentConfig[], project: ProjectInfo)
             for (const name of configs.keys()) celEnvs[name] = celOf(name);
           }
           celProject ??= toCel(project);
-          activation = { env: e.env, protected: e.protected, project: celProject, envs: celEnvs, config, item: null, index: null };
+          activation = {
+            env: e.env,
+            protected: e.protected,
+            project: celProject,
+            envs: celEnvs,
+            config,
+            item: null,
+            index: null,
+          };
           for (const s of configSections()) {
             const v = config[s];
             activation[s] = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
@@ -69,7 +77,13 @@ export function evaluateRules(rules: readonly Rule[], input: RuleInput): Evaluat
     if (!rule.evaluate || !ruleApplies(rule, input.env, input.protected)) continue;
     const out = rule.evaluate(input);
     for (const v of out.violations) {
-      findings.push({ rule: rule.id, severity: rule.severity, message: v.message, path: v.path, env: input.env });
+      findings.push({
+        rule: rule.id,
+        severity: rule.severity,
+        message: v.message,
+        path: v.path,
+        env: input.env,
+      });
     }
     for (const p of out.problems) {
       problems.push({

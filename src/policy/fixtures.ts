@@ -18,23 +18,43 @@ export interface FixtureResult {
   location?: SourceRange;
 }
 
-export function runFixture(rule: Rule, fixture: RuleFixture, kind: 'pass' | 'fail', index: number): FixtureResult {
+export function runFixture(
+  rule: Rule,
+  fixture: RuleFixture,
+  kind: 'pass' | 'fail',
+  index: number,
+): FixtureResult {
   const base = { rule: rule.id, kind, index, location: fixture.location };
-  if (!rule.evaluate) return { ...base, ok: false, message: 'this rule is produced by another stage and has no evaluator' };
+  if (!rule.evaluate)
+    return { ...base, ok: false, message: 'this rule is produced by another stage and has no evaluator' };
   const environments = Object.fromEntries(
     Object.keys(fixture.envs).map((e) => [e, { protected: e === fixture.env ? fixture.protected : false }]),
   );
   const inputs = buildRuleInputs(
-    Object.entries(fixture.envs).map(([env, config]) => ({ env, protected: environments[env].protected, config })),
+    Object.entries(fixture.envs).map(([env, config]) => ({
+      env,
+      protected: environments[env].protected,
+      config,
+    })),
     { name: 'fixture', reference: fixture.env, environments },
   );
   const input = inputs.get(fixture.env)!;
-  const out = ruleApplies(rule, fixture.env, fixture.protected) ? rule.evaluate(input) : { violations: [], problems: [] };
+  const out = ruleApplies(rule, fixture.env, fixture.protected)
+    ? rule.evaluate(input)
+    : { violations: [], problems: [] };
   if (out.problems.length > 0) {
-    return { ...base, ok: false, message: `the rule could not be evaluated: ${out.problems.map((p) => p.message).join('; ')}` };
+    return {
+      ...base,
+      ok: false,
+      message: `the rule could not be evaluated: ${out.problems.map((p) => p.message).join('; ')}`,
+    };
   }
   if (kind === 'pass' && out.violations.length > 0) {
-    return { ...base, ok: false, message: `expected no finding, got: ${out.violations.map((v) => `${v.path ?? ''} ${v.message}`.trim()).join('; ')}` };
+    return {
+      ...base,
+      ok: false,
+      message: `expected no finding, got: ${out.violations.map((v) => `${v.path ?? ''} ${v.message}`.trim()).join('; ')}`,
+    };
   }
   if (kind === 'fail' && out.violations.length === 0) {
     return { ...base, ok: false, message: 'expected a finding, got none' };
@@ -50,9 +70,16 @@ export function runRuleFixtures(rules: readonly Rule[]): FixtureResult[] {
     for (const kind of ['pass', 'fail'] as const) {
       const list = rule.tests[kind];
       if (list.length === 0) {
-        out.push({ rule: rule.id, kind, index: -1, ok: false, message: `rule has no ${kind} fixture`, location: rule.location });
+        out.push({
+          rule: rule.id,
+          kind,
+          index: -1,
+          ok: false,
+          message: `rule has no ${kind} fixture`,
+          location: rule.location,
+        });
       }
-      list.forEach((f, i) => out.push(runFixture(rule, f, kind, i)));
+      for (const [i, f] of list.entries()) out.push(runFixture(rule, f, kind, i));
     }
   }
   return out;

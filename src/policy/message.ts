@@ -13,7 +13,9 @@ export interface MessageTemplate {
 }
 
 /** Splits `${…}` segments, skipping braces and quotes inside the expression. */
-function split(text: string): Array<string | { expr: string; offset: number }> | { error: string; offset: number } {
+function split(
+  text: string,
+): Array<string | { expr: string; offset: number }> | { error: string; offset: number } {
   const out: Array<string | { expr: string; offset: number }> = [];
   let lit = '';
   let i = 0;
@@ -51,7 +53,10 @@ export function compileMessage(
 ): { ok: true; value: MessageTemplate } | { ok: false; error: CelError } {
   const pieces = split(text);
   if (!Array.isArray(pieces)) {
-    return { ok: false, error: { code: 'syntax', message: pieces.error, start: pieces.offset, end: pieces.offset + 2 } };
+    return {
+      ok: false,
+      error: { code: 'syntax', message: pieces.error, start: pieces.offset, end: pieces.offset + 2 },
+    };
   }
   const parts: MessagePart[] = [];
   for (const p of pieces) {
@@ -61,7 +66,10 @@ export function compileMessage(
     }
     const c = engine.compile(p.expr);
     if (!c.ok) {
-      return { ok: false, error: { ...c.error, start: c.error.start + p.offset, end: c.error.end + p.offset } };
+      return {
+        ok: false,
+        error: { ...c.error, start: c.error.start + p.offset, end: c.error.end + p.offset },
+      };
     }
     parts.push({ program: c.value, offset: p.offset });
   }

@@ -2,7 +2,7 @@
  * The one registry of rules. `explain`, docs/rules.md, the policy stage, rule controls and
  * (later) SARIF's rule table all read rule metadata from here.
  */
-import { suggest } from '../schema/validate.js';
+import { suggest } from '../diagnostics/suggest.js';
 import type { Rule } from './rule.js';
 
 export class RuleRegistry {
@@ -38,6 +38,8 @@ export class RuleRegistry {
   /** The closest known id to a misspelt one. */
   suggest(id: string): string | undefined {
     const ids = [...this.#rules.keys()];
-    return suggest(id, ids) ?? ids.find((k) => k.endsWith(`/${id}`) || k.split('/')[1] === id.split('/').pop());
+    return (
+      suggest(id, ids) ?? ids.find((k) => k.endsWith(`/${id}`) || k.split('/')[1] === id.split('/').pop())
+    );
   }
 }

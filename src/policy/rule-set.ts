@@ -56,8 +56,16 @@ export function loadLocalRules(root: string, paths: string[], known: RuleRegistr
     for (const r of pack.rules) {
       const clash = known.get(r.id) ?? ids.get(r.id);
       if (clash) {
-        const where = clash.origin === 'builtin' ? 'a built-in rule' : `a rule of ${clash.location?.file ?? 'another pack'}`;
-        findings.push({ rule: 'policy/invalid', severity: 'error', message: `rule id "${r.id}" is already ${where}; choose another id`, location: r.location });
+        const where =
+          clash.origin === 'builtin'
+            ? 'a built-in rule'
+            : `a rule of ${clash.location?.file ?? 'another pack'}`;
+        findings.push({
+          rule: 'policy/invalid',
+          severity: 'error',
+          message: `rule id "${r.id}" is already ${where}; choose another id`,
+          location: r.location,
+        });
         continue;
       }
       ids.set(r.id, r);

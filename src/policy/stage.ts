@@ -21,7 +21,9 @@ export const policyStage: CheckStage = {
     const info: ProjectInfo = {
       name: ctx.project.manifest.name,
       reference: ctx.project.reference,
-      environments: Object.fromEntries(ctx.project.environments.map((e) => [e.name, { protected: e.protected }])),
+      environments: Object.fromEntries(
+        ctx.project.environments.map((e) => [e.name, { protected: e.protected }]),
+      ),
     };
     const inputs = buildRuleInputs(
       ctx.configs.map((c) => ({ env: c.env, protected: c.protected, config: c.values })),

@@ -61,7 +61,12 @@ function toCelError(err: unknown, source: string, at?: { start: number; end: num
   const e = (err ?? {}) as CelJsError;
   const range = e.range ?? at ?? { start: 0, end: source.length };
   const message = e.summary ?? (typeof e.message === 'string' ? e.message.split('\n')[0] : String(err));
-  return { code: e.code ?? (err instanceof BudgetExceeded ? err.code : 'error'), message, start: range.start, end: range.end };
+  return {
+    code: e.code ?? (err instanceof BudgetExceeded ? err.code : 'error'),
+    message,
+    start: range.start,
+    end: range.end,
+  };
 }
 
 /** cel-js AST node, as far as this module touches it. */
@@ -111,16 +116,28 @@ class Instrumented extends Error {}
 function instrument(root: Node): CelError | undefined {
   let problem: CelError | undefined;
   walk(root, (n) => {
-    if (n.op === 'rcall' && Array.isArray(n.args) && n.args[0] === 'matches' && (n.args[2] as unknown[]).length === 1) {
+    if (
+      n.op === 'rcall' &&
+      Array.isArray(n.args) &&
+      n.args[0] === 'matches' &&
+      (n.args[2] as unknown[]).length === 1
+    ) {
       if (typeof n.handle !== 'function') throw new Instrumented('matches() node was not type-checked');
       const pattern = (n.args[2] as Node[])[0];
       if (pattern.op === 'value' && typeof pattern.args === 'string') {
         const why = re2Problem(pattern.args);
-        if (why && !problem) problem = { code: 'invalid_regular_expression', message: why, start: pattern.start, end: pattern.end };
+        if (why && !problem)
+          problem = {
+            code: 'invalid_regular_expression',
+            message: why,
+            start: pattern.start,
+            end: pattern.end,
+          };
       }
       n.handle = (args: unknown) => {
         const [text, re] = args as unknown[];
-        if (typeof text !== 'string' || typeof re !== 'string') throw new Error("no such overload: matches needs (string, string)");
+        if (typeof text !== 'string' || typeof re !== 'string')
+          throw new Error('no such overload: matches needs (string, string)');
         return re2Matches(text, re);
       };
     } else if (n.op === 'comprehension') {
@@ -144,7 +161,8 @@ export class CelEngine {
       homogeneousAggregateLiterals: options.homogeneousAggregateLiterals ?? true,
       limits: { ...DEFAULT_LIMITS, ...options.limits },
     });
-    for (const [name, type] of Object.entries(options.variables ?? {})) this.#env.registerVariable(name, type);
+    for (const [name, type] of Object.entries(options.variables ?? {}))
+      this.#env.registerVariable(name, type);
     registerExportctlFunctions(this.#env);
   }
 
@@ -161,7 +179,12 @@ export class CelEngine {
     if (options.expect && type !== options.expect && type !== 'dyn') {
       return {
         ok: false,
-        error: { code: 'wrong_result_type', message: `expression must evaluate to ${options.expect}, not ${type}`, start: 0, end: source.length },
+        error: {
+          code: 'wrong_result_type',
+          message: `expression must evaluate to ${options.expect}, not ${type}`,
+          start: 0,
+          end: source.length,
+        },
       };
     }
     let problem: CelError | undefined;
@@ -169,7 +192,12 @@ export class CelEngine {
       problem = instrument(parsed.ast as unknown as Node);
     } catch (err) {
       // Never evaluate a program whose regexes or loops could not be bounded.
-      problem = { code: 'internal', message: `cannot bound this expression: ${(err as Error).message}`, start: 0, end: source.length };
+      problem = {
+        code: 'internal',
+        message: `cannot bound this expression: ${(err as Error).message}`,
+        start: 0,
+        end: source.length,
+      };
     }
     if (problem) return { ok: false, error: problem };
     const run = parsed;
@@ -182,7 +210,15 @@ export class CelEngine {
           try {
             const value = runMetered(budget, () => run(activation));
             if (value instanceof Promise) {
-              return { ok: false, error: { code: 'async', message: 'asynchronous functions are not allowed', start: 0, end: source.length } };
+              return {
+                ok: false,
+                error: {
+                  code: 'async',
+                  message: 'asynchronous functions are not allowed',
+                  start: 0,
+                  end: source.length,
+                },
+              };
             }
             return { ok: true, value };
           } catch (err) {

@@ -25,19 +25,35 @@ export interface CelFunctionDoc {
 /** What `explain` and the docs list as the extra functions. */
 export const CEL_FUNCTION_DOCS: CelFunctionDoc[] = [
   { signature: 'percent(string) -> double', description: '`percent("85%")` is 85.0.' },
-  { signature: 'byteSize(string) -> int', description: '`byteSize("64KiB")` is 65536; units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB.' },
+  {
+    signature: 'byteSize(string) -> int',
+    description: '`byteSize("64KiB")` is 65536; units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB.',
+  },
   { signature: 'isPort(int) -> bool', description: 'A TCP port: 1–65535.' },
   { signature: 'isPrivilegedPort(int) -> bool', description: 'Below 1024 (needs root to bind).' },
   {
     signature: 'retryBackoff(int, duration[, duration]) -> duration',
-    description: 'Total wait of `attempts` retries whose backoff starts at the first duration and doubles, capped by the second.',
+    description:
+      'Total wait of `attempts` retries whose backoff starts at the first duration and doubles, capped by the second.',
   },
-  { signature: 'string(duration) -> string', description: 'A duration as text (`5m0s` style is avoided: `300s` → `5m`).' },
-  { signature: 'semver.satisfies(string, string) -> bool', description: 'npm semver: the version is within the range.' },
+  {
+    signature: 'string(duration) -> string',
+    description: 'A duration as text, as configs write it: `duration("300s")` → `5m`.',
+  },
+  {
+    signature: 'semver.satisfies(string, string) -> bool',
+    description: 'npm semver: the version is within the range.',
+  },
   { signature: 'semver.valid(string) -> bool', description: 'npm semver: the text is a version.' },
-  { signature: 'pep440.satisfies(string, string) -> bool', description: 'PEP 440: the version matches the specifier.' },
+  {
+    signature: 'pep440.satisfies(string, string) -> bool',
+    description: 'PEP 440: the version matches the specifier.',
+  },
   { signature: 'pep440.valid(string) -> bool', description: 'PEP 440: the text is a version.' },
-  { signature: 'string.matches(string) -> bool', description: 'RE2 regular expression search (linear time; backtracking constructs are refused).' },
+  {
+    signature: 'string.matches(string) -> bool',
+    description: 'RE2 regular expression search (linear time; backtracking constructs are refused).',
+  },
 ];
 
 function fail(message: string): never {
@@ -60,7 +76,10 @@ function retryBackoffMs(attempts: bigint, initialMs: number, maxMs: number): num
 }
 
 export function registerExportctlFunctions(env: Environment): void {
-  env.registerFunction('percent(string): double', (s: string) => parsePercent(s) ?? fail(`not a percentage: "${s}"`));
+  env.registerFunction(
+    'percent(string): double',
+    (s: string) => parsePercent(s) ?? fail(`not a percentage: "${s}"`),
+  );
   env.registerFunction('byteSize(string): int', (s: string) => {
     const n = parseSize(s);
     return n === undefined ? fail(`not a size: "${s}"`) : BigInt(n);
@@ -70,26 +89,40 @@ export function registerExportctlFunctions(env: Environment): void {
   env.registerFunction(`retryBackoff(int, ${DURATION}): ${DURATION}`, (n: bigint, d: Duration) =>
     Duration.fromMilliseconds(retryBackoffMs(n, d.valueOf(), Number.POSITIVE_INFINITY)),
   );
-  env.registerFunction(`retryBackoff(int, ${DURATION}, ${DURATION}): ${DURATION}`, (n: bigint, d: Duration, max: Duration) =>
-    Duration.fromMilliseconds(retryBackoffMs(n, d.valueOf(), max.valueOf())),
+  env.registerFunction(
+    `retryBackoff(int, ${DURATION}, ${DURATION}): ${DURATION}`,
+    (n: bigint, d: Duration, max: Duration) =>
+      Duration.fromMilliseconds(retryBackoffMs(n, d.valueOf(), max.valueOf())),
   );
   env.registerFunction(`string(${DURATION}): string`, (d: Duration) => formatDuration(d.valueOf()));
 
   env.registerType('exportctl.SemverFunctions', SemverFunctions);
   env.registerConstant('semver', 'exportctl.SemverFunctions', new SemverFunctions());
-  env.registerFunction('exportctl.SemverFunctions.satisfies(string, string): bool', (_ns: unknown, v: string, r: string) => {
-    if (semver.valid(v) === null) fail(`not a semver version: "${v}"`);
-    if (semver.validRange(r) === null) fail(`not a semver range: "${r}"`);
-    return semver.satisfies(v, r);
-  });
-  env.registerFunction('exportctl.SemverFunctions.valid(string): bool', (_ns: unknown, v: string) => semver.valid(v) !== null);
+  env.registerFunction(
+    'exportctl.SemverFunctions.satisfies(string, string): bool',
+    (_ns: unknown, v: string, r: string) => {
+      if (semver.valid(v) === null) fail(`not a semver version: "${v}"`);
+      if (semver.validRange(r) === null) fail(`not a semver range: "${r}"`);
+      return semver.satisfies(v, r);
+    },
+  );
+  env.registerFunction(
+    'exportctl.SemverFunctions.valid(string): bool',
+    (_ns: unknown, v: string) => semver.valid(v) !== null,
+  );
 
   env.registerType('exportctl.Pep440Functions', Pep440Functions);
   env.registerConstant('pep440', 'exportctl.Pep440Functions', new Pep440Functions());
-  env.registerFunction('exportctl.Pep440Functions.satisfies(string, string): bool', (_ns: unknown, v: string, s: string) => {
-    if (pep440.valid(v) === null) fail(`not a PEP 440 version: "${v}"`);
-    if (!pep440.validRange(s)) fail(`not a PEP 440 specifier: "${s}"`);
-    return pep440.satisfies(v, s);
-  });
-  env.registerFunction('exportctl.Pep440Functions.valid(string): bool', (_ns: unknown, v: string) => pep440.valid(v) !== null);
+  env.registerFunction(
+    'exportctl.Pep440Functions.satisfies(string, string): bool',
+    (_ns: unknown, v: string, s: string) => {
+      if (pep440.valid(v) === null) fail(`not a PEP 440 version: "${v}"`);
+      if (!pep440.validRange(s)) fail(`not a PEP 440 specifier: "${s}"`);
+      return pep440.satisfies(v, s);
+    },
+  );
+  env.registerFunction(
+    'exportctl.Pep440Functions.valid(string): bool',
+    (_ns: unknown, v: string) => pep440.valid(v) !== null,
+  );
 }

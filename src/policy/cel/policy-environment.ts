@@ -3,7 +3,7 @@
  * config's top-level sections, `env`, `protected`, `project`, `envs`, `config` (the whole
  * effective config), and, under `for_each`, `item` and `index`. Built once per process.
  */
-import { readSchema } from '../../schema/schemas.js';
+import { readSchemaText } from '../../schema/schemas.js';
 import { CelEngine } from './engine.js';
 
 let engine: CelEngine | undefined;
@@ -11,9 +11,9 @@ let sections: string[] | undefined;
 
 /** The top-level sections of an ExportConfig, from its JSON Schema. */
 export function configSections(): string[] {
-  sections ??= Object.keys((readSchema('ExportConfig').properties ?? {}) as Record<string, unknown>).filter(
-    (k) => k !== 'apiVersion' && k !== 'kind',
-  );
+  if (sections) return sections;
+  const schema = JSON.parse(readSchemaText('ExportConfig')) as { properties?: Record<string, unknown> };
+  sections ??= Object.keys(schema.properties ?? {}).filter((k) => k !== 'apiVersion' && k !== 'kind');
   return sections;
 }
 

@@ -9,7 +9,12 @@ export function toCel(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: toCel(v), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: toCel(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -20,7 +25,8 @@ export function toCel(value: unknown): unknown {
 export function formatCelValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return value;
-  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   if (Array.isArray(value)) return `[${value.map(formatNested).join(', ')}]`;
   if (value instanceof Map) {
     return `{${[...value.entries()].map(([k, v]) => `${formatNested(k)}: ${formatNested(v)}`).join(', ')}}`;

@@ -47,6 +47,13 @@ export const outputPath: NativeRuleImpl = {
     const dir = getAtPath(input.config, ['export', 'output', 'dir']);
     if (typeof dir !== 'string') return [];
     const why = outputDirProblem(dir);
-    return why ? [{ path: 'export.output.dir', message: `export.output.dir "${dir}" ${why}; write exports inside the project or a dedicated data directory` }] : [];
+    return why
+      ? [
+          {
+            path: 'export.output.dir',
+            message: `export.output.dir "${dir}" ${why}; write exports inside the project or a dedicated data directory`,
+          },
+        ]
+      : [];
   },
 };

@@ -18,7 +18,13 @@ function lineStarts(doc: LoadedDocument): number[] {
 }
 
 /** The source range of `[start, end)` of the expression held at `path` of the document. */
-export function expressionRange(doc: LoadedDocument, path: string, expr: string, start: number, end: number): SourceRange | undefined {
+export function expressionRange(
+  doc: LoadedDocument,
+  path: string,
+  expr: string,
+  start: number,
+  end: number,
+): SourceRange | undefined {
   const node = doc.provenance.origin(path)?.value;
   if (!node) return doc.provenance.locate(path);
   const starts = lineStarts(doc);

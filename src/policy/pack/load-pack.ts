@@ -84,7 +84,11 @@ export function compilePolicyPack(doc: LoadedDocument, options: PackOptions): Pa
   const compile = (yamlPath: string, source: string, expect?: string): CompiledExpression | undefined => {
     const c = engine.compile(source, { expect });
     if (c.ok) return { program: c.value, yamlPath };
-    invalid(yamlPath, `${yamlPath.replace(/^rules\[\d+\]\./, '')}: ${c.error.message}`, expressionRange(doc, yamlPath, source, c.error.start, c.error.end));
+    invalid(
+      yamlPath,
+      `${yamlPath.replace(/^rules\[\d+\]\./, '')}: ${c.error.message}`,
+      expressionRange(doc, yamlPath, source, c.error.start, c.error.end),
+    );
     return undefined;
   };
   const locate = (yamlPath: string, e: { start: number; end: number }) => {
@@ -98,7 +102,9 @@ export function compilePolicyPack(doc: LoadedDocument, options: PackOptions): Pa
     if (seen.has(raw.id)) invalid(`${at}.id`, `rule "${raw.id}" is defined twice in this pack`);
     seen.add(raw.id);
 
-    const forms = [raw.assert !== undefined, raw.checks !== undefined, raw.native === true].filter(Boolean).length;
+    const forms = [raw.assert !== undefined, raw.checks !== undefined, raw.native === true].filter(
+      Boolean,
+    ).length;
     if (forms !== 1) {
       invalid(at, `rule "${raw.id}" must have exactly one of assert, checks or native`);
       return;
@@ -202,8 +208,11 @@ function nativeEvaluator(impl: NativeRuleImpl, match: CompiledExpression | undef
 }
 
 function fixture(doc: LoadedDocument, raw: unknown, yamlPath: string, rule: RawRule): RuleFixture {
-  const wrapped = isMap(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
-  const f = wrapped ? (raw as { config?: unknown; env?: string; protected?: boolean; envs?: Record<string, unknown> }) : { config: raw };
+  const wrapped =
+    isMap(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
+  const f = wrapped
+    ? (raw as { config?: unknown; env?: string; protected?: boolean; envs?: Record<string, unknown> })
+    : { config: raw };
   const config = (isMap(f.config) ? f.config : {}) as ConfigValues;
   const env = f.env ?? rule.envs?.[0] ?? 'test';
   const envs: Record<string, ConfigValues> = {};
