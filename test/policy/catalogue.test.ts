@@ -74,7 +74,11 @@ describe('the built-in catalogue', () => {
     for (const r of builtin.packRules) {
       for (const f of r.tests.fail) {
         const input = buildRuleInputs(
-          Object.entries(f.envs).map(([env, config]) => ({ env, protected: env === f.env && f.protected, config })),
+          Object.entries(f.envs).map(([env, config]) => ({
+            env,
+            protected: env === f.env && f.protected,
+            config,
+          })),
           { name: 'p', reference: f.env, environments: {} },
         ).get(f.env)!;
         const out = r.evaluate!(input);

@@ -16,7 +16,8 @@ export interface ConformanceCase {
   test: Obj;
 }
 
-const PROTO_HINT = /\b(TestAllTypes|NestedTestAllTypes|google\.protobuf|proto2|proto3|cel\.expr|GlobalEnum|NestedEnum|TestRequired)\b/;
+const PROTO_HINT =
+  /\b(TestAllTypes|NestedTestAllTypes|google\.protobuf|proto2|proto3|cel\.expr|GlobalEnum|NestedEnum|TestRequired)\b/;
 
 function needsProtobuf(v: Json | undefined): boolean {
   if (v === null || typeof v !== 'object') return false;
@@ -56,7 +57,14 @@ export function conformanceCases(): { cases: ConformanceCase[]; skipped: number 
 function celType(t: Obj | undefined): string | undefined {
   if (!t) return 'dyn';
   if (typeof t.primitive === 'string') {
-    const map: Record<string, string> = { INT64: 'int', UINT64: 'uint', DOUBLE: 'double', STRING: 'string', BOOL: 'bool', BYTES: 'bytes' };
+    const map: Record<string, string> = {
+      INT64: 'int',
+      UINT64: 'uint',
+      DOUBLE: 'double',
+      STRING: 'string',
+      BOOL: 'bool',
+      BYTES: 'bytes',
+    };
     return map[t.primitive];
   }
   if ('listType' in t) return 'list<dyn>';
@@ -77,7 +85,8 @@ function fromValue(v: Obj): unknown {
   if ('listValue' in v) return (((v.listValue as Obj).values ?? []) as Obj[]).map(fromValue);
   if ('mapValue' in v) {
     const out = new Map<unknown, unknown>();
-    for (const e of ((v.mapValue as Obj).entries ?? []) as Obj[]) out.set(fromValue(e.key as Obj), fromValue(e.value as Obj));
+    for (const e of ((v.mapValue as Obj).entries ?? []) as Obj[])
+      out.set(fromValue(e.key as Obj), fromValue(e.value as Obj));
     return out;
   }
   if ('typeValue' in v) return { $type: String(v.typeValue) };
@@ -87,19 +96,26 @@ function fromValue(v: Obj): unknown {
 /** A comparable form: ints, uints, doubles, bytes, lists, maps (keys as text), types. */
 function canon(v: unknown): unknown {
   if (typeof v === 'bigint') return `int:${v}`;
-  if (v instanceof UnsignedInt || (v !== null && typeof v === 'object' && /Unsigned/.test(v.constructor?.name ?? ''))) {
+  if (
+    v instanceof UnsignedInt ||
+    (v !== null && typeof v === 'object' && /Unsigned/.test(v.constructor?.name ?? ''))
+  ) {
     return `uint:${String((v as { valueOf(): bigint }).valueOf())}`;
   }
   if (typeof v === 'number') return Number.isNaN(v) ? 'double:NaN' : `double:${v}`;
   if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
   if (Array.isArray(v)) return v.map(canon);
   if (v !== null && typeof v === 'object' && '$type' in v) return `type:${(v as { $type: string }).$type}`;
-  if (v !== null && typeof v === 'object' && v.constructor?.name === 'Type') return `type:${String(v).replace(/^Type<(.*)>$/, '$1')}`;
+  if (v !== null && typeof v === 'object' && v.constructor?.name === 'Type')
+    return `type:${String(v).replace(/^Type<(.*)>$/, '$1')}`;
   if (v instanceof Map || (v !== null && typeof v === 'object')) {
     const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
     return Object.fromEntries(
       entries
-        .map(([k, x]) => [typeof k === 'object' || typeof k === 'bigint' ? String(canon(k)).replace(/^\w+:/, '') : String(k), canon(x)])
+        .map(([k, x]) => [
+          typeof k === 'object' || typeof k === 'bigint' ? String(canon(k)).replace(/^\w+:/, '') : String(k),
+          canon(x),
+        ])
         .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
     );
   }

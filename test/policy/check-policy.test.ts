@@ -33,7 +33,9 @@ function append(file: string, text: string): void {
 
 /** 1-based line of the first line containing `needle`. */
 function lineOf(file: string, needle: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${needle} not in ${file}`);
   return i + 1;
 }
@@ -123,7 +125,11 @@ rules:
   it('reports a broken local pack at its own line and column, and is fatal', () => {
     const dir = project();
     const pack = join(dir, 'policies/team-rules.yaml');
-    edit(pack, 'assert: duration(probes.liveness.timeout) < duration(probes.liveness.period)', 'assert: duration(probes.liveness.timeout) < ');
+    edit(
+      pack,
+      'assert: duration(probes.liveness.timeout) < duration(probes.liveness.period)',
+      'assert: duration(probes.liveness.timeout) < ',
+    );
     const r = check(dir);
     expect(r.fatal).toBe(true);
     const [f] = only(r.findings, 'policy/invalid');
@@ -138,7 +144,11 @@ rules:
   it('reports type errors and unknown variables when the pack loads', () => {
     const dir = project();
     const pack = join(dir, 'policies/team-rules.yaml');
-    edit(pack, 'assert: has(metadata.owner) && metadata.owner.matches("^[a-z][a-z0-9-]+$")', 'assert: metadat.owner == 1');
+    edit(
+      pack,
+      'assert: has(metadata.owner) && metadata.owner.matches("^[a-z][a-z0-9-]+$")',
+      'assert: metadat.owner == 1',
+    );
     const r = check(dir);
     expect(r.fatal).toBe(true);
     const [f] = only(r.findings, 'policy/invalid');
@@ -179,13 +189,17 @@ rules:
     edit(join(dir, 'config/envs/dev.yaml'), 'host: 127.0.0.1', 'host: 127.0.0.1\n  timeout: 30');
     const after = check(dir).findings;
     expect(only(after, 'schema/invalid').some((f) => f.env === 'dev')).toBe(true);
-    expect(only(after, 'policy/evaluation-error').map((f) => f.env).sort()).toEqual(['prod', 'staging']);
+    expect(
+      only(after, 'policy/evaluation-error')
+        .map((f) => f.env)
+        .sort(),
+    ).toEqual(['prod', 'staging']);
   });
 
   it('bounds a pathological regex and a huge nested loop: check still finishes quickly', () => {
     const dir = project();
     const columns = Array.from({ length: 300 }, (_, i) => `    - { name: c${i} }`).join('\n');
-    edit(join(dir, 'config/base.yaml'), /  columns:\n(    - .*\n)+/, `  columns:\n${columns}\n`);
+    edit(join(dir, 'config/base.yaml'), / {2}columns:\n( {4}- .*\n)+/, `  columns:\n${columns}\n`);
     edit(join(dir, 'config/base.yaml'), 'owner: data-platform', `owner: "${'a'.repeat(20000)}!"`);
     writeFileSync(
       join(dir, 'policies/evil.yaml'),
@@ -239,14 +253,20 @@ describe('rule controls', () => {
     expect(only(fs, 'export/chunk-size')).toEqual([]);
     const [unused] = only(fs, 'waiver/unused');
     expect(unused.severity).toBe('warning');
-    expect(unused.message).toMatch(/waiver of export\/chunk-size in dev at export.chunk_size matched no finding/);
+    expect(unused.message).toMatch(
+      /waiver of export\/chunk-size in dev at export.chunk_size matched no finding/,
+    );
     expect(unused.location?.line).toBe(lineOf(join(dir, 'exportctl.yaml'), '- rule: export/chunk-size'));
   });
 
   it('changes a default severity, and can demote errors to warnings', () => {
     const dir = project();
     append(join(dir, 'config/envs/prod.yaml'), 'export:\n  chunk_size: 9000\n  queue: { capacity: 0 }\n');
-    edit(join(dir, 'exportctl.yaml'), 'export/chunk-size: error', 'export/chunk-size: info\n    export/queue-capacity: warning');
+    edit(
+      join(dir, 'exportctl.yaml'),
+      'export/chunk-size: error',
+      'export/chunk-size: info\n    export/queue-capacity: warning',
+    );
     const fs = check(dir).findings;
     expect(only(fs, 'export/chunk-size')[0].severity).toBe('info');
     expect(only(fs, 'export/queue-capacity')[0].severity).toBe('warning');
@@ -274,7 +294,11 @@ describe('rule controls', () => {
 
   it('reports overrides and waivers of unknown rules with a suggestion', () => {
     const dir = project();
-    edit(join(dir, 'exportctl.yaml'), 'export/chunk-size: error', 'export/chunk-size: error\n    export/chunk-sise: warning\n    schema/invalid: "off"');
+    edit(
+      join(dir, 'exportctl.yaml'),
+      'export/chunk-size: error',
+      'export/chunk-size: error\n    export/chunk-sise: warning\n    schema/invalid: "off"',
+    );
     append(join(dir, 'exportctl.yaml'), '  - rule: server/port-rang\n    reason: typo\n');
     const fs = check(dir).findings;
     const overrides = only(fs, 'policy/override-invalid').map((f) => f.message);
@@ -293,7 +317,10 @@ describe('rule controls', () => {
     const dir = project();
     edit(join(dir, 'config/envs/dev.yaml'), 'host: 127.0.0.1', 'host: 127.0.0.1\n  timeout: 30');
     expect(only(check(dir).findings, 'schema/invalid').length).toBeGreaterThan(0);
-    append(join(dir, 'exportctl.yaml'), '  - rule: schema/invalid\n    env: dev\n    path: server.timeout\n    reason: migrating\n');
+    append(
+      join(dir, 'exportctl.yaml'),
+      '  - rule: schema/invalid\n    env: dev\n    path: server.timeout\n    reason: migrating\n',
+    );
     expect(only(check(dir).findings, 'schema/invalid')).toEqual([]);
   });
 });

@@ -28,9 +28,14 @@ describe('exportctl policy test', () => {
   it('takes a project directory, and --no-builtin runs only the local packs', () => {
     const r = runCli(['policy', 'test', EXAMPLE, '--no-builtin', '--format', 'json']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { summary: { rules: number; failed: number }; results: Array<{ rule: string }> };
+    const out = JSON.parse(r.stdout) as {
+      summary: { rules: number; failed: number };
+      results: Array<{ rule: string }>;
+    };
     expect(out.summary).toMatchObject({ rules: 3, failed: 0 });
-    expect(new Set(out.results.map((x) => x.rule))).toEqual(new Set(['team/probe-timeout', 'team/owner-label', 'team/csv-header']));
+    expect(new Set(out.results.map((x) => x.rule))).toEqual(
+      new Set(['team/probe-timeout', 'team/owner-label', 'team/csv-header']),
+    );
   });
 
   it('reports each failing fixture at its position (exit 1)', () => {
@@ -41,10 +46,13 @@ describe('exportctl policy test', () => {
       'fail: [ { probes: { liveness: { timeout: 1s, period: 10s } } } ]',
     );
     writeFileSync(pack, text);
-    const line = text.split('\n').findIndex((l) => l.includes('fail: [ { probes: { liveness: { timeout: 1s')) + 1;
+    const line =
+      text.split('\n').findIndex((l) => l.includes('fail: [ { probes: { liveness: { timeout: 1s')) + 1;
     const r = runCli(['policy', 'test'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`policies/team-rules.yaml:${line}:15  fail  team/probe-timeout fail[0]: expected a finding, got none`);
+    expect(r.stdout).toContain(
+      `policies/team-rules.yaml:${line}:15  fail  team/probe-timeout fail[0]: expected a finding, got none`,
+    );
     expect(r.stdout).toMatch(/✖ 1 of \d+ fixtures failed/);
   });
 
@@ -57,11 +65,19 @@ describe('exportctl policy test', () => {
   it('exits 2 with a positioned error when a pack cannot be used', () => {
     const dir = project();
     const pack = join(dir, 'policies/team-rules.yaml');
-    writeFileSync(pack, readFileSync(pack, 'utf8').replace('assert: has(metadata.owner)', 'assert: has(metadata.owner) &&& true'));
+    writeFileSync(
+      pack,
+      readFileSync(pack, 'utf8').replace(
+        'assert: has(metadata.owner)',
+        'assert: has(metadata.owner) &&& true',
+      ),
+    );
     for (const args of [['policy', 'test'], ['check']]) {
       const r = runCli(args, { cwd: dir });
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stdout + r.stderr).toMatch(/policies\/team-rules\.yaml:\d+:\d+ {2}error {2}assert: .* {2}policy\/invalid/);
+      expect(r.stdout + r.stderr).toMatch(
+        /policies\/team-rules\.yaml:\d+:\d+ {2}error {2}assert: .* {2}policy\/invalid/,
+      );
       expect(hasStackTrace(r.stdout + r.stderr)).toBe(false);
     }
   });
@@ -76,7 +92,7 @@ describe('exportctl explain', () => {
     expect(r.stdout).toContain('Passes on:');
   });
 
-  it("prints a local rule of the project it runs in, and rules of other stages", () => {
+  it('prints a local rule of the project it runs in, and rules of other stages', () => {
     const r = runCli(['explain', 'team/probe-timeout'], { cwd: EXAMPLE });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('local pack policies/team-rules.yaml:8');
