@@ -11,7 +11,7 @@ import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
 import { applyRuleControls } from '../policy/controls.js';
-import { projectRules } from '../policy/rule-set.js';
+import { loadLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind } from '../schema/schemas.js';
@@ -232,6 +232,13 @@ function checkStandaloneFile(file: string, result: CheckResult): void {
     const load = loadProject(file);
     result.findings.push(...load.findings);
     if (!load.project) result.fatal = true;
+    return;
+  }
+  if (kind === 'PolicyPack') {
+    // Schema, then every CEL expression parsed and type-checked, as when a project loads it.
+    const pack = loadLocalPack(file);
+    result.findings.push(...pack.findings);
+    if (pack.findings.length > 0) result.fatal = true;
     return;
   }
   result.findings.push(...validateToFindings(kind, loaded.doc.value, loaded.doc.provenance));

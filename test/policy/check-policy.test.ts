@@ -324,3 +324,29 @@ describe('rule controls', () => {
     expect(only(check(dir).findings, 'schema/invalid')).toEqual([]);
   });
 });
+
+describe('check on policy files', () => {
+  it('compiles a pack given as a file outside any project, and a broken one is fatal', () => {
+    const t = tempDir('exportctl-pack-');
+    cleanups.push(t.cleanup);
+    const file = join(t.dir, 'pack.yaml');
+    const pack = readFileSync(join(EXAMPLE, 'policies/team-rules.yaml'), 'utf8');
+    writeFileSync(file, pack);
+    expect(checkProject({ cwd: t.dir, paths: [file] })).toMatchObject({ findings: [], fatal: false });
+    writeFileSync(file, pack.replace('assert: has(metadata.owner)', 'assert: has(metadata.ownr) && size(1)'));
+    const r = checkProject({ cwd: t.dir, paths: [file] });
+    expect(r.fatal).toBe(true);
+    expect(r.findings.map((f) => [f.rule, f.location?.line])).toEqual([
+      ['policy/invalid', lineOf(file, 'metadata.ownr')],
+    ]);
+  });
+
+  it('runs no built-in rule with policies.builtin: false, but still knows their ids', () => {
+    const dir = project();
+    edit(join(dir, 'exportctl.yaml'), 'builtin: true', 'builtin: false');
+    append(join(dir, 'config/envs/prod.yaml'), 'export:\n  chunk_size: 9000\n');
+    const fs = check(dir).findings;
+    expect(only(fs, 'export/chunk-size')).toEqual([]);
+    expect(only(fs, 'policy/override-invalid')).toEqual([]);
+  });
+});
