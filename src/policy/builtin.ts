@@ -2,12 +2,13 @@
  * The built-in rules: the packs shipped in `policies/` (loaded and compiled once per
  * process) plus the metadata of rules other stages produce.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Finding } from '../diagnostics/finding.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { NATIVE_RULES } from './native/index.js';
 import { packFilesIn } from './pack/discover.js';
-import { loadPolicyPack } from './pack/load-pack.js';
+import { compilePolicyPack } from './pack/load-pack.js';
+import { loadBuiltinPackDocument } from './pack/snapshot.js';
 import { RuleRegistry } from './registry.js';
 import type { Rule } from './rule.js';
 import { STAGE_RULES } from './stage-rules.js';
@@ -28,12 +29,16 @@ let cached: BuiltinRules | undefined;
 
 export function builtinRules(): BuiltinRules {
   if (cached) return cached;
-  const files = packFilesIn(BUILTIN_POLICY_DIR);
+  // The shipped packs are the YAML files at the top of policies/ (compiled/ holds their snapshot).
+  const files = packFilesIn(BUILTIN_POLICY_DIR).filter((f) => dirname(f) === BUILTIN_POLICY_DIR);
   const packRules: Rule[] = [];
   const findings: Finding[] = [];
   const ids = new Set(STAGE_RULES.map((r) => r.id));
   for (const file of files) {
-    const pack = loadPolicyPack(file, { origin: 'builtin', natives: NATIVE_RULES });
+    const loaded = loadBuiltinPackDocument(BUILTIN_POLICY_DIR, file);
+    const pack = loaded.doc
+      ? compilePolicyPack(loaded.doc, { origin: 'builtin', natives: NATIVE_RULES })
+      : { rules: [], findings: loaded.findings };
     findings.push(...pack.findings);
     for (const r of pack.rules) {
       if (ids.has(r.id)) {
