@@ -41,9 +41,10 @@ export function snapshotOf(file: string): PackSnapshot | undefined {
   return { sha256: sha256(loaded.doc.text), value: loaded.doc.value, origins };
 }
 
-let snapshot: PoliciesSnapshot | null | undefined;
+const snapshots = new Map<string, PoliciesSnapshot | null>();
 
 function readSnapshot(dir: string): PoliciesSnapshot | null {
+  let snapshot = snapshots.get(dir);
   if (snapshot !== undefined) return snapshot;
   try {
     snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')) as PoliciesSnapshot;
@@ -51,6 +52,7 @@ function readSnapshot(dir: string): PoliciesSnapshot | null {
   } catch {
     snapshot = null;
   }
+  snapshots.set(dir, snapshot);
   return snapshot;
 }
 
