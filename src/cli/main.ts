@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerPolicyTestCommand } from './commands/policy-test.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerPolicyTestCommand(program);
+  registerExplainCommand(program);
   return program;
 }
 
