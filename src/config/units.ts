@@ -1,11 +1,11 @@
 /**
- * The one parser for the units of config values: durations (`250ms`, `30s`, `1h30m`, as in
- * Go and CEL), percentages (`85%`) and sizes (`64KiB`, `10MB`). Each returns `undefined`
- * for text that is not of its kind, so callers (schema, policy, exporter) decide how to
- * report it.
+ * The one parser of the units config files use: durations (`250ms`, `1h30m`, as in Go and
+ * CEL), percentages (`85%`) and sizes (`64KiB`, `10MB`). Each returns undefined for text
+ * that is not a valid value of its unit; callers decide whether that is an error.
  */
 
-const DURATION_UNITS_MS: Record<string, number> = {
+const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/y;
+const DURATION_UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
   µs: 1e-3,
@@ -15,32 +15,55 @@ const DURATION_UNITS_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const DURATION_PART = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-
-/** `1h30m` → 5400000. A bare number (no unit) is not a duration. */
+/** `1h30m` → 5400000 (milliseconds). Undefined for anything else (bare numbers included). */
 export function parseDuration(text: string): number | undefined {
-  if (typeof text !== 'string' || !DURATION.test(text)) return undefined;
+  if (typeof text !== 'string' || text === '') return undefined;
   let ms = 0;
-  for (const m of text.matchAll(DURATION_PART)) ms += Number(m[1]) * DURATION_UNITS_MS[m[2]];
+  DURATION_PART.lastIndex = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    DURATION_PART.lastIndex = pos;
+    const m = DURATION_PART.exec(text);
+    if (!m) return undefined;
+    ms += Number(m[1]) * DURATION_UNIT_MS[m[2]];
+    pos = DURATION_PART.lastIndex;
+  }
   return ms;
 }
 
-export function isDuration(text: unknown): text is string {
-  return typeof text === 'string' && DURATION.test(text);
+/** Formats milliseconds the way configs write durations: 1500 → `1.5s`, 5400000 → `1h30m`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${+ms.toFixed(3)}ms`;
+  let rest = ms;
+  let out = '';
+  const h = Math.floor(rest / 3_600_000);
+  if (h > 0) {
+    out += `${h}h`;
+    rest -= h * 3_600_000;
+  }
+  const m = Math.floor(rest / 60_000);
+  if (m > 0) {
+    out += `${m}m`;
+    rest -= m * 60_000;
+  }
+  if (rest > 0) out += `${+(rest / 1000).toFixed(3)}s`;
+  return out;
 }
 
-const PERCENT = /^(\d+(?:\.\d+)?)%$/;
+const PERCENT = /^([0-9]+(?:\.[0-9]+)?)%$/;
 
-/** `85%` → 0.85. */
+/** `85%` → 85 (0–100). Undefined for anything else, including values above 100%. */
 export function parsePercent(text: string): number | undefined {
   if (typeof text !== 'string') return undefined;
   const m = PERCENT.exec(text);
-  return m ? Number(m[1]) / 100 : undefined;
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  return v <= 100 ? v : undefined;
 }
 
-const SIZE_UNITS: Record<string, number> = {
-  '': 1,
+const SIZE = /^([0-9]+(?:\.[0-9]+)?)(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
+const SIZE_UNIT: Record<string, number> = {
   B: 1,
   KB: 1e3,
   MB: 1e6,
@@ -51,22 +74,11 @@ const SIZE_UNITS: Record<string, number> = {
   GiB: 1024 ** 3,
   TiB: 1024 ** 4,
 };
-const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/;
 
-/** `64KiB` → 65536, `10MB` → 10000000. */
+/** `64KiB` → 65536, `10MB` → 10000000 (bytes, rounded down). Undefined for anything else. */
 export function parseSize(text: string): number | undefined {
   if (typeof text !== 'string') return undefined;
   const m = SIZE.exec(text);
-  return m ? Math.round(Number(m[1]) * SIZE_UNITS[m[2]]) : undefined;
-}
-
-/** 5400000 → `1h30m`; for messages. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  let s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || (!h && !m) ? `${s}s` : ''}`;
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * SIZE_UNIT[m[2]]);
 }

@@ -261,10 +261,11 @@ export function readExporterSettings(
   const limits = section(resolved, 'export.limits', false);
   let breaker: number | undefined;
   if (limits.disk_usage_breaker !== undefined && limits.disk_usage_breaker !== null) {
-    breaker =
+    const percent =
       typeof limits.disk_usage_breaker === 'string' ? parsePercent(limits.disk_usage_breaker) : undefined;
-    if (breaker === undefined)
+    if (percent === undefined)
       throw invalid('export.limits.disk_usage_breaker', 'must be a percentage like 85%');
+    breaker = percent / 100;
   }
   const retry = section(resolved, 'export.retry', false);
   const exportSettings: ExportSettings = {
