@@ -564,6 +564,7 @@ async function finish(
     rows: final.rows,
     bytes,
     duration_ms: durationMs,
+    reader: usedPath,
   });
   return {
     job: job.id,

@@ -131,7 +131,10 @@ describe('exportctl export', () => {
   it('exits 4 with TIMEOUT past export.timeout, resumable', () => {
     project = exportProject(db);
     project.patchBase((b) => {
+      // Short, yet valid: the statement timeout and retries fit inside it (timeouts/ordering).
       (b.export as Obj).timeout = '1ms';
+      (b.export as Obj).retry.attempts = 0;
+      (b.database as Obj).statement_timeout = '500us';
     });
     const r = exportIn(['--format', 'json']);
     expect(r.code).toBe(4);

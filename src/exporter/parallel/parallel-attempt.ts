@@ -7,8 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import type { OutputEncoder } from '../encoding.js';
 import { unencodableError } from '../encoding.js';
 import { ExportError } from '../errors.js';
@@ -21,7 +23,17 @@ import type { Source } from '../sources/source.js';
 import type { Projection } from '../transform.js';
 import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
 
-const WORKER_FILE = fileURLToPath(new URL('./range-worker.js', import.meta.url));
+/**
+ * The compiled worker: beside this module in dist/, or in dist/ under the package root when
+ * this module runs from the CLI bundle. Under a TypeScript loader (tests) there is none.
+ */
+function workerFile(): string {
+  const here = fileURLToPath(new URL('./range-worker.js', import.meta.url));
+  if (fs.existsSync(here) || !/[\\/]dist[\\/]bundle[\\/]/.test(here)) return here;
+  return path.join(PACKAGE_ROOT, 'dist', 'exporter', 'parallel', 'range-worker.js');
+}
+
+const WORKER_FILE = workerFile();
 
 /** Whether range workers can run here (the compiled worker exists; not under a TS loader). */
 export function parallelAvailable(): boolean {
