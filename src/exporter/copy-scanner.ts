@@ -13,6 +13,8 @@ export class CsvRowScanner {
   #inQuote = false;
   /** The last complete row (without its LF), kept for `lastRowField`. */
   #lastRow: Buffer | undefined;
+  /** The first complete row ever fed, for `firstRowField`. */
+  #firstRow: Buffer | undefined;
 
   /**
    * Feeds bytes; returns the complete rows among everything fed so far that were not yet
@@ -54,6 +56,7 @@ export class CsvRowScanner {
         break;
       }
       rows++;
+      if (this.#firstRow === undefined) this.#firstRow = Buffer.from(buf.subarray(rowStart, nl));
       lastStart = rowStart;
       rowStart = nl + 1;
       pos = nl + 1;
@@ -68,6 +71,12 @@ export class CsvRowScanner {
   /** Bytes fed that do not yet form a complete row. */
   get pending(): number {
     return this.#carry.length;
+  }
+
+  /** Field `index` of the first complete row ever fed (CSV-unquoted). */
+  firstRowField(index: number): string | null | undefined {
+    if (!this.#firstRow) return undefined;
+    return csvFieldAt(this.#firstRow.toString('utf8'), index);
   }
 
   /** Field `index` of the last complete row (CSV-unquoted), or null for an empty unquoted field. */

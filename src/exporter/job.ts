@@ -499,9 +499,7 @@ async function copyAttempt(
       if (max !== undefined && progress.rows + rows > max) throw rowLimitError(max);
       output.write(complete);
       if (progress.rows === 0 && progress.firstKey === undefined) {
-        const first = new CsvRowScanner();
-        first.feed(complete.subarray(0, complete.indexOf(0x0a) + 1));
-        progress.firstKey = first.lastRowField(projection.keyIndex) ?? undefined;
+        progress.firstKey = scanner.firstRowField(projection.keyIndex) ?? undefined;
       }
       progress.rows += rows;
       progress.lastKey = keyFromCsv();

@@ -49,6 +49,7 @@ describe('COPY row scanner', () => {
       expect(s.pending).toBe(0);
       expect(s.lastRowField(0)).toBe('4');
       expect(s.lastRowField(1)).toBe('x\r\n');
+      expect(s.firstRowField(0)).toBe('id');
     }
     expect(parse(text)).toHaveLength(5);
   });
