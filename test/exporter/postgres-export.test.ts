@@ -200,6 +200,28 @@ describe('PostgreSQL failures', () => {
     expect((err as ExportError).code).toBe('TIMEOUT');
   });
 
+  for (const allowCopy of [true, false]) {
+    it(`stops a query in flight at export.timeout with TIMEOUT (${allowCopy ? 'COPY' : 'rows'})`, async () => {
+      const t0 = Date.now();
+      const err = await run(
+        {
+          export: {
+            timeout: '700ms',
+            chunk_size: 10,
+            source: {
+              table: null,
+              query: 'SELECT id, name, CASE WHEN id > 90 THEN pg_sleep(10)::text END AS s FROM items',
+              key: 'id',
+            },
+          },
+        },
+        { allowCopy },
+      ).catch((e: unknown) => e);
+      expect((err as ExportError).code).toBe('TIMEOUT');
+      expect(Date.now() - t0).toBeLessThan(5000);
+    });
+  }
+
   it('reports an unreachable server as SOURCE_UNAVAILABLE without its password', async () => {
     const err = await runExport({
       values: values({ export: { retry: { attempts: 0 } } }),

@@ -117,16 +117,27 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
         p.catch(() => {}); // awaited below; a prefetch abandoned by the consumer must not go unhandled
         return p;
       };
-      let pending = fetch(req.afterKey);
-      for (;;) {
-        const res = await run(() => pending);
-        const rows = res.rows;
-        if (rows.length === 0 || req.signal?.aborted) return;
-        const full = rows.length === req.chunkSize;
-        // Fetch the next chunk while this one is written.
-        if (full) pending = fetch(rows[rows.length - 1][keyIndex]);
-        yield { rows };
-        if (!full) return;
+      // Cancellation and the job's timeout end the connection: a pending query stops now,
+      // not at statement_timeout.
+      const onAbort = () => {
+        closed = true;
+        client.end().catch(() => {});
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        let pending = fetch(req.afterKey);
+        for (;;) {
+          const res = await run(() => pending);
+          const rows = res.rows;
+          if (rows.length === 0 || req.signal?.aborted) return;
+          const full = rows.length === req.chunkSize;
+          // Fetch the next chunk while this one is written.
+          if (full) pending = fetch(rows[rows.length - 1][keyIndex]);
+          yield { rows };
+          if (!full) return;
+        }
+      } finally {
+        req.signal?.removeEventListener('abort', onAbort);
       }
     },
     async copyCsv(req): Promise<Readable> {
