@@ -29,7 +29,7 @@ const RSS_ROWS = Number(opt('rss-rows', '4000000'));
 const RUNS = Number(opt('runs', '5'));
 const SKIP_PG = args.includes('--skip-pg');
 const JSON_OUT = opt('json', undefined);
-const CLI = path.join(repo, 'dist', 'cli', 'main.js');
+const CLI = path.join(repo, 'dist', 'bundle', 'exportctl.mjs');
 const QUERY =
   'SELECT id, customer_name, city, amount, currency, status, note, created_at, updated_at FROM orders ORDER BY id';
 
@@ -216,7 +216,7 @@ function peakRss(proj, rows, out, env = {}) {
   if (r.status !== 0) throw new Error(`export failed: ${r.stderr}`);
   const res = JSON.parse(r.stdout);
   fs.rmSync(out, { force: true });
-  return { rows: res.rows, maxRssMb: res.maxRssMb, ms: res.duration_ms };
+  return { rows: res.rows, maxRssMb: res.maxRssMb, ms: res.duration_ms, reader: res.path };
 }
 
 const report = { machine: { cpus: os.availableParallelism(), node: process.version }, results: [], rss: [] };
@@ -285,8 +285,11 @@ try {
     );
   }
   console.log('\npeak RSS of the exporter');
-  for (const r of report.rss)
-    console.log(`  ${r.source.padEnd(8)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms)`);
+  for (const r of report.rss) {
+    console.log(
+      `  ${r.source.padEnd(8)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
+    );
+  }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
 } finally {
   pg?.stop();

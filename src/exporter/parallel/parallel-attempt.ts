@@ -40,8 +40,12 @@ export function parallelAvailable(): boolean {
   return fs.existsSync(WORKER_FILE);
 }
 
+/**
+ * One CPU stays with the job thread (planning, writing, hashing, checkpoints); each worker
+ * is an isolate of ~45 MB, so peak RSS stays flat and bounded: 1 worker on 2 CPUs, up to 3.
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(4, os.availableParallelism()));
+  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
 }
 
 interface Pending {
