@@ -1,5 +1,6 @@
 // Runs one export through the library (the CLI's code path after `check`) and prints the
 // result with the process's peak RSS: `node run-export.mjs CONFIG_JSON OUT`.
+import { readFileSync } from 'node:fs';
 import { runExport } from '../../dist/exporter/index.js';
 
 const [configJson, out] = process.argv.slice(2);
@@ -12,5 +13,7 @@ const result = await runExport({
   statePath,
   processEnv: process.env,
 });
-const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+// VmHWM, not getrusage's maxRSS: after fork+exec the latter still counts the parent's pages.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+const maxRssMb = Math.round(Number(hwm?.[1]) / 1024);
 process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`);

@@ -33,6 +33,14 @@ export function formatSummary(r: ExportResult, cwd: string): string {
   ].join('\n');
 }
 
+/** EXPORTCTL_WORKERS: SQLite reader threads (0 = in the job's thread); default one per spare CPU. */
+function readerWorkers(): number | undefined {
+  const v = process.env.EXPORTCTL_WORKERS;
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`EXPORTCTL_WORKERS expects a whole number, got "${v}"`);
+  return Number(v);
+}
+
 export async function runExportCommand(flags: ExportFlags): Promise<number> {
   if (!['text', 'json'].includes(flags.format)) {
     throw new UsageError(`unknown format "${flags.format}" (choose text, json)`);
@@ -84,6 +92,7 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
       signal: controller.signal,
       logger,
       countRows: bar !== undefined,
+      workers: readerWorkers(),
       onProgress: bar ? (p) => bar.update(p) : undefined,
     });
     bar?.clear();

@@ -58,13 +58,14 @@ class RangeWorker {
   readonly #pending = new Map<number, Pending>();
   #failed: unknown;
 
-  constructor(config: RangeWorkerConfig) {
-    // A small young generation keeps each worker's footprint flat (peak RSS is a target).
+  constructor(config: RangeWorkerConfig, youngGenerationMb: number) {
+    // A young generation sized to a range: big enough that a range's rows die young (no
+    // promotion, no old-space GCs), small enough to keep each worker's footprint flat.
     this.#worker = new Worker(WORKER_FILE, {
       workerData: config,
       // The parent's flags (--input-type, loaders, inspectors) are not the worker's.
       execArgv: [],
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
     });
     this.#worker.on('message', (r: RangeResult) => {
       const p = this.#pending.get(r.id);
@@ -155,7 +156,8 @@ export async function parallelAttempt(
     keyIndex: projection.keyIndex,
     cursorIndex: projection.cursorIndex,
   };
-  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config));
+  const youngGenerationMb = Math.min(64, Math.max(8, Math.ceil(ex.chunkSize / 200)));
+  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config, youngGenerationMb));
   const maxInFlight = Math.min(64, Math.max(2 * workerCount, Math.ceil(ex.queueCapacity / ex.chunkSize)));
   const inFlight = new Map<number, Promise<RangeResult>>();
   const cp = new Checkpointer(ctx, output, progress);
