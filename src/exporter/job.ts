@@ -72,8 +72,7 @@ export interface RunExportOptions {
   allowCopy?: boolean;
   /**
    * Worker threads that read and render SQLite key ranges in parallel; 0 reads in the job's
-   * thread. Default: one per CPU but one (at least 1, at most 3) when the compiled worker
-   * is available.
+   * thread. Default: one per CPU, at most 3, when the compiled worker is available.
    */
   workers?: number;
   now?: () => number;

@@ -41,11 +41,11 @@ export function parallelAvailable(): boolean {
 }
 
 /**
- * One CPU stays with the job thread (planning, writing, hashing, checkpoints); each worker
- * is an isolate of ~45 MB, so peak RSS stays flat and bounded: 1 worker on 2 CPUs, up to 3.
+ * One worker per CPU, at most 3: the job thread's share (planning, writing, hashing,
+ * checkpoints) is small. Each worker is an isolate of ~40 MB; memory stays flat in rows.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(3, os.availableParallelism() - 1));
+  return Math.max(1, Math.min(3, os.availableParallelism()));
 }
 
 interface Pending {
