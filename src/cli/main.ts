@@ -9,7 +9,10 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
 function version(): string {
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerSynthCommand(program);
+  registerPlanCommand(program);
+  registerPlanCheckCommand(program);
   return program;
 }
 

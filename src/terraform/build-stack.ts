@@ -80,7 +80,10 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
       if (k === 'Environment' || k === 'Project' || (role && k === 'Role')) continue;
       // A secret in a tag would end up in Terraform state and in the AWS console.
       if (literalSecret(k, v) !== undefined || isSecretKey(k)) {
-        unsupported(appendPath('infrastructure.tags', k), `tag "${k}" looks like a secret; tags are not secret`);
+        unsupported(
+          appendPath('infrastructure.tags', k),
+          `tag "${k}" looks like a secret; tags are not secret`,
+        );
         continue;
       }
       tags[k] = String(v);
@@ -272,7 +275,11 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
       const params: TfValue[] = [];
       if (typeof maxConnections === 'number') {
         // A static parameter: takes effect at the next reboot.
-        params.push({ name: 'max_connections', value: String(maxConnections), apply_method: 'pending-reboot' });
+        params.push({
+          name: 'max_connections',
+          value: String(maxConnections),
+          apply_method: 'pending-reboot',
+        });
       }
       const pg: ResourceSpec = {
         type: 'aws_db_parameter_group',
@@ -330,12 +337,12 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
   }
 
   // --- alerts: an SNS topic, e-mail subscriptions, one CloudWatch alarm per alert ----------
-  const alerts = Array.isArray(obj(values.monitoring)?.alerts)
-    ? (obj(values.monitoring)?.alerts as unknown[])
-    : [];
-  const emails = Array.isArray(obj(values.notifications)?.email)
-    ? (obj(values.notifications)?.email as unknown[]).filter((e): e is string => typeof e === 'string')
-    : [];
+  const alertsValue = obj(values.monitoring)?.alerts;
+  const alerts: unknown[] = Array.isArray(alertsValue) ? alertsValue : [];
+  const emailValue = obj(values.notifications)?.email;
+  const emails = (Array.isArray(emailValue) ? emailValue : []).filter(
+    (e): e is string => typeof e === 'string',
+  );
   if (alerts.length > 0 || emails.length > 0) {
     const t = tagSources();
     const topic: ResourceSpec = {
@@ -462,6 +469,7 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
 function durationSeconds(text: string): number {
   const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
   let total = 0;
-  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(m[1]) * unit[m[2]];
   return total;
 }

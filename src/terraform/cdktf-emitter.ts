@@ -24,7 +24,10 @@ const BINDINGS: Record<string, [module: string, className: string]> = {
     'S3BucketServerSideEncryptionConfigurationA',
   ],
   aws_s3_bucket_public_access_block: ['s3-bucket-public-access-block', 'S3BucketPublicAccessBlock'],
-  aws_s3_bucket_lifecycle_configuration: ['s3-bucket-lifecycle-configuration', 'S3BucketLifecycleConfiguration'],
+  aws_s3_bucket_lifecycle_configuration: [
+    's3-bucket-lifecycle-configuration',
+    'S3BucketLifecycleConfiguration',
+  ],
   aws_db_parameter_group: ['db-parameter-group', 'DbParameterGroup'],
   aws_db_instance: ['db-instance', 'DbInstance'],
   aws_sns_topic: ['sns-topic', 'SnsTopic'],
@@ -35,7 +38,11 @@ const BINDINGS: Record<string, [module: string, className: string]> = {
 /** Attributes that are maps with user keys: their keys are not renamed to camelCase. */
 const MAP_ATTRIBUTES = new Set(['tags', 'dimensions']);
 
-type ResourceClass = new (scope: Construct, id: string, config: Record<string, unknown>) => Cdktf.TerraformResource;
+type ResourceClass = new (
+  scope: Construct,
+  id: string,
+  config: Record<string, unknown>,
+) => Cdktf.TerraformResource;
 
 function loadBinding(type: string): ResourceClass {
   const b = BINDINGS[type];
@@ -55,7 +62,11 @@ function camel(key: string): string {
 export function createCdktfEmitter(): Emitter {
   const cdktf = require('cdktf') as typeof Cdktf;
   const { AwsProvider } = require('@cdktf/provider-aws/lib/provider/index.js') as {
-    AwsProvider: new (scope: Construct, id: string, config: Record<string, unknown>) => Cdktf.TerraformProvider;
+    AwsProvider: new (
+      scope: Construct,
+      id: string,
+      config: Record<string, unknown>,
+    ) => Cdktf.TerraformProvider;
   };
   const version = (require('cdktf/package.json') as { version: string }).version;
 
@@ -119,7 +130,8 @@ function expected(v: TfValue): unknown {
   if (isRef(v)) return `\${${v.ref.address}.${v.ref.attribute}}`;
   if (isEachValue(v)) return '${each.value}';
   if (Array.isArray(v)) return v.map(expected);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expected(x)]));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, expected(x)]));
   return v;
 }
 
@@ -135,7 +147,9 @@ function verifyEmitted(spec: StackSpec, json: TerraformJson): void {
     const got = flattenLeaves(body);
     for (const [k, v] of flattenLeaves(expected(r.attributes as TfValue))) {
       if (JSON.stringify(got.get(k)) !== JSON.stringify(v)) {
-        throw new Error(`emitter changed ${resourceAddress(r)}.${k}: ${JSON.stringify(v)} became ${JSON.stringify(got.get(k))}`);
+        throw new Error(
+          `emitter changed ${resourceAddress(r)}.${k}: ${JSON.stringify(v)} became ${JSON.stringify(got.get(k))}`,
+        );
       }
     }
   }

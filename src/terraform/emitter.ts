@@ -7,7 +7,10 @@ import type { StackSpec } from './model.js';
 
 /** A Terraform JSON configuration (`*.tf.json`), as the emitter produced it. */
 export interface TerraformJson {
-  terraform?: { required_providers?: Record<string, unknown>; backend?: Record<string, Record<string, unknown>> };
+  terraform?: {
+    required_providers?: Record<string, unknown>;
+    backend?: Record<string, Record<string, unknown>>;
+  };
   provider?: Record<string, unknown>;
   resource?: Record<string, Record<string, Record<string, unknown>>>;
   [key: string]: unknown;

@@ -2,7 +2,11 @@
 import { appendPath } from '../config/path.js';
 
 /** Leaf values of a JSON value by path (`tags.Team`, `ingress[0].from_port`); `//` metadata is skipped. */
-export function flattenLeaves(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+export function flattenLeaves(
+  value: unknown,
+  prefix = '',
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
   if (Array.isArray(value)) {
     if (value.length === 0) out.set(prefix, []);
     value.forEach((v, i) => {

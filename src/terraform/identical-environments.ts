@@ -72,7 +72,8 @@ export function checkIdenticalEnvironments(
       byPath.set(path, list);
     };
     const depDiffers = (p: string) =>
-      JSON.stringify(getAtPath(stack.values, parsePath(p))) !== JSON.stringify(getAtPath(ref.values, parsePath(p)));
+      JSON.stringify(getAtPath(stack.values, parsePath(p))) !==
+      JSON.stringify(getAtPath(ref.values, parsePath(p)));
 
     for (const [address, unit] of units) {
       const other = refUnits.get(address);
@@ -113,9 +114,7 @@ export function checkIdenticalEnvironments(
     for (const [path, whats] of byPath) {
       const more = whats.length > 1 ? ` (and ${whats.length - 1} more)` : '';
       const why =
-        path === ''
-          ? ''
-          : `; it comes from ${path}, which drift.allow does not let differ in ${env}`;
+        path === '' ? '' : `; it comes from ${path}, which drift.allow does not let differ in ${env}`;
       findings.push({
         rule: RULE_IDENTICAL,
         severity: 'error',

@@ -41,7 +41,8 @@ export const TERRAFORM_RULES: TerraformRuleMeta[] = [
     configurable: false,
     description:
       'The config asks synth for something Terraform cannot express: an instance without ami or type, a database without version or class, a CloudWatch alarm comparing with == or !=, a tag that holds a secret.',
-    rationale: 'Synth refuses rather than emit a stack that would fail at plan time or leak a secret into state.',
+    rationale:
+      'Synth refuses rather than emit a stack that would fail at plan time or leak a secret into state.',
     examples: {
       fail: 'monitoring:\n  alerts:\n    - { name: Stuck, metric: export_queue_length, op: "==", threshold: 0 }\n',
       pass: 'monitoring:\n  alerts:\n    - { name: Stuck, metric: export_queue_length, op: "<=", threshold: 0 }\n',
@@ -66,7 +67,8 @@ export const TERRAFORM_RULES: TerraformRuleMeta[] = [
     configurable: true,
     description:
       'A taggable resource that the plan creates or updates lacks the Environment or Project tag (in tags_all where the provider reports it; values unknown until apply do not count as missing).',
-    rationale: 'Untagged resources escape cost reports, ownership lookups and the clean-up of an environment.',
+    rationale:
+      'Untagged resources escape cost reports, ownership lookups and the clean-up of an environment.',
     examples: {
       fail: '"after": { "tags_all": { "Project": "orders-export" } }   # no Environment\n',
       pass: '"after": { "tags_all": { "Project": "orders-export", "Environment": "prod" } }\n',
@@ -78,7 +80,8 @@ export const TERRAFORM_RULES: TerraformRuleMeta[] = [
     configurable: true,
     description:
       'Deployed Terraform state differs from what synth produces for the environment: a differing attribute, a resource missing from the state, or a resource in the state that the config does not declare.',
-    rationale: 'A manual change in the console is undone by the next apply, or worse, silently kept; either way the config no longer describes production.',
+    rationale:
+      'A manual change in the console is undone by the next apply, or worse, silently kept; either way the config no longer describes production.',
     examples: {
       fail: '# state: aws_instance.app[0].instance_type = "t3.large", config says t3.medium\n',
       pass: '# state and config agree on every declared attribute\n',

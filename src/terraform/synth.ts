@@ -81,7 +81,11 @@ export function stackDir(outDir: string, project: string, env: string): string {
  * listing every stack written so far. Leaves other files in the stack directories alone
  * (`.terraform/`, plan files, override files).
  */
-export function writeStacks(outDir: string, stacks: readonly SynthesizedStack[], emitterName: string): string[] {
+export function writeStacks(
+  outDir: string,
+  stacks: readonly SynthesizedStack[],
+  emitterName: string,
+): string[] {
   const written: string[] = [];
   mkdirSync(outDir, { recursive: true });
   const manifestFile = join(outDir, 'manifest.json');
