@@ -59,7 +59,8 @@ export function runTerraform(
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
-    stdio: ['ignore', opts.capture ? 'pipe' : 'inherit', opts.capture ? 'pipe' : 'inherit'],
+    // Our stdout carries the report: terraform's own output goes to stderr.
+    stdio: ['ignore', opts.capture ? 'pipe' : 2, opts.capture ? 'pipe' : 2],
   });
   if (r.error) throw new TerraformError(`${what}: cannot run ${bin}: ${r.error.message}`);
   if (r.status !== 0) {
