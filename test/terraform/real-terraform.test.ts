@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStateJson, checkStateDrift } from '../../src/terraform/state-drift.js';
+import { stateDriftForProject } from '../../src/terraform/state-drift-project.js';
 import { synthProject } from '../../src/terraform/synth-project.js';
 import { EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 import {
@@ -167,6 +168,10 @@ describe('synth on examples/orders-export with real terraform', () => {
       file,
       text,
     });
+    // The same through the project-level call behind `drift --state`: located in the config.
+    const located = await stateDriftForProject({ cwd: EXAMPLE, env: 'prod', stateFile: file });
+    const type = located.findings.find((f) => f.path === 'infrastructure.instance.type');
+    expect(type?.location?.file).toBe(join(EXAMPLE, 'config/envs/prod.yaml'));
     const byMessage = (re: RegExp) => findings.filter((f) => re.test(f.message));
     expect(
       byMessage(
