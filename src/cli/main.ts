@@ -11,7 +11,10 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
 function version(): string {
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerPrintCommand(program);
   registerPolicyTestCommand(program);
   registerExplainCommand(program);
+  registerSynthCommand(program);
+  registerPlanCommand(program);
+  registerPlanCheckCommand(program);
   return program;
 }
 
