@@ -1,4 +1,5 @@
 /** The stages `check` runs after schema validation, in order. Later issues add theirs here. */
+import { driftStage } from '../drift/stage.js';
 import type { CheckStage } from './stage.js';
 
-export const CHECK_STAGES: CheckStage[] = [];
+export const CHECK_STAGES: CheckStage[] = [driftStage];
