@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
+  registerDriftCommand(program);
   registerPrintCommand(program);
   return program;
 }
