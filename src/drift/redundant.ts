@@ -14,7 +14,7 @@ export interface RedundantOverride {
   /** Drift key (named items by name). */
   key: string;
   segments: DriftSegment[];
-  /** Config path in the effective config (or in the base, for a needless deletion). */
+  /** Config path in the effective config (else in the base, else in the overlay). */
   path: string;
   /** `restates`: sets the base's value; `deletes-nothing`: `null` for a key the base lacks;
    * `empty-item`: a named item with nothing but its name. */
@@ -45,7 +45,11 @@ export function findRedundantOverrides(config: EffectiveConfig): RedundantOverri
       env: config.env,
       key: formatDriftKey(segs),
       segments: segs,
-      path: formatPath(inEffective.found ? inEffective.path : inBase.path),
+      path: inEffective.found
+        ? formatPath(inEffective.path)
+        : inBase.found
+          ? formatPath(inBase.path)
+          : ovPath,
       kind,
       location: o ? (container || kind !== 'restates' ? (o.key ?? o.value) : o.value) : undefined,
       baseOrigin: inBase.found ? base.provenance.locate(formatPath(inBase.path)) : undefined,
