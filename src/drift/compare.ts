@@ -9,6 +9,7 @@ import { redactSecrets } from '../config/secrets.js';
 import { type DriftKey, type DriftSegment, formatDriftKey, isNamedItemList, lastMapKey } from './keys.js';
 import {
   type AllowRule,
+  type CellStatus,
   type DriftCell,
   type DriftComparison,
   type DriftDifference,
@@ -24,6 +25,8 @@ export interface CompareOptions {
   reference: string;
   /** Differences that are not drift. */
   allows?: readonly AllowRule[];
+  /** Build the rows and cells of a report (default true); `check` needs only the differences. */
+  rows?: boolean;
 }
 
 export function compareSides(sides: readonly DriftSide[], options: CompareOptions): DriftComparison {
@@ -31,6 +34,7 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
   if (r === -1) throw new Error(`drift: reference side "${options.reference}" is not among the sides`);
   const allows = options.allows ?? [];
   const allowUsed = allows.map(() => false);
+  const withRows = options.rows !== false;
   const rows: DriftRow[] = [];
   const differences: DriftDifference[] = [];
   const order = [r, ...sides.map((_, i) => i).filter((i) => i !== r)];
@@ -49,7 +53,9 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
   };
 
   const redact = (value: unknown, key: DriftKey): unknown =>
-    value === undefined ? undefined : redactSecrets(value, lastMapKey(key));
+    value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean'
+      ? value
+      : redactSecrets(value, lastMapKey(key));
 
   const presenceDifference = (
     i: number,
@@ -86,56 +92,62 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
     paths: readonly (string | undefined)[],
     inherited: readonly (DriftDifference | undefined)[],
   ): void => {
-    const refCanon = nodes[r] === undefined ? undefined : canonical(nodes[r]);
+    const refNode = nodes[r];
+    const refCanon = refNode === undefined || typeof refNode !== 'object' ? refNode : canonical(refNode);
     let refNormalized: string | undefined;
+    const statuses: CellStatus[] = [];
+    const allowOf: (number | undefined)[] = [];
+    const secret: boolean[] = [];
+    for (let i = 0; i < sides.length; i++) {
+      const node = nodes[i];
+      const inheritedDiff = inherited[i];
+      if (i === r) statuses.push('reference');
+      else if (inheritedDiff) {
+        statuses.push(inheritedDiff.allow === undefined ? 'missing' : 'allowed');
+        allowOf[i] = inheritedDiff.allow;
+      } else if (node === undefined) statuses.push('absent');
+      else if ((typeof node !== 'object' || node === null ? node : canonical(node)) === refCanon)
+        statuses.push('same');
+      else {
+        const side = sides[i];
+        refNormalized ??= canonical(normalizeEnvName(refNode, ref.env));
+        if (canonical(normalizeEnvName(node, side.env)) === refNormalized) {
+          statuses.push('normalized');
+          continue;
+        }
+        const value = redact(node, key);
+        const referenceValue = redact(refNode, key);
+        const secretDiffers = canonical(value) === canonical(referenceValue);
+        const allow = findAllow(side.env, key);
+        differences.push({
+          side: side.id,
+          env: side.env,
+          key: keyText,
+          segments: key,
+          kind: 'value',
+          path: paths[i] ?? keyText,
+          allow,
+          location: side.locate(key, paths[i], false),
+          referenceOrigin: ref.locate(key, paths[r], false),
+          value,
+          referenceValue,
+          secretDiffers,
+        });
+        statuses.push(allow === undefined ? 'drift' : 'allowed');
+        allowOf[i] = allow;
+        secret[i] = secretDiffers;
+      }
+    }
+    if (!withRows) return;
     const cells: DriftCell[] = sides.map((side, i) => {
       const present = nodes[i] !== undefined;
-      const value = redact(nodes[i], key);
-      const cell: DriftCell = { side: side.id, present, value, status: 'same' };
+      const cell: DriftCell = { side: side.id, present, value: redact(nodes[i], key), status: statuses[i] };
       if (present) {
         cell.path = paths[i];
         cell.origin = side.locate(key, paths[i], false);
       }
-      if (i === r) {
-        cell.status = 'reference';
-        return cell;
-      }
-      const inheritedDiff = inherited[i];
-      if (inheritedDiff) {
-        cell.status = inheritedDiff.allow === undefined ? 'missing' : 'allowed';
-        cell.allow = inheritedDiff.allow;
-        return cell;
-      }
-      if (!present) {
-        cell.status = 'absent';
-        return cell;
-      }
-      if (canonical(nodes[i]) === refCanon) return cell;
-      refNormalized ??= canonical(normalizeEnvName(nodes[r], ref.env));
-      if (canonical(normalizeEnvName(nodes[i], side.env)) === refNormalized) {
-        cell.status = 'normalized';
-        return cell;
-      }
-      const referenceValue = redact(nodes[r], key);
-      const secretDiffers = canonical(value) === canonical(referenceValue);
-      const allow = findAllow(side.env, key);
-      differences.push({
-        side: side.id,
-        env: side.env,
-        key: keyText,
-        segments: key,
-        kind: 'value',
-        path: paths[i] ?? keyText,
-        allow,
-        location: cell.origin,
-        referenceOrigin: sides[r].locate(key, paths[r], false),
-        value,
-        referenceValue,
-        secretDiffers,
-      });
-      cell.status = allow === undefined ? 'drift' : 'allowed';
-      cell.allow = allow;
-      if (secretDiffers) cell.secretDiffers = true;
+      if (allowOf[i] !== undefined) cell.allow = allowOf[i];
+      if (secret[i]) cell.secretDiffers = true;
       return cell;
     });
     rows.push({ key: keyText, segments: key, cells, verdict: rowVerdict(cells) });
@@ -173,18 +185,25 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
       return;
     }
     if (kind === 'named') {
+      // name -> index in each side's list (the first item of that name)
+      const index = nodes.map((n) => {
+        const m = new Map<string, number>();
+        if (Array.isArray(n)) {
+          n.forEach((item: { name: string }, at) => {
+            if (!m.has(item.name)) m.set(item.name, at);
+          });
+        }
+        return m;
+      });
       const names = new Set<string>();
-      for (const i of order) {
-        const n = nodes[i];
-        if (Array.isArray(n)) for (const item of n) names.add((item as { name: string }).name);
-      }
+      for (const i of order) for (const name of index[i].keys()) names.add(name);
       for (const name of names) {
         const child: unknown[] = [];
         const childPaths: (string | undefined)[] = [];
         nodes.forEach((n, i) => {
-          const at = Array.isArray(n) ? n.findIndex((item) => (item as { name: string }).name === name) : -1;
-          child.push(at === -1 ? undefined : (n as unknown[])[at]);
-          childPaths.push(at === -1 ? undefined : appendPath(paths[i] ?? '', at));
+          const at = index[i].get(name);
+          child.push(at === undefined ? undefined : (n as unknown[])[at]);
+          childPaths.push(at === undefined ? undefined : appendPath(paths[i] ?? '', at));
         });
         const seg = { name };
         visit([...key, seg], keyText + formatDriftKey([seg]), child, childPaths, inherited);

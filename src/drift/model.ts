@@ -114,7 +114,7 @@ export interface DriftComparison {
   /** Id of the reference side. */
   reference: string;
   sides: SideInfo[];
-  /** Every leaf key of any side, in document order (reference first). */
+  /** Every leaf key of any side, in document order (reference first); empty when built without rows. */
   rows: DriftRow[];
   differences: DriftDifference[];
   /** For each allow rule given (in the order given), whether it covered a difference. */

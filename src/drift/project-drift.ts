@@ -10,8 +10,8 @@ import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
 import { type AllowEntry, readAllows } from './allows.js';
 import { compareSides } from './compare.js';
-import { lastMapKey } from './keys.js';
-import type { DriftComparison, DriftDifference } from './model.js';
+import { formatDriftKey, lastMapKey } from './keys.js';
+import type { DriftComparison, DriftDifference, DriftRow } from './model.js';
 import { patternCovers } from './pattern.js';
 import { findRedundantOverrides, type RedundantOverride } from './redundant.js';
 import {
@@ -38,9 +38,19 @@ export interface ProjectDrift {
 
 const MAX_SHOWN = 60;
 
-export function driftProject(project: Project, configs: readonly EffectiveConfig[]): ProjectDrift {
+export interface DriftOptions {
+  /** Build the rows of the side-by-side report (default true); `check` needs only findings. */
+  rows?: boolean;
+}
+
+export function driftProject(
+  project: Project,
+  configs: readonly EffectiveConfig[],
+  options: DriftOptions = {},
+): ProjectDrift {
   const { entries: allows, findings: allowProblems } = readAllows(project);
-  const comparison = compareSides(declaredSides(configs), { reference: project.reference, allows });
+  const sides = declaredSides(configs);
+  const comparison = compareSides(sides, { reference: project.reference, allows, rows: options.rows });
   const where = (r: SourceRange | undefined) =>
     r ? `${relative(project.root, r.file).split('\\').join('/')}:${r.line}` : undefined;
   const findings: Finding[] = [...allowProblems];
@@ -75,13 +85,17 @@ export function driftProject(project: Project, configs: readonly EffectiveConfig
   }
 
   const envNames = configs.map((c) => c.env);
-  const rowKeys = comparison.rows.map((r) => r.key);
+  let rows = comparison.rows;
   allows.forEach((a, i) => {
     if (comparison.allowUsed[i]) return;
+    // Explaining an unused entry needs every key (rare: only then are rows built for `check`).
+    if (options.rows === false && rows.length === 0) {
+      rows = compareSides(sides, { reference: project.reference, allows }).rows;
+    }
     findings.push({
       rule: DRIFT_UNUSED_ALLOW,
       severity: driftRule(DRIFT_UNUSED_ALLOW).severity,
-      message: unusedAllowMessage(a, project.reference, envNames, comparison, rowKeys),
+      message: unusedAllowMessage(a, project.reference, envNames, rows),
       path: `drift.allow[${a.index}].path`,
       location: a.location,
     });
@@ -137,8 +151,7 @@ function unusedAllowMessage(
   a: AllowEntry,
   reference: string,
   envNames: string[],
-  cmp: DriftComparison,
-  rowKeys: string[],
+  rows: readonly DriftRow[],
 ): string {
   const head = `drift.allow entry "${a.pattern.source}" covers no difference`;
   const unknown = (a.envs ?? []).filter((e) => !envNames.includes(e));
@@ -149,9 +162,9 @@ function unusedAllowMessage(
   if (a.envs && a.envs.length > 0 && a.envs.every((e) => e === reference)) {
     return `${head}: ${reference} is the reference; list the environments that differ from it`;
   }
-  const matched = cmp.rows.filter((r) => patternCovers(a.pattern, r.segments));
+  const matched = rows.filter((r) => patternCovers(a.pattern, r.segments));
   if (matched.length === 0) {
-    const hint = a.pattern.literal ? suggest(a.pattern.source, rowKeys) : undefined;
+    const hint = a.pattern.literal ? suggest(a.pattern.source, candidateKeys(rows)) : undefined;
     return `${head}: no environment has ${a.pattern.literal ? 'this key' : 'a key it matches'}${hint ? ` (did you mean "${hint}"?)` : ''}`;
   }
   const envs = (a.envs ?? []).filter((e) => e !== reference);
@@ -160,4 +173,18 @@ function unusedAllowMessage(
       ? 'every environment agrees'
       : `${envs.join(', ')} ${envs.length === 1 ? 'agrees' : 'agree'}`;
   return `${head}: ${scope} with ${reference} there; remove the entry or fix its path`;
+}
+
+/** Every row key and each of its ancestors (an entry may name a whole section). */
+function candidateKeys(rows: readonly DriftRow[]): string[] {
+  const out = new Set<string>();
+  for (const r of rows) {
+    out.add(r.key);
+    for (let n = r.segments.length - 1; n > 0; n--) {
+      const k = formatDriftKey(r.segments.slice(0, n));
+      if (out.has(k)) break;
+      out.add(k);
+    }
+  }
+  return [...out];
 }

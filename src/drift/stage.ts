@@ -11,7 +11,7 @@ export function createDriftStage(onReport?: (drift: ProjectDrift) => void): Chec
     name: 'drift',
     run(ctx) {
       if (!ctx.configs.some((c) => c.env === ctx.project.reference)) return { findings: [] };
-      const drift = driftProject(ctx.project, ctx.configs);
+      const drift = driftProject(ctx.project, ctx.configs, { rows: onReport !== undefined });
       onReport?.(drift);
       // Project-wide findings (unused allowances) have no env and are always reported.
       return { findings: drift.findings.filter((f) => f.env === undefined || ctx.checkedEnvs.has(f.env)) };

@@ -10,7 +10,8 @@ afterAll(() => tmp.cleanup());
 let n = 0;
 const project = (files: Record<string, string>) => writeProject(join(tmp.dir, `p${n++}`), files);
 
-const covers = (pattern: string, key: string) => patternCovers(parsePattern(pattern), parseDriftKeyForTest(key));
+const covers = (pattern: string, key: string) =>
+  patternCovers(parsePattern(pattern), parseDriftKeyForTest(key));
 
 describe('drift.allow paths and patterns', () => {
   it('a path covers its key and everything beneath it, nothing beside it', () => {
@@ -87,7 +88,9 @@ describe('drift/unused-allow', () => {
     });
 
   it('an entry that covers a difference is used; one that covers nothing is reported at its line', () => {
-    const dir = setup('    - path: server.host\n      reason: loopback\n    - path: server.port\n      reason: never differs\n');
+    const dir = setup(
+      '    - path: server.host\n      reason: loopback\n    - path: server.port\n      reason: never differs\n',
+    );
     const { findings } = runDrift(dir);
     const unused = byRule(findings, 'drift/unused-allow');
     expect(unused).toHaveLength(1);
@@ -97,13 +100,17 @@ describe('drift/unused-allow', () => {
       location: { file: join(dir, 'exportctl.yaml'), line: 14, column: 13 },
     });
     expect(unused[0].env).toBeUndefined();
-    expect(unused[0].message).toMatch(/"server\.port" covers no difference: every environment agrees with prod/);
+    expect(unused[0].message).toMatch(
+      /"server\.port" covers no difference: every environment agrees with prod/,
+    );
     expect(byRule(findings, 'drift/unexpected')).toEqual([]);
   });
 
   it('suggests the key meant by a typo', () => {
     const { findings } = runDrift(setup('    - path: server.hots\n'));
-    expect(byRule(findings, 'drift/unused-allow')[0].message).toMatch(/no environment has this key \(did you mean "server\.host"\?\)/);
+    expect(byRule(findings, 'drift/unused-allow')[0].message).toMatch(
+      /no environment has this key \(did you mean "server\.host"\?\)/,
+    );
     // and the difference it meant to allow is still drift
     expect(byRule(findings, 'drift/unexpected')).toHaveLength(1);
   });
@@ -112,7 +119,9 @@ describe('drift/unused-allow', () => {
     const ref = runDrift(setup('    - path: server.host\n      envs: [prod]\n')).findings;
     expect(byRule(ref, 'drift/unused-allow')[0].message).toMatch(/prod is the reference/);
     const typo = runDrift(setup('    - path: server.host\n      envs: [dve]\n')).findings;
-    expect(byRule(typo, 'drift/unused-allow')[0].message).toMatch(/unknown environment "dve" \(did you mean "dev"\?\)/);
+    expect(byRule(typo, 'drift/unused-allow')[0].message).toMatch(
+      /unknown environment "dve" \(did you mean "dev"\?\)/,
+    );
   });
 
   it('an entry for a difference normalization already removes is unused', () => {
@@ -132,7 +141,9 @@ describe('drift/unused-allow', () => {
   });
 
   it('a list position in an entry is a schema error at the entry, not a silent no-op', () => {
-    const { findings } = runDrift(setup('    - path: server.host\n    - path: monitoring.alerts[0].threshold\n'));
+    const { findings } = runDrift(
+      setup('    - path: server.host\n    - path: monitoring.alerts[0].threshold\n'),
+    );
     const bad = findings.filter((f) => f.rule === 'schema/invalid');
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ path: 'drift.allow[1].path', location: { line: 13, column: 13 } });

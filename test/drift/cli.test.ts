@@ -22,7 +22,9 @@ describe('exportctl drift on the example project', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^PATH +dev +staging +prod \(ref\) +VERDICT$/m);
-    expect(r.stdout).toMatch(/^server\.host +127\.0\.0\.1 ~ +0\.0\.0\.0 +0\.0\.0\.0 +allowed: dev listens on loopback only$/m);
+    expect(r.stdout).toMatch(
+      /^server\.host +127\.0\.0\.1 ~ +0\.0\.0\.0 +0\.0\.0\.0 +allowed: dev listens on loopback only$/m,
+    );
     expect(r.stdout).toMatch(/0 drifted, 0 missing, 9 allowed/);
     expect(r.stdout).not.toMatch(/ \* /);
     expect(r.stdout).toMatch(/✔ no problems/);
@@ -31,14 +33,24 @@ describe('exportctl drift on the example project', () => {
   it('check reports no drift finding for it either', () => {
     const r = runCli(['check', '--format', 'json'], { cwd: EXAMPLE });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).results.filter((x: { rule: string }) => x.rule.startsWith('drift/'))).toEqual([]);
+    expect(JSON.parse(r.stdout).results.filter((x: { rule: string }) => x.rule.startsWith('drift/'))).toEqual(
+      [],
+    );
   });
 
   it('--format json: columns, rows with a cell per environment, results in check’s shape', () => {
     const r = runCli(['drift', '--format', 'json', '--project', 'examples/orders-export'], { cwd: REPO });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['version', 'project', 'reference', 'columns', 'rows', 'results', 'summary']);
+    expect(Object.keys(out)).toEqual([
+      'version',
+      'project',
+      'reference',
+      'columns',
+      'rows',
+      'results',
+      'summary',
+    ]);
     expect(out).toMatchObject({ version: 1, project: 'orders-export', reference: 'prod' });
     expect(out.columns.map((c: { id: string }) => c.id)).toEqual(['dev', 'staging', 'prod']);
     expect(out.columns[2]).toEqual({ id: 'prod', env: 'prod', kind: 'declared', protected: true });
@@ -71,9 +83,13 @@ describe('exportctl drift on the example project', () => {
   });
 
   it('--env limits the columns to that environment beside the reference', () => {
-    const out = JSON.parse(runCli(['drift', '--format', 'json', '--env', 'staging'], { cwd: EXAMPLE }).stdout);
+    const out = JSON.parse(
+      runCli(['drift', '--format', 'json', '--env', 'staging'], { cwd: EXAMPLE }).stdout,
+    );
     expect(out.columns.map((c: { id: string }) => c.id)).toEqual(['staging', 'prod']);
-    expect(out.rows.every((x: { cells: object }) => Object.keys(x.cells).join() === 'staging,prod')).toBe(true);
+    expect(out.rows.every((x: { cells: object }) => Object.keys(x.cells).join() === 'staging,prod')).toBe(
+      true,
+    );
     expect(out.rows.some((x: { path: string }) => x.path === 'server.host')).toBe(false); // only dev differs there
   });
 });
@@ -84,7 +100,9 @@ describe('exportctl drift on the broken example', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^export\.timeout +300 \* +300s +drift: dev$/m);
     expect(r.stdout).toMatch(/^server\.timout +10s \* +— +missing: dev$/m);
-    expect(r.stdout).toMatch(/^export\.output\.format +parquet ~ +csv +allowed: dev tries a new output format$/m);
+    expect(r.stdout).toMatch(
+      /^export\.output\.format +parquet ~ +csv +allowed: dev tries a new output format$/m,
+    );
     for (const rule of DRIFT_RULES) expect(r.stdout).toContain(rule);
     expect(r.stdout).toMatch(/✖ 4 errors, 2 warnings/);
   });
@@ -133,7 +151,9 @@ describe('exportctl drift on the broken example', () => {
     expect(r.stdout.startsWith('<!doctype html>')).toBe(true);
     expect(r.stdout).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
     expect(r.stdout).not.toMatch(/<script|<link|src=|https?:\/\//i);
-    expect(r.stdout).toMatch(/<td class="cell drift"[^>]*data-env="dev" data-status="drift" data-origin="config\/envs\/dev\.yaml:4:12"/);
+    expect(r.stdout).toMatch(
+      /<td class="cell drift"[^>]*data-env="dev" data-status="drift" data-origin="config\/envs\/dev\.yaml:4:12"/,
+    );
     expect(r.stdout).toContain('<span class="reason">dev tries a new output format</span>');
   });
 
@@ -142,7 +162,9 @@ describe('exportctl drift on the broken example', () => {
     const r = runCli(['drift', '--format', 'markdown', '--output', file], { cwd: BROKEN });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(readFileSync(file, 'utf8')).toBe(runCli(['drift', '--format', 'markdown'], { cwd: BROKEN }).stdout);
+    expect(readFileSync(file, 'utf8')).toBe(
+      runCli(['drift', '--format', 'markdown'], { cwd: BROKEN }).stdout,
+    );
   });
 });
 
@@ -169,7 +191,9 @@ describe('exportctl drift: exit codes and edge cases', () => {
     });
     const r = runCli(['drift', '--format', 'markdown'], { cwd: dir });
     const row = r.stdout.split('\n').find((l) => l.startsWith('| `export.source.query`'))!;
-    expect(row).toBe('| `export.source.query` | ❌ **``select `a` \\|\\| b``** | `select a \\| b` | **drift: dev** |');
+    expect(row).toBe(
+      '| `export.source.query` | ❌ **``select `a` \\|\\| b``** | `select a \\| b` | **drift: dev** |',
+    );
     expect(mdCells(row)).toHaveLength(4);
   });
 

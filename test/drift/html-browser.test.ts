@@ -39,7 +39,10 @@ afterAll(async () => {
 });
 
 /** Writes the report of a project, opens it, and records every request and console error. */
-async function open(project: string, name: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+async function open(
+  project: string,
+  name: string,
+): Promise<{ page: Page; requests: string[]; errors: string[] }> {
   const file = join(ARTIFACTS, `${name}.html`);
   const r = runCli(['drift', '--format', 'html', '--output', file], { cwd: project });
   expect(r.stderr).toBe('');
@@ -59,7 +62,7 @@ describe('the HTML drift report in Chromium', () => {
   it('broken example: drifted cells are present and marked, allowed ones carry their reason', async () => {
     const { page, requests, errors } = await open(BROKEN, 'drift-broken');
     expect(await page.title()).toBe('Drift: broken-export');
-    expect(await page.locator('#status').innerText()).toBe('drift');
+    expect(await page.locator('#status').textContent()).toBe('drift');
 
     const headers = await page.locator('thead th').allInnerTexts();
     expect(headers.map((h) => h.trim())).toEqual(['Path', 'dev', 'prod reference', 'Verdict']);
@@ -74,13 +77,13 @@ describe('the HTML drift report in Chromium', () => {
       return { bg: s.backgroundColor, weight: s.fontWeight, mark: getComputedStyle(el, '::before').content };
     });
     expect(look).toEqual({ bg: 'rgb(254, 228, 226)', weight: '700', mark: '"✗ "' });
-    expect((await timeout.innerText()).split('\n')[0]).toBe('300');
+    expect(await timeout.evaluate((el) => el.firstChild?.textContent)).toBe('300');
     const ref = page.locator('tr[data-path="export.timeout"] td[data-env="prod"]');
     expect(await ref.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgb(254, 228, 226)');
 
     const allowed = page.locator('tr[data-path="export.output.format"] td[data-env="dev"]');
     expect(await allowed.getAttribute('data-status')).toBe('allowed');
-    expect(await allowed.locator('.reason').innerText()).toBe('dev tries a new output format');
+    expect(await allowed.locator('.reason').textContent()).toBe('dev tries a new output format');
     expect(await allowed.locator('.reason').isVisible()).toBe(true);
 
     // Provenance appears on hover.
@@ -88,7 +91,7 @@ describe('the HTML drift report in Chromium', () => {
     expect(await tip.isVisible()).toBe(false);
     await timeout.hover();
     expect(await tip.isVisible()).toBe(true);
-    expect(await tip.innerText()).toMatch(/^config\/envs\/dev\.yaml:4:12 · .*drift · prod: 300s$/);
+    expect(await tip.textContent()).toMatch(/^config\/envs\/dev\.yaml:4:12 · .*drift · prod: 300s$/);
 
     const findings = await page.locator('ul.findings li').allInnerTexts();
     expect(findings).toHaveLength(6);
@@ -108,10 +111,10 @@ describe('the HTML drift report in Chromium', () => {
 
   it('the example project: allowed differences and no drift', async () => {
     const { page, errors } = await open(EXAMPLE, 'drift-orders-export');
-    expect(await page.locator('#status').innerText()).toBe('no drift');
+    expect(await page.locator('#status').textContent()).toBe('no drift');
     expect(await page.locator('td[data-status="drift"], td[data-status="missing"]').count()).toBe(0);
     expect(await page.locator('td[data-status="allowed"]').count()).toBeGreaterThanOrEqual(9);
-    expect(await page.locator('#drifted').innerText()).toBe('0');
+    expect(await page.locator('#drifted').textContent()).toBe('0');
     await page.screenshot({ path: join(ARTIFACTS, 'drift-orders-export.png'), fullPage: true });
     expect(existsSync(join(ARTIFACTS, 'drift-orders-export.png'))).toBe(true);
     expect(errors).toEqual([]);

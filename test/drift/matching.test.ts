@@ -45,7 +45,9 @@ describe('named lists are matched by name, never by position', () => {
       path: 'monitoring.alerts[1].threshold',
       location: { file: join(dir, 'envs/dev.yaml'), line: 4, column: 35 },
     });
-    expect(findings[0].message).toMatch(/monitoring\.alerts\[name=Backlog\]\.threshold is 500 in dev but 50 in prod/);
+    expect(findings[0].message).toMatch(
+      /monitoring\.alerts\[name=Backlog\]\.threshold is 500 in dev but 50 in prod/,
+    );
   });
 
   it('an item only some environments have is drift/missing at the item', () => {
@@ -85,10 +87,12 @@ describe("values that differ only by the environment's own name", () => {
     const dir = project({
       'exportctl.yaml': manifest(),
       'base.yaml': 'infrastructure:\n  storage: { bucket: orders-exports }\n',
-      'envs/dev.yaml': 'infrastructure:\n  storage: { bucket: orders-dev }\n  tags: { Environment: DEV, Host: dev.internal }\n',
+      'envs/dev.yaml':
+        'infrastructure:\n  storage: { bucket: orders-dev }\n  tags: { Environment: DEV, Host: dev.internal }\n',
       'envs/staging.yaml':
         'infrastructure:\n  storage: { bucket: orders-staging }\n  tags: { Environment: staging, Host: staging.internal }\n',
-      'envs/prod.yaml': 'infrastructure:\n  storage: { bucket: orders-prod }\n  tags: { Environment: prod, Host: prod.internal }\n',
+      'envs/prod.yaml':
+        'infrastructure:\n  storage: { bucket: orders-prod }\n  tags: { Environment: prod, Host: prod.internal }\n',
     });
     const { drift, findings } = runDrift(dir);
     expect(findings).toEqual([]);
@@ -102,16 +106,19 @@ describe("values that differ only by the environment's own name", () => {
       'exportctl.yaml': manifest(),
       'base.yaml': 'infrastructure:\n  storage: { bucket: orders-exports }\n',
       'envs/dev.yaml': 'infrastructure:\n  storage: { bucket: orders-staging }\n  tags: { Kind: device }\n',
-      'envs/staging.yaml': 'infrastructure:\n  storage: { bucket: orders-staging }\n  tags: { Kind: device }\n',
+      'envs/staging.yaml':
+        'infrastructure:\n  storage: { bucket: orders-staging }\n  tags: { Kind: device }\n',
       'envs/prod.yaml': 'infrastructure:\n  storage: { bucket: orders-prod }\n  tags: { Kind: proice }\n',
     });
     const { findings } = runDrift(dir);
     const bucket = findings.filter((f) => f.path === 'infrastructure.storage.bucket');
     expect(bucket.map((f) => f.env)).toEqual(['dev']);
     // "device" is not "dev" + "ice": staging and dev both differ from prod's "proice".
-    expect(findings.filter((f) => f.path === 'infrastructure.tags.Kind').map((f) => f.env).sort()).toEqual([
-      'dev',
-      'staging',
-    ]);
+    expect(
+      findings
+        .filter((f) => f.path === 'infrastructure.tags.Kind')
+        .map((f) => f.env)
+        .sort(),
+    ).toEqual(['dev', 'staging']);
   });
 });
