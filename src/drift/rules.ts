@@ -1,22 +1,29 @@
 /**
- * Metadata of the drift rules, as plain data: id, default severity, description, rationale,
- * pass/fail examples. The policy engine's registry (issue: policy) will read these so
- * `explain`, docs/rules.md and SARIF's rule table come from one source; until then the
- * drift stage takes its default severities from here.
+ * Metadata of the drift rules: id, default severity, description, rationale, pass/fail
+ * examples. They are registered in the policy registry among the rules other stages
+ * produce (`src/policy/stage-rules.ts`), so `explain`, docs/rules.md, severity overrides,
+ * waivers and SARIF's rule table know them; the drift stage takes its default severities
+ * from here.
+ *
+ * They are not native policy rules: they need what a rule's input does not carry (the
+ * manifest's `drift.allow`, each overlay beside the base, provenance), and `drift/unused-allow`
+ * concerns the project, not one environment.
  */
-import type { Severity } from '../diagnostics/finding.js';
+import type { Rule } from '../policy/rule.js';
 
-export interface DriftRuleMeta {
-  id: string;
-  severity: Severity;
-  /** Whether `policies.rules` may change the severity or turn the rule off. */
-  configurable: boolean;
-  /** One sentence: what the rule demands. */
-  description: string;
-  /** Why it matters. */
-  rationale: string;
-  /** A project (manifest and overlays, as YAML) that passes and one that fails. */
+type DriftRuleMeta = Pick<Rule, 'id' | 'severity' | 'description' | 'rationale'> & {
   examples: { pass: string; fail: string };
+};
+
+function driftStageRule(r: DriftRuleMeta): Rule {
+  return {
+    ...r,
+    group: 'drift',
+    engine: 'stage',
+    origin: 'builtin',
+    configurable: true,
+    tests: { pass: [], fail: [] },
+  };
 }
 
 export const DRIFT_UNEXPECTED = 'drift/unexpected';
@@ -24,11 +31,10 @@ export const DRIFT_MISSING = 'drift/missing';
 export const DRIFT_REDUNDANT_OVERRIDE = 'drift/redundant-override';
 export const DRIFT_UNUSED_ALLOW = 'drift/unused-allow';
 
-export const DRIFT_RULES: readonly DriftRuleMeta[] = [
-  {
+export const DRIFT_RULES: readonly Rule[] = [
+  driftStageRule({
     id: DRIFT_UNEXPECTED,
     severity: 'error',
-    configurable: true,
     description:
       'A value differs from the reference environment at a path that no `drift.allow` entry covers.',
     rationale:
@@ -52,11 +58,10 @@ export const DRIFT_RULES: readonly DriftRuleMeta[] = [
         '  timeout: 10s',
       ].join('\n'),
     },
-  },
-  {
+  }),
+  driftStageRule({
     id: DRIFT_MISSING,
     severity: 'error',
-    configurable: true,
     description: 'A key exists in some environments and not in others.',
     rationale:
       'A section present only in the reference (alerts, a probe, a limit) is protection the other environments never exercise; a key present only outside the reference is behaviour production does not have. Either way the environments stop being the same system. Allow it in `drift.allow` when intended.',
@@ -72,11 +77,10 @@ export const DRIFT_RULES: readonly DriftRuleMeta[] = [
         '  email: [ops@example.com]   # every environment has them',
       ].join('\n'),
     },
-  },
-  {
+  }),
+  driftStageRule({
     id: DRIFT_REDUNDANT_OVERRIDE,
     severity: 'warning',
-    configurable: true,
     description: 'An overlay sets a value equal to the base (or deletes a key the base does not have).',
     rationale:
       'An override that restates the base changes nothing today, but it pins that environment: when the base changes, this environment silently keeps the old value and drifts. Overlays should hold only what differs.',
@@ -94,11 +98,10 @@ export const DRIFT_RULES: readonly DriftRuleMeta[] = [
         '  timeout: 60s',
       ].join('\n'),
     },
-  },
-  {
+  }),
+  driftStageRule({
     id: DRIFT_UNUSED_ALLOW,
     severity: 'warning',
-    configurable: true,
     description:
       'A `drift.allow` entry covers no difference between the environments it names and the reference.',
     rationale:
@@ -112,12 +115,12 @@ export const DRIFT_RULES: readonly DriftRuleMeta[] = [
       ].join('\n'),
       pass: ['drift:', '  allow:', '    - path: server.host', '      reason: loopback in dev'].join('\n'),
     },
-  },
+  }),
 ];
 
 const BY_ID = new Map(DRIFT_RULES.map((r) => [r.id, r]));
 
-export function driftRule(id: string): DriftRuleMeta {
+export function driftRule(id: string): Rule {
   const r = BY_ID.get(id);
   if (!r) throw new Error(`unknown drift rule ${id}`);
   return r;
