@@ -43,7 +43,7 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
   const findAllow = (env: string, key: DriftKey): number | undefined => {
     for (let a = 0; a < allows.length; a++) {
       const rule = allows[a];
-      if (rule.envs && !rule.envs.includes(env)) continue;
+      if (rule.envs && rule.envs.length > 0 && !rule.envs.includes(env)) continue;
       if (patternCovers(rule.pattern, key)) {
         allowUsed[a] = true;
         return rule.index;

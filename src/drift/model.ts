@@ -36,7 +36,7 @@ export interface AllowRule {
   /** Position in `drift.allow`. */
   index: number;
   pattern: DriftPattern;
-  /** Environments the entry covers (default all). */
+  /** Environments the entry covers (default, or an empty list: all). */
   envs?: string[];
   reason?: string;
 }

@@ -135,6 +135,11 @@ describe('drift/unused-allow', () => {
     expect(byRule(runDrift(dir).findings, 'drift/unused-allow')).toHaveLength(1);
   });
 
+  it('an empty envs list covers every environment, as in rule scopes', () => {
+    const { findings } = runDrift(setup('    - path: server.host\n      envs: []\n'));
+    expect(findings).toEqual([]);
+  });
+
   it('usage counts every environment, even when only some are checked', () => {
     const dir = setup('    - path: server.host\n      envs: [dev]\n');
     expect(byRule(runDrift(dir, ['staging']).findings, 'drift/unused-allow')).toEqual([]);
