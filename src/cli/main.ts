@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
 import { registerPlanCommand } from './commands/plan.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
+  registerDriftCommand(program);
   registerPrintCommand(program);
   registerPolicyTestCommand(program);
   registerExplainCommand(program);
