@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDepsCommand } from './commands/deps.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerDepsCommand(program);
   return program;
 }
 

@@ -4,7 +4,7 @@
  * only when a comparator of the same [major, minor, patch] names a pre-release.
  */
 import semver from 'semver';
-import type { Ecosystem, Specifier, SpecifierParse } from './types.js';
+import type { Ecosystem, SpecifierParse } from './types.js';
 
 // npm's own name rules (validate-npm-package-name), without the legacy exceptions.
 const NAME = /^(?:@[a-z0-9-*~][a-z0-9-*._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
@@ -55,7 +55,7 @@ function neighbours(boundary: string): string[] {
 export const npm: Ecosystem = {
   name: 'npm',
   syntax: 'npm semver',
-  pinExample: '1.2.3',
+  pinExample: 'VERSION, not a range',
   normalizeName: (name) => name,
   isValidName: (name) => NAME.test(name) && name.length <= 214,
   isVersion: (text) => semver.valid(text) !== null,

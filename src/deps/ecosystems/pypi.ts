@@ -92,7 +92,7 @@ function neighbours(boundary: string): string[] {
 export const pypi: Ecosystem = {
   name: 'pypi',
   syntax: 'PEP 440',
-  pinExample: '==1.2.3',
+  pinExample: '==VERSION',
   normalizeName: (name) => name.toLowerCase().replace(/[-_.]+/g, '-'),
   isValidName: (name) => NAME.test(name),
   isVersion: (text) => pep440.valid(text) !== null,
