@@ -103,12 +103,15 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const key = (f: Finding) =>
-    `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.message}`;
+  // The same problem seen in the base alone (no env) and again in each environment is one
+  // finding; the same finding in several environments stays one per environment, so that
+  // waivers and --env scope each one (reporters merge them for display).
+  const key = (f: Finding, env: string | undefined) =>
+    `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.path}|${f.message}|${env ?? ''}`;
   const add = (fs: Finding[]) => {
     for (const f of fs) {
-      const k = key(f);
-      if (!seen.has(k)) {
+      const k = key(f, f.env);
+      if (!seen.has(k) && !seen.has(key(f, undefined))) {
         seen.add(k);
         findings.push(f);
       }

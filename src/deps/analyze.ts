@@ -211,7 +211,11 @@ export function analyzeEnvironment(root: string, config: EffectiveConfig, cache:
     } else {
       const lock = cache.lockfile(file, statedAt);
       out.files.push(...lock.files);
-      out.findings.push(...lock.findings.map((f) => ({ ...f, env: config.env })));
+      out.findings.push(
+        ...lock.findings.map((f) =>
+          f.location === statedAt ? { ...f, env: config.env, path: 'dependencies.lockfile' } : { ...f, env: config.env },
+        ),
+      );
       for (const r of lock.requirements) {
         if (r.name === '') continue; // a bare URL or path names no package
         const path = appendPath('dependencies.requirements', r.name);
@@ -247,15 +251,17 @@ export function analyzeEnvironment(root: string, config: EffectiveConfig, cache:
   if (typeof deps.compatibility === 'string' && deps.compatibility !== '') {
     const file = resolve(root, deps.compatibility);
     const load = cache.matrix(file);
-    out.files.push(file);
-    out.findings.push(...load.findings);
+    const unreadable = load.findings.find((f) => f.rule === 'io/read');
+    if (!unreadable) out.files.push(file);
+    // A file that cannot be read is reported where the config names it.
+    out.findings.push(...load.findings.filter((f) => f !== unreadable));
     if (!load.matrix) {
       out.fatal = true;
-      if (load.findings.some((f) => f.rule === 'io/read')) {
+      if (unreadable) {
         out.findings.push({
           rule: 'io/read',
           severity: 'error',
-          message: `compatibility matrix "${deps.compatibility}": ${load.findings.find((f) => f.rule === 'io/read')?.message}`,
+          message: `compatibility matrix "${deps.compatibility}": ${unreadable.message}`,
           path: 'dependencies.compatibility',
           env: config.env,
           location: locate('dependencies.compatibility'),

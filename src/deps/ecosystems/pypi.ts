@@ -65,6 +65,41 @@ function parseSpecifier(text: string): SpecifierParse {
   return { ok: true, spec: { text: t, kind: 'range', pin, boundaries, clauses, prerelease } };
 }
 
+/** `==V+label` / `!=V+label`: a clause naming a local version. */
+const LOCAL_CLAUSE = /^(==|!=)(?!=)\s*([^*\s]+\+[^*\s]+)$/;
+
+function sameLocal(a: string | null, b: string | null): boolean {
+  const norm = (l: string | null) =>
+    (l ?? '')
+      .split('.')
+      .map((seg) => (/^\d+$/.test(seg) ? String(Number(seg)) : seg))
+      .join('.');
+  return norm(a) === norm(b);
+}
+
+/**
+ * PEP 440: "If the specified version identifier is a local version, then both the public
+ * version and the local label must match". @renovatebot/pep440 4.x (the release main pins,
+ * for Node 20) drops the labels on both sides (`==1.13.0+cu117` admits `1.13.0+cu118`), so
+ * local clauses are judged here, from the library's own parse of both versions.
+ */
+function satisfiesLocalClause(version: string, clause: string): boolean {
+  const m = LOCAL_CLAUSE.exec(clause);
+  if (!m) return true;
+  const v = explain(version);
+  const w = explain(m[2]);
+  const equal = v !== null && w !== null && pep440.eq(v.public, w.public) && sameLocal(v.local, w.local);
+  return m[1] === '==' ? equal : !equal;
+}
+
+/** One specifier against one version, with pip's pre-release rule decided by the caller. */
+function satisfiesSpec(version: string, spec: Specifier, prereleases: boolean): boolean {
+  const local = spec.clauses.filter((c) => LOCAL_CLAUSE.test(c));
+  if (local.length === 0) return pep440.satisfies(version, spec.text, { prereleases });
+  const rest = spec.clauses.filter((c) => !LOCAL_CLAUSE.test(c)).join(',');
+  return pep440.satisfies(version, rest, { prereleases }) && local.every((c) => satisfiesLocalClause(version, c));
+}
+
 function prereleaseAllowed(specs: readonly Specifier[]): boolean {
   return specs.some((s) => s.prerelease);
 }
@@ -100,7 +135,7 @@ export const pypi: Ecosystem = {
   satisfies(version, specifier) {
     const spec = typeof specifier === 'string' ? parseSpecifier(specifier) : { ok: true as const, spec: specifier };
     if (!spec.ok) return false;
-    return pep440.satisfies(version, spec.spec.text, { prereleases: spec.spec.prerelease });
+    return satisfiesSpec(version, spec.spec, spec.spec.prerelease);
   },
   accepts(version, allowed, excluded = []) {
     const ranges = [...allowed, ...excluded].filter((s) => s.kind === 'range');
@@ -108,10 +143,10 @@ export const pypi: Ecosystem = {
     const e = explain(version);
     if (!e || (e.is_prerelease && !prereleases)) return false;
     for (const s of allowed) {
-      if (s.kind === 'range' && !pep440.satisfies(version, s.text, { prereleases })) return false;
+      if (s.kind === 'range' && !satisfiesSpec(version, s, prereleases)) return false;
     }
     for (const s of excluded) {
-      if (s.kind === 'range' && pep440.satisfies(version, s.text, { prereleases })) return false;
+      if (s.kind === 'range' && satisfiesSpec(version, s, prereleases)) return false;
     }
     return true;
   },

@@ -32,6 +32,17 @@ export function parsePackageLock(file: string, statedAt?: SourceRange): Lockfile
   }
   result.files.push(file);
   const doc = loaded.doc;
+  // The loader reads YAML 1.2, a superset of JSON: npm reads strict JSON.
+  const strict = jsonProblem(doc.text);
+  if (strict) {
+    result.findings.push({
+      rule: 'deps/syntax',
+      severity: 'error',
+      message: `package-lock.json is not valid JSON: ${strict.message}`,
+      location: { file, line: strict.line, column: strict.column, endLine: strict.line, endColumn: strict.column },
+    });
+    return result;
+  }
   const at = (path: ConfigPath): SourceRange =>
     doc.provenance.locate(path) ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
   const problem = (path: ConfigPath, message: string): Finding => ({
@@ -106,4 +117,21 @@ export function parsePackageLock(file: string, statedAt?: SourceRange): Lockfile
     }
   }
   return result;
+}
+
+function jsonProblem(text: string): { message: string; line: number; column: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message.replace(/\s*\(line \d+ column \d+\)$/, '');
+    const pos = /at position (\d+)/.exec(message);
+    const offset = pos ? Number(pos[1]) : 0;
+    const before = text.slice(0, offset).split('\n');
+    return {
+      message: message.replace(/ in JSON at position \d+.*$/, ''),
+      line: before.length,
+      column: before[before.length - 1].length + 1,
+    };
+  }
 }

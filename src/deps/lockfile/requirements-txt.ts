@@ -229,7 +229,8 @@ function requirement(
   if (optAt) perRequirementOptions(file, l, content.slice(optAt.index), start + optAt.index, findings);
 
   // A bare URL or path names an artifact, not a package: nothing to reason about.
-  if (/^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) || /\.(whl|tar\.gz|zip)$/i.test(reqText)) {
+  const named = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(reqText);
+  if (!named && (/^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) || /\.(whl|tar\.gz|zip)$/i.test(reqText))) {
     return { name: '', specifier: reqText, kind: 'url', location };
   }
   const m = NAME.exec(reqText);
@@ -253,7 +254,10 @@ function requirement(
     // Direct reference: the marker must be separated from the URL by whitespace.
     const semi = /\s;/.exec(rest);
     const url = (semi ? rest.slice(1, semi.index) : rest.slice(1)).trim();
-    if (semi) marker = checkMarker(file, l, rest.slice(semi.index + 2), restAt + semi.index + 2, findings);
+    if (semi) {
+      marker = checkMarker(file, l, rest.slice(semi.index + 2), restAt + semi.index + 2, findings);
+      if (marker === undefined) return undefined;
+    }
     if (url === '') {
       findings.push(syntax(`${name} @: the URL is missing`, location));
       return undefined;
@@ -262,7 +266,11 @@ function requirement(
   }
   const semi = rest.indexOf(';');
   let spec = semi >= 0 ? rest.slice(0, semi) : rest;
-  if (semi >= 0) marker = checkMarker(file, l, rest.slice(semi + 1), restAt + semi + 1, findings);
+  if (semi >= 0) {
+    // A requirement whose condition cannot be read is left out rather than assumed always.
+    marker = checkMarker(file, l, rest.slice(semi + 1), restAt + semi + 1, findings);
+    if (marker === undefined) return undefined;
+  }
   let specAt = restAt;
   spec = spec.trimEnd();
   const paren = /^\((.*)\)$/.exec(spec);
