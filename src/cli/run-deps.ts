@@ -12,21 +12,38 @@ export function runDeps(flags: DepsFlags): number {
     throw new UsageError(`unknown format "${flags.format}" (choose ${DEPS_FORMATS.join(', ')})`);
   }
   const cwd = process.cwd();
-  const result = checkProject({ cwd, paths: flags.project ? [flags.project] : undefined, envs: flags.env, stages: [] });
+  const result = checkProject({
+    cwd,
+    paths: flags.project ? [flags.project] : undefined,
+    envs: flags.env,
+    stages: [],
+  });
   const checked = result.projects[0];
   if (!checked || checked.configs.length === 0) {
     process.stderr.write(
-      formatText({ findings: result.findings, cwd, files: result.files, envs: flags.env ?? [], color: false, codeFrames: false }),
+      formatText({
+        findings: result.findings,
+        cwd,
+        files: result.files,
+        envs: flags.env ?? [],
+        color: false,
+        codeFrames: false,
+      }),
     );
     return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
   }
   const checkedEnvs = new Set(checked.checkedEnvs);
-  const envs = analyzeProjectDependencies({ project: checked.project, configs: checked.configs, checkedEnvs });
+  const envs = analyzeProjectDependencies({
+    project: checked.project,
+    configs: checked.configs,
+    checkedEnvs,
+  });
   const analysed = new Set(envs.map((e) => e.env));
   const without = checked.checkedEnvs.filter((e) => !analysed.has(e));
   // Schema problems of the dependencies section itself are conflicts too.
   const extraFindings = result.findings.filter(
-    (f) => f.path === 'dependencies' || f.path?.startsWith('dependencies.') || f.path?.startsWith('dependencies['),
+    (f) =>
+      f.path === 'dependencies' || f.path?.startsWith('dependencies.') || f.path?.startsWith('dependencies['),
   );
   const text = renderDeps(flags.format as DepsFormat, {
     envs,
@@ -37,5 +54,8 @@ export function runDeps(flags: DepsFlags): number {
   });
   writeReport(text, flags.output);
   const findings = [...envs.flatMap((e) => e.findings), ...extraFindings];
-  return findingsExitCode(findings, envs.some((e) => e.fatal));
+  return findingsExitCode(
+    findings,
+    envs.some((e) => e.fatal),
+  );
 }

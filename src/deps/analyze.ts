@@ -149,7 +149,11 @@ export function hasDependencies(config: EffectiveConfig): boolean {
   return isPlainObject(config.values.dependencies);
 }
 
-export function analyzeEnvironment(root: string, config: EffectiveConfig, cache: DepsFileCache): EnvDependencies | undefined {
+export function analyzeEnvironment(
+  root: string,
+  config: EffectiveConfig,
+  cache: DepsFileCache,
+): EnvDependencies | undefined {
   const deps = config.values.dependencies;
   if (!isPlainObject(deps)) return undefined;
   const eco = ecosystem(String(deps.ecosystem));
@@ -213,7 +217,9 @@ export function analyzeEnvironment(root: string, config: EffectiveConfig, cache:
       out.files.push(...lock.files);
       out.findings.push(
         ...lock.findings.map((f) =>
-          f.location === statedAt ? { ...f, env: config.env, path: 'dependencies.lockfile' } : { ...f, env: config.env },
+          f.location === statedAt
+            ? { ...f, env: config.env, path: 'dependencies.lockfile' }
+            : { ...f, env: config.env },
         ),
       );
       for (const r of lock.requirements) {
@@ -288,7 +294,12 @@ export function analyzeEnvironment(root: string, config: EffectiveConfig, cache:
       const path = `dependencies.deny[${i}].versions`;
       const parsed = eco.parseSpecifier(d.versions);
       if (!parsed.ok || parsed.spec.kind !== 'range') {
-        out.findings.push(syntax(path, `deny ${d.package}: ${parsed.ok ? `"${d.versions}" names no versions` : parsed.message}`));
+        out.findings.push(
+          syntax(
+            path,
+            `deny ${d.package}: ${parsed.ok ? `"${d.versions}" names no versions` : parsed.message}`,
+          ),
+        );
         return;
       }
       denies.push({
@@ -362,10 +373,21 @@ function unpinned(ctx: Context, r: DepRequirement): Finding {
       : r.kind === 'reference'
         ? `${r.name} "${r.text}" is a tag or reference, not a version`
         : `${r.name} ${quote(r.text)} is not an exact pin`;
-  return finding(ctx, 'deps/unpinned', `${what}; protected environment ${ctx.env} needs exact pins (${ctx.eco.pinExample})`, r);
+  return finding(
+    ctx,
+    'deps/unpinned',
+    `${what}; protected environment ${ctx.env} needs exact pins (${ctx.eco.pinExample})`,
+    r,
+  );
 }
 
-function finding(ctx: Context, rule: DepsRuleId, message: string, at: DepRequirement | SourceRange, path?: string): Finding {
+function finding(
+  ctx: Context,
+  rule: DepsRuleId,
+  message: string,
+  at: DepRequirement | SourceRange,
+  path?: string,
+): Finding {
   if ('key' in at) {
     return { rule, severity: 'error', message, path: at.path, env: ctx.env, location: at.location };
   }
@@ -380,7 +402,8 @@ interface Scenario {
 
 function describePackage(ctx: Context, pkg: DepPackage | undefined, fallback: string): string {
   if (!pkg) return fallback;
-  if (pkg.pin !== undefined) return ctx.eco.name === 'pypi' ? `${pkg.name} ==${pkg.pin}` : `${pkg.name} ${pkg.pin}`;
+  if (pkg.pin !== undefined)
+    return ctx.eco.name === 'pypi' ? `${pkg.name} ==${pkg.pin}` : `${pkg.name} ${pkg.pin}`;
   const specs = [...new Set(pkg.constraints.map((c) => c.spec.text).filter((t) => t !== ''))];
   return specs.length > 0 ? `${pkg.name} ${specs.join(' ')}` : pkg.name;
 }
@@ -425,7 +448,8 @@ function analyzeScenario(
   }
   for (const p of packages.values()) {
     for (const r of p.requirements) {
-      if (r.spec) p.constraints.push({ key: p.key, spec: r.spec, origin: { kind: 'requirement', requirement: r } });
+      if (r.spec)
+        p.constraints.push({ key: p.key, spec: r.spec, origin: { kind: 'requirement', requirement: r } });
     }
     p.pin = p.requirements.find((r) => r.spec?.pin !== undefined)?.spec?.pin;
   }
@@ -471,7 +495,13 @@ function analyzeScenario(
               spec: req.spec,
               origin: { kind: 'matrix', from: p.name, fromKey: p.key, entry: e, location: req.location },
             });
-            edges.push({ from: p.key, to: req.key, range: req.spec.text, via: 'matrix', location: req.location });
+            edges.push({
+              from: p.key,
+              to: req.key,
+              range: req.spec.text,
+              via: 'matrix',
+              location: req.location,
+            });
           }
         }
       }
@@ -516,12 +546,23 @@ function analyzeScenario(
             ? `${p.name} ${p.pin} breaks ${what}`
             : `${p.name} ${ownSpecs.map((s) => quote(s.text)).join(' ')} allows ${outside}, which breaks ${what}`;
         findings.push(
-          finding(ctx, 'deps/incompatible', `${head}: ${by} requires ${p.name} ${quote(m.spec.text)} (${where(ctx, o.location)})`, first),
+          finding(
+            ctx,
+            'deps/incompatible',
+            `${head}: ${by} requires ${p.name} ${quote(m.spec.text)} (${where(ctx, o.location)})`,
+            first,
+          ),
         );
       }
     }
     const rest = p.constraints.filter((c) => !reported.has(c));
-    if (rest.length > 0 && !satisfiable(eco, rest.map((c) => c.spec))) {
+    if (
+      rest.length > 0 &&
+      !satisfiable(
+        eco,
+        rest.map((c) => c.spec),
+      )
+    ) {
       const core = minimalConflict(eco, rest, (c) => c.spec);
       const clauses = collidingClauses(eco, core, (c) => c.spec);
       for (const c of core) markEdge(c, 'deps/unsatisfiable');

@@ -48,7 +48,11 @@ function nameOf(e: EnvDependencies, key: string | null): string {
   return e.packages.find((p) => p.key === key)?.name ?? key;
 }
 
-function constraintSource(cwd: string, e: EnvDependencies, c: DepConstraint): { from: string | null; at: string } {
+function constraintSource(
+  cwd: string,
+  e: EnvDependencies,
+  c: DepConstraint,
+): { from: string | null; at: string } {
   if (c.origin.kind === 'requirement') return { from: null, at: at(cwd, c.origin.requirement.location) };
   return { from: nameOf(e, c.origin.fromKey), at: at(cwd, c.origin.location) };
 }
@@ -76,11 +80,14 @@ function renderText(view: DepsView): string {
         `  ${e.packages.length} package${e.packages.length === 1 ? '' : 's'}, ${errors === 0 ? 'no conflicts' : red(`${errors} problem${errors === 1 ? '' : 's'}`)}`,
     );
     const width = Math.max(8, ...e.packages.map((p) => p.name.length));
-    const rangeWidth = Math.min(32, Math.max(
-      8,
-      ...e.packages.flatMap((p) => p.constraints.map((c) => (c.spec.text || '*').length)),
-      ...e.packages.flatMap((p) => p.requirements.filter((r) => !r.spec).map((r) => r.text.length)),
-    ));
+    const rangeWidth = Math.min(
+      32,
+      Math.max(
+        8,
+        ...e.packages.flatMap((p) => p.constraints.map((c) => (c.spec.text || '*').length)),
+        ...e.packages.flatMap((p) => p.requirements.filter((r) => !r.spec).map((r) => r.text.length)),
+      ),
+    );
     out.push(gray(`  ${'package'.padEnd(width)}  ${'version'.padEnd(16)}  constraints`));
     for (const p of e.packages) {
       const mark = p.conflicts.length > 0 ? red(` ✖ ${p.conflicts.join(', ')}`) : '';
@@ -102,7 +109,9 @@ function renderText(view: DepsView): string {
     if (findings.length > 0) {
       out.push('  conflicts:');
       for (const f of findings) {
-        const pos = f.location ? `${relativeFile(view.cwd, f.location.file)}:${f.location.line}:${f.location.column}` : '';
+        const pos = f.location
+          ? `${relativeFile(view.cwd, f.location.file)}:${f.location.line}:${f.location.column}`
+          : '';
         out.push(`    ${pos}  ${red(f.severity)}  ${f.message}  ${gray(f.rule)}`);
       }
     }
@@ -111,7 +120,9 @@ function renderText(view: DepsView): string {
       out.push('  requirement graph:');
       for (const g of graph) {
         const mark = g.conflict ? red(`  ✖ ${g.conflict}`) : '';
-        out.push(`    ${nameOf(e, g.from)} → ${nameOf(e, g.to)} ${g.range || '*'}  ${gray(at(view.cwd, g.location))}${mark}`);
+        out.push(
+          `    ${nameOf(e, g.from)} → ${nameOf(e, g.to)} ${g.range || '*'}  ${gray(at(view.cwd, g.location))}${mark}`,
+        );
       }
     }
     out.push('');
@@ -186,7 +197,10 @@ interface GraphNode {
   conflict: boolean;
 }
 
-function graphOf(e: EnvDependencies, idPrefix: string): { nodes: GraphNode[]; edges: (DepEdge & { a: string; b: string })[] } {
+function graphOf(
+  e: EnvDependencies,
+  idPrefix: string,
+): { nodes: GraphNode[]; edges: (DepEdge & { a: string; b: string })[] } {
   const ids = new Map<string | null, string>();
   const nodes: GraphNode[] = [];
   ids.set(null, `${idPrefix}root`);
@@ -228,7 +242,12 @@ function renderDot(view: DepsView): string {
       const attrs = [`label=${dotString(g.range || '*')}`];
       if (g.via !== 'requirement') attrs.push('style=dashed');
       if (g.conflict) {
-        attrs.push('color="#cc0000"', 'fontcolor="#cc0000"', 'penwidth=2.5', `tooltip=${dotString(g.conflict)}`);
+        attrs.push(
+          'color="#cc0000"',
+          'fontcolor="#cc0000"',
+          'penwidth=2.5',
+          `tooltip=${dotString(g.conflict)}`,
+        );
         attrs.push(`xlabel=${dotString(`✖ ${g.conflict}`)}`);
       }
       out.push(`    ${g.a} -> ${g.b} [${attrs.join(', ')}];`);
@@ -256,9 +275,13 @@ function renderMermaid(view: DepsView): string {
   let link = 0;
   view.envs.forEach((e, i) => {
     const { nodes, edges } = graphOf(e, `e${i}_`);
-    out.push(`  subgraph e${i}["${mermaidText(`${e.env} (${e.ecosystem}${e.protected ? ', protected' : ''})`)}"]`);
+    out.push(
+      `  subgraph e${i}["${mermaidText(`${e.env} (${e.ecosystem}${e.protected ? ', protected' : ''})`)}"]`,
+    );
     for (const n of nodes) {
-      out.push(n.root ? `    ${n.id}(["${mermaidText(n.label)}"])` : `    ${n.id}["${mermaidText(n.label)}"]`);
+      out.push(
+        n.root ? `    ${n.id}(["${mermaidText(n.label)}"])` : `    ${n.id}["${mermaidText(n.label)}"]`,
+      );
       if (n.conflict) conflictNodes.push(n.id);
     }
     for (const g of edges) {

@@ -21,7 +21,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
     id: 'deps/unpinned',
     severity: 'error',
     configurable: true,
-    description: 'A protected environment has a requirement that is not an exact pin (==VERSION for pypi, VERSION for npm).',
+    description:
+      'A protected environment has a requirement that is not an exact pin (==VERSION for pypi, VERSION for npm).',
     rationale:
       'A range resolves to whatever is newest on the day of the build, so two deployments of the same commit can run different code. Protected environments ship exactly what was tested.',
     examples: {
@@ -60,7 +61,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
     severity: 'error',
     configurable: true,
     description: 'A version on `dependencies.deny` is allowed by the requirements.',
-    rationale: 'A release known to be broken must be excluded by the requirements themselves, not by luck of resolution.',
+    rationale:
+      'A release known to be broken must be excluded by the requirements themselves, not by luck of resolution.',
     examples: {
       fail: 'requirements:\n  tokenizers: ">=0.11,<0.14"\ndeny:\n  - { package: tokenizers, versions: "==0.11.3", reason: broken release }\n',
       pass: 'requirements:\n  tokenizers: ">=0.11,!=0.11.3,<0.14"\ndeny:\n  - { package: tokenizers, versions: "==0.11.3", reason: broken release }\n',
@@ -71,8 +73,9 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
     severity: 'error',
     configurable: false,
     description:
-      'A requirement, version range, compatibility-matrix range or lockfile line cannot be parsed in the ecosystem\'s syntax (PEP 440 / npm semver, pip requirements format, package-lock v2/v3).',
-    rationale: 'A constraint that does not parse constrains nothing; it is reported where it is written instead of being skipped.',
+      "A requirement, version range, compatibility-matrix range or lockfile line cannot be parsed in the ecosystem's syntax (PEP 440 / npm semver, pip requirements format, package-lock v2/v3).",
+    rationale:
+      'A constraint that does not parse constrains nothing; it is reported where it is written instead of being skipped.',
     examples: {
       fail: 'requirements:\n  tokenizers: "^0.13"   # npm syntax in a pypi project\n',
       pass: 'requirements:\n  tokenizers: "~=0.13.0"\n',

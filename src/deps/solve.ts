@@ -87,7 +87,11 @@ export interface ClauseOf<T> {
  * (`>=0.14` against `<0.14` of `>=0.11.1,!=0.11.3,<0.14`). Falls back to whole specifiers
  * when splitting changes the meaning (npm judges pre-releases per range).
  */
-export function collidingClauses<T>(eco: Ecosystem, items: readonly T[], specOf: (t: T) => Specifier): ClauseOf<T>[] {
+export function collidingClauses<T>(
+  eco: Ecosystem,
+  items: readonly T[],
+  specOf: (t: T) => Specifier,
+): ClauseOf<T>[] {
   const parts: ClauseOf<T>[] = [];
   for (const owner of items) {
     const spec = specOf(owner);
@@ -102,7 +106,12 @@ export function collidingClauses<T>(eco: Ecosystem, items: readonly T[], specOf:
       parts.push({ owner, clause, spec: { ...p.spec, prerelease: p.spec.prerelease || spec.prerelease } });
     }
   }
-  if (satisfiable(eco, parts.map((p) => p.spec))) {
+  if (
+    satisfiable(
+      eco,
+      parts.map((p) => p.spec),
+    )
+  ) {
     return items.map((o) => ({ owner: o, clause: specOf(o).text, spec: specOf(o) }));
   }
   return minimalConflict(eco, parts, (p) => p.spec);

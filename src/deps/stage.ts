@@ -9,7 +9,9 @@ import { analyzeEnvironment, DepsFileCache, type EnvDependencies } from './analy
 import { loadMatrix } from './matrix.js';
 
 /** Every checked environment's dependency analysis (the library API behind stage and CLI). */
-export function analyzeProjectDependencies(ctx: Pick<CheckContext, 'project' | 'configs' | 'checkedEnvs'>): EnvDependencies[] {
+export function analyzeProjectDependencies(
+  ctx: Pick<CheckContext, 'project' | 'configs' | 'checkedEnvs'>,
+): EnvDependencies[] {
   const cache = new DepsFileCache(loadMatrix);
   const out: EnvDependencies[] = [];
   for (const config of ctx.configs) {

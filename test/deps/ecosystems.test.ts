@@ -177,7 +177,14 @@ describe('invalid specifiers are refused with a message that says why', () => {
     if (!p.ok) expect(p.message).toMatch(pattern);
   });
   it('npm dist-tags and URLs are references, not ranges', () => {
-    for (const t of ['latest', 'next', 'file:../lib', 'github:user/repo#v1', 'git+https://example.com/x.git', 'user/repo']) {
+    for (const t of [
+      'latest',
+      'next',
+      'file:../lib',
+      'github:user/repo#v1',
+      'git+https://example.com/x.git',
+      'user/repo',
+    ]) {
       const p = npm.parseSpecifier(t);
       expect(p.ok && p.spec.kind, t).toBe('reference');
     }

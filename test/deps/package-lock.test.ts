@@ -9,7 +9,11 @@ describe('package-lock.json (v2/v3)', () => {
 
   it('top-level installed packages are pinned requirements, each at its "version" line', () => {
     expect(lock.findings).toEqual([]);
-    expect(lock.requirements.map((r) => `${r.name}@${r.specifier}:${r.location.line}:${r.location.column}${r.dev ? ' dev' : ''}`)).toEqual([
+    expect(
+      lock.requirements.map(
+        (r) => `${r.name}@${r.specifier}:${r.location.line}:${r.location.column}${r.dev ? ' dev' : ''}`,
+      ),
+    ).toEqual([
       '@types/node@20.1.0:19:18 dev',
       'cookie@0.5.0:24:18',
       'debug@2.6.9:31:18',
@@ -30,7 +34,10 @@ describe('package-lock.json (v2/v3)', () => {
   it('lockfileVersion 1 is refused at its line', () => {
     const v1 = parsePackageLock(join(DIR, 'v1-lock.json'));
     expect(v1.findings).toEqual([
-      expect.objectContaining({ rule: 'deps/syntax', location: expect.objectContaining({ line: 3, column: 22 }) }),
+      expect.objectContaining({
+        rule: 'deps/syntax',
+        location: expect.objectContaining({ line: 3, column: 22 }),
+      }),
     ]);
     expect(v1.findings[0].message).toMatch(/lockfileVersion 1 is not supported/);
   });

@@ -67,7 +67,10 @@ export interface DepsCheck {
 
 export function check(dir: string): DepsCheck {
   const r = checkProject({ cwd: dir });
-  const findings = r.findings.filter((f) => f.rule.startsWith('deps/') || f.location?.file.endsWith('.txt') || f.path?.startsWith('dependencies'));
+  const findings = r.findings.filter(
+    (f) =>
+      f.rule.startsWith('deps/') || f.location?.file.endsWith('.txt') || f.path?.startsWith('dependencies'),
+  );
   return {
     dir,
     findings,
@@ -76,6 +79,9 @@ export function check(dir: string): DepsCheck {
     at: (rule) =>
       findings
         .filter((f) => f.rule === rule)
-        .map((f) => `${f.env ?? '-'} ${f.location ? `${f.location.file.slice(dir.length + 1)}:${f.location.line}:${f.location.column}` : '?'}`),
+        .map(
+          (f) =>
+            `${f.env ?? '-'} ${f.location ? `${f.location.file.slice(dir.length + 1)}:${f.location.line}:${f.location.column}` : '?'}`,
+        ),
   };
 }

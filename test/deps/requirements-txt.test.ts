@@ -36,16 +36,28 @@ describe('requirements.txt', () => {
 
   it('points each requirement at its own file, line and columns', () => {
     const tf = byName('tensorflow')[0];
-    expect(tf.location).toEqual({ file: join(DIR, 'requirements.txt'), line: 7, column: 1, endLine: 7, endColumn: 19 });
+    expect(tf.location).toEqual({
+      file: join(DIR, 'requirements.txt'),
+      line: 7,
+      column: 1,
+      endLine: 7,
+      endColumn: 19,
+    });
     expect(byName('transformers')[0].location).toMatchObject({ line: 12, column: 1, endColumn: 28 });
     expect(byName('protobuf')[0].location).toMatchObject({ file: join(DIR, 'base.txt'), line: 1 });
-    expect(byName('safetensors')[0].location).toMatchObject({ file: join(DIR, 'nested', 'more.txt'), line: 2 });
+    expect(byName('safetensors')[0].location).toMatchObject({
+      file: join(DIR, 'nested', 'more.txt'),
+      line: 2,
+    });
     expect(byName('Typing_Extensions')[0].location).toMatchObject({ line: 14, column: 1 });
   });
 
   it('keeps markers and marks constraints-file lines', () => {
     expect(byName('torch')[0].marker).toBe('platform_system == "Linux" and python_version >= "3.8"');
-    expect(byName('numpy').map((r) => r.marker)).toEqual(['python_version < "3.12"', 'python_version >= "3.12"']);
+    expect(byName('numpy').map((r) => r.marker)).toEqual([
+      'python_version < "3.12"',
+      'python_version >= "3.12"',
+    ]);
     expect(byName('tokenizers').map((r) => r.constraintOnly ?? false)).toEqual([true, false]);
     expect(byName('pandas')[0].constraintOnly).toBe(true);
   });
@@ -80,7 +92,10 @@ describe('requirements.txt mistakes are findings at their line and column, never
   it('an include cycle is reported where it closes', () => {
     const cyc = parseRequirementsTxt(join(DIR, 'cycle-a.txt'));
     expect(cyc.findings).toHaveLength(1);
-    expect(cyc.findings[0]).toMatchObject({ rule: 'deps/syntax', location: { file: join(DIR, 'cycle-b.txt'), line: 1, column: 4 } });
+    expect(cyc.findings[0]).toMatchObject({
+      rule: 'deps/syntax',
+      location: { file: join(DIR, 'cycle-b.txt'), line: 1, column: 4 },
+    });
     expect(cyc.findings[0].message).toMatch(/includes itself/);
     expect(cyc.requirements.map((r) => r.name)).toEqual(['b', 'a']);
   });

@@ -81,16 +81,26 @@ describe('deps/unpinned', () => {
     });
     const r = check(dir);
     expect(r.at('deps/unpinned')).toEqual(['prod requirements.txt:3:1', 'prod requirements.txt:4:1']);
-    expect(r.findings.find((f) => f.location?.line === 4)?.message).toMatch(/six any version is not an exact pin/);
+    expect(r.findings.find((f) => f.location?.line === 4)?.message).toMatch(
+      /six any version is not an exact pin/,
+    );
   });
 
   it('npm: a package-lock pins everything; an inline range does not', () => {
-    const dir = writeProject(`  ecosystem: npm\n  lockfile: package-lock.json\n  requirements:\n    left-pad: "^1.3.0"\n`, {
-      'package-lock.json': readFileSync(join(import.meta.dirname, 'fixtures/npm/package-lock.json'), 'utf8'),
-    });
+    const dir = writeProject(
+      `  ecosystem: npm\n  lockfile: package-lock.json\n  requirements:\n    left-pad: "^1.3.0"\n`,
+      {
+        'package-lock.json': readFileSync(
+          join(import.meta.dirname, 'fixtures/npm/package-lock.json'),
+          'utf8',
+        ),
+      },
+    );
     const r = check(dir);
     expect(r.at('deps/unpinned')).toEqual(['prod config/base.yaml:18:15']);
-    expect(r.findings.find((f) => f.rule === 'deps/unpinned')?.message).toMatch(/needs exact pins \(VERSION, not a range\)/);
+    expect(r.findings.find((f) => f.rule === 'deps/unpinned')?.message).toMatch(
+      /needs exact pins \(VERSION, not a range\)/,
+    );
   });
 });
 
@@ -110,22 +120,33 @@ describe('deps/unsatisfiable', () => {
     expect(r.findings.find((f) => f.rule === 'deps/unsatisfiable')?.message).toBe(
       'no version of tokenizers satisfies all its constraints: ">=0.14" (requirement in config/base.yaml:18) and "<0.14" of ">=0.11.1,!=0.11.3,<0.14" (required by transformers ==4.30.0 per compat/ml.yaml:8) cannot both hold',
     );
-    expect(r.findings.find((f) => f.rule === 'deps/unsatisfiable')?.path).toBe('dependencies.requirements.tokenizers');
+    expect(r.findings.find((f) => f.rule === 'deps/unsatisfiable')?.path).toBe(
+      'dependencies.requirements.tokenizers',
+    );
     expect(r.at('deps/incompatible')).toEqual([]);
   });
 
   it('the same clash stated in a requirements.txt points at its line', () => {
-    const dir = writeProject(`  ecosystem: pypi\n  lockfile: requirements.txt\n  compatibility: compat/ml.yaml\n`, {
-      'compat/ml.yaml': ML_MATRIX,
-      'requirements.txt': '# pinned by hand\ntransformers==4.30.0\n\ntokenizers >= 0.14  # too new\n',
-    });
-    expect(check(dir).at('deps/unsatisfiable')).toEqual(['dev requirements.txt:4:1', 'prod requirements.txt:4:1']);
+    const dir = writeProject(
+      `  ecosystem: pypi\n  lockfile: requirements.txt\n  compatibility: compat/ml.yaml\n`,
+      {
+        'compat/ml.yaml': ML_MATRIX,
+        'requirements.txt': '# pinned by hand\ntransformers==4.30.0\n\ntokenizers >= 0.14  # too new\n',
+      },
+    );
+    expect(check(dir).at('deps/unsatisfiable')).toEqual([
+      'dev requirements.txt:4:1',
+      'prod requirements.txt:4:1',
+    ]);
   });
 
   it('two requirements of one package that contradict (inline and lockfile)', () => {
-    const dir = writeProject(`  ecosystem: pypi\n  requirements:\n    numpy: "==1.23.5"\n  lockfile: requirements.txt\n`, {
-      'requirements.txt': 'numpy==1.24.3\n',
-    });
+    const dir = writeProject(
+      `  ecosystem: pypi\n  requirements:\n    numpy: "==1.23.5"\n  lockfile: requirements.txt\n`,
+      {
+        'requirements.txt': 'numpy==1.24.3\n',
+      },
+    );
     const r = check(dir);
     expect(r.at('deps/unsatisfiable')[0]).toBe('dev config/base.yaml:17:12');
     expect(r.findings[0].message).toMatch(
@@ -192,10 +213,13 @@ describe('deps/incompatible', () => {
   });
 
   it('entries apply transitively: A pins B into a range whose entry constrains C', () => {
-    const dir = writeProject(`  ecosystem: pypi\n  requirements:\n    a: "==1.0"\n    c: "==1.5"\n  compatibility: compat/m.yaml\n`, {
-      'compat/m.yaml':
-        'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pypi\npackages:\n  a:\n    - versions: "==1.0"\n      requires: { b: ">=2,<3" }\n  b:\n    - versions: ">=2"\n      requires: { c: "<1" }\n',
-    });
+    const dir = writeProject(
+      `  ecosystem: pypi\n  requirements:\n    a: "==1.0"\n    c: "==1.5"\n  compatibility: compat/m.yaml\n`,
+      {
+        'compat/m.yaml':
+          'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pypi\npackages:\n  a:\n    - versions: "==1.0"\n      requires: { b: ">=2,<3" }\n  b:\n    - versions: ">=2"\n      requires: { c: "<1" }\n',
+      },
+    );
     const r = check(dir);
     expect(r.at('deps/incompatible')).toEqual(['dev config/base.yaml:18:8', 'prod config/base.yaml:18:8']);
     expect(r.findings[0].message).toMatch(/c 1\.5 breaks the compatibility matrix: b >=2,<3 requires c "<1"/);
@@ -219,7 +243,10 @@ describe('deps/incompatible', () => {
       'package-lock.json': readFileSync(join(import.meta.dirname, 'fixtures/npm/conflict-lock.json'), 'utf8'),
     });
     const r = check(dir);
-    expect(r.at('deps/incompatible')).toEqual(['dev package-lock.json:24:18', 'prod package-lock.json:24:18']);
+    expect(r.at('deps/incompatible')).toEqual([
+      'dev package-lock.json:24:18',
+      'prod package-lock.json:24:18',
+    ]);
     expect(r.findings[0].message).toBe(
       'cookie 0.6.0 breaks the lockfile: express 4.18.2 requires cookie "0.5.0" (package-lock.json:45)',
     );
@@ -258,7 +285,9 @@ describe('deps/denied', () => {
     const dir = writeProject(
       `  ecosystem: npm\n  requirements:\n    ua-parser-js: "^0.7.28"\n  deny:\n    - { package: ua-parser-js, versions: "0.7.29 || 0.8.0 || 1.0.0", reason: hijacked release }\n`,
     );
-    expect(check(dir).findings.find((f) => f.rule === 'deps/denied')?.message).toMatch(/ua-parser-js "\^0\.7\.28" allows 0\.7\.29/);
+    expect(check(dir).findings.find((f) => f.rule === 'deps/denied')?.message).toMatch(
+      /ua-parser-js "\^0\.7\.28" allows 0\.7\.29/,
+    );
   });
 });
 
@@ -271,7 +300,9 @@ describe('syntax and unusable inputs', () => {
   });
 
   it('a lockfile of the other ecosystem is refused', () => {
-    const dir = writeProject(`  ecosystem: npm\n  lockfile: requirements.txt\n`, { 'requirements.txt': 'six==1.16.0\n' });
+    const dir = writeProject(`  ecosystem: npm\n  lockfile: requirements.txt\n`, {
+      'requirements.txt': 'six==1.16.0\n',
+    });
     expect(check(dir).findings[0]).toMatchObject({ rule: 'deps/syntax', location: { line: 16, column: 13 } });
   });
 
@@ -283,9 +314,13 @@ describe('syntax and unusable inputs', () => {
   });
 
   it('a matrix that breaks its schema is reported in the matrix and stops the check (exit 2)', () => {
-    const dir = writeProject(`  ecosystem: pypi\n  requirements: { six: "==1.16.0" }\n  compatibility: compat/m.yaml\n`, {
-      'compat/m.yaml': 'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pypi\npackages:\n  six:\n    - versoins: ">=1"\n',
-    });
+    const dir = writeProject(
+      `  ecosystem: pypi\n  requirements: { six: "==1.16.0" }\n  compatibility: compat/m.yaml\n`,
+      {
+        'compat/m.yaml':
+          'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pypi\npackages:\n  six:\n    - versoins: ">=1"\n',
+      },
+    );
     const r = checkProject({ cwd: dir });
     expect(r.fatal).toBe(true);
     const f = r.findings.find((x) => x.location?.file.endsWith('m.yaml'));
@@ -296,7 +331,11 @@ describe('syntax and unusable inputs', () => {
     const dir = writeProject(`  ecosystem: pypi\n  compatibility: compat/none.yaml\n`);
     const r = checkProject({ cwd: dir });
     expect(r.fatal).toBe(true);
-    expect(r.findings.some((f) => f.rule === 'io/read' && f.location?.line === 16 && f.location.file.endsWith('base.yaml'))).toBe(true);
+    expect(
+      r.findings.some(
+        (f) => f.rule === 'io/read' && f.location?.line === 16 && f.location.file.endsWith('base.yaml'),
+      ),
+    ).toBe(true);
   });
 
   it('a bad range in the matrix is deps/syntax at its line; the rest of the matrix still applies', () => {
@@ -311,7 +350,9 @@ describe('syntax and unusable inputs', () => {
   });
 
   it('a matrix of the other ecosystem is fatal', () => {
-    const dir = writeProject(`  ecosystem: npm\n  compatibility: compat/m.yaml\n`, { 'compat/m.yaml': ML_MATRIX });
+    const dir = writeProject(`  ecosystem: npm\n  compatibility: compat/m.yaml\n`, {
+      'compat/m.yaml': ML_MATRIX,
+    });
     expect(checkProject({ cwd: dir }).fatal).toBe(true);
   });
 });

@@ -16,9 +16,14 @@ function parseSpecifier(text: string): SpecifierParse {
   const normalized = semver.validRange(t);
   if (normalized === null) {
     if (TAG.test(t) || REFERENCE.test(t)) {
-      return { ok: true, spec: { text: t, kind: 'reference', boundaries: [], clauses: [t], prerelease: false } };
+      return {
+        ok: true,
+        spec: { text: t, kind: 'reference', boundaries: [], clauses: [t], prerelease: false },
+      };
     }
-    const hint = /^(==|~=|!=|===)/.test(t) ? ' (== and ~= are PEP 440 syntax; npm writes 1.2.3 or ~1.2.3)' : '';
+    const hint = /^(==|~=|!=|===)/.test(t)
+      ? ' (== and ~= are PEP 440 syntax; npm writes 1.2.3 or ~1.2.3)'
+      : '';
     return { ok: false, message: `"${t}" is not a valid npm semver range${hint}` };
   }
   const range = new semver.Range(t);

@@ -48,7 +48,8 @@ function clauseProblem(clause: string): string {
 
 function parseSpecifier(text: string): SpecifierParse {
   const t = text.trim();
-  if (t === '') return { ok: true, spec: { text: '', kind: 'range', boundaries: [], clauses: [], prerelease: false } };
+  if (t === '')
+    return { ok: true, spec: { text: '', kind: 'range', boundaries: [], clauses: [], prerelease: false } };
   const clauses = t.split(',').map((c) => c.trim());
   const boundaries: string[] = [];
   let pin: string | undefined;
@@ -97,7 +98,9 @@ function satisfiesSpec(version: string, spec: Specifier, prereleases: boolean): 
   const local = spec.clauses.filter((c) => LOCAL_CLAUSE.test(c));
   if (local.length === 0) return pep440.satisfies(version, spec.text, { prereleases });
   const rest = spec.clauses.filter((c) => !LOCAL_CLAUSE.test(c)).join(',');
-  return pep440.satisfies(version, rest, { prereleases }) && local.every((c) => satisfiesLocalClause(version, c));
+  return (
+    pep440.satisfies(version, rest, { prereleases }) && local.every((c) => satisfiesLocalClause(version, c))
+  );
 }
 
 function prereleaseAllowed(specs: readonly Specifier[]): boolean {
@@ -133,7 +136,8 @@ export const pypi: Ecosystem = {
   isVersion: (text) => pep440.valid(text) !== null,
   parseSpecifier,
   satisfies(version, specifier) {
-    const spec = typeof specifier === 'string' ? parseSpecifier(specifier) : { ok: true as const, spec: specifier };
+    const spec =
+      typeof specifier === 'string' ? parseSpecifier(specifier) : { ok: true as const, spec: specifier };
     if (!spec.ok) return false;
     return satisfiesSpec(version, spec.spec, spec.spec.prerelease);
   },

@@ -24,7 +24,11 @@ export function parsePackageLock(file: string, statedAt?: SourceRange): Lockfile
       ...loaded.findings.map((f) =>
         unreadable && statedAt
           ? { ...f, message: `package lock ${file}: ${f.message}`, location: statedAt }
-          : { ...f, rule: f.rule === 'io/read' ? 'io/read' : 'deps/syntax', message: `package-lock.json: ${f.message}` },
+          : {
+              ...f,
+              rule: f.rule === 'io/read' ? 'io/read' : 'deps/syntax',
+              message: `package-lock.json: ${f.message}`,
+            },
       ),
     );
     if (!unreadable) result.files.push(file);
@@ -39,7 +43,13 @@ export function parsePackageLock(file: string, statedAt?: SourceRange): Lockfile
       rule: 'deps/syntax',
       severity: 'error',
       message: `package-lock.json is not valid JSON: ${strict.message}`,
-      location: { file, line: strict.line, column: strict.column, endLine: strict.line, endColumn: strict.column },
+      location: {
+        file,
+        line: strict.line,
+        column: strict.column,
+        endLine: strict.line,
+        endColumn: strict.column,
+      },
     });
     return result;
   }

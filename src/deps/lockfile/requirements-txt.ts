@@ -39,7 +39,12 @@ const OPTIONS_WITH_VALUE = new Set([
   '--global-option',
 ]);
 const FLAGS = new Set(['--no-index', '--pre', '--prefer-binary', '--require-hashes']);
-const PER_REQUIREMENT_OPTIONS = new Set(['--hash', '--config-settings', '--global-option', '--install-option']);
+const PER_REQUIREMENT_OPTIONS = new Set([
+  '--hash',
+  '--config-settings',
+  '--global-option',
+  '--install-option',
+]);
 const HASH = /^(sha256|sha384|sha512|sha224|sha1|md5):[0-9a-f]+$/i;
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(\[[^\]]*\])?/;
 const COMMENT = /(^|\s+)#.*$/;
@@ -92,7 +97,8 @@ function syntax(message: string, location: SourceRange): Finding {
 function tokens(text: string, start: number): { text: string; offset: number }[] {
   const out: { text: string; offset: number }[] = [];
   const re = /\S+/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ text: m[0], offset: start + m.index });
+  for (let m = re.exec(text); m !== null; m = re.exec(text))
+    out.push({ text: m[0], offset: start + m.index });
   return out;
 }
 
@@ -134,11 +140,13 @@ function readOne(
   try {
     const st = statSync(file);
     if (st.isDirectory()) return void result.findings.push(unreadable(file, statedAt, 'is a directory'));
-    if (st.size > MAX_BYTES) return void result.findings.push(unreadable(file, statedAt, 'larger than 8 MiB'));
+    if (st.size > MAX_BYTES)
+      return void result.findings.push(unreadable(file, statedAt, 'larger than 8 MiB'));
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
     return void result.findings.push(unreadable(file, statedAt, why));
   }
   result.files.push(file);
@@ -149,12 +157,11 @@ function readOne(
     const start = body.length - body.trimStart().length;
     const content = body.trim();
     if (content === '') continue;
-    const end = start + content.length;
     if (content.startsWith('-')) {
       globalOption(file, l, content, start, constraintOnly, stack, result);
       continue;
     }
-    const req = requirement(file, l, content, start, end, result.findings);
+    const req = requirement(file, l, content, start, result.findings);
     if (req) result.requirements.push({ ...req, ...(constraintOnly ? { constraintOnly } : {}) });
   }
 }
@@ -183,7 +190,8 @@ function globalOption(
   const where = rangeOf(file, l, first.offset, start + content.length);
 
   if (opt === '-r' || opt === '--requirement' || opt === '-c' || opt === '--constraint') {
-    if (!value || value.text === '') return void result.findings.push(syntax(`${opt} needs a file name`, where));
+    if (!value || value.text === '')
+      return void result.findings.push(syntax(`${opt} needs a file name`, where));
     if (/^[a-z]+:\/\//i.test(value.text)) {
       result.findings.push(syntax(`${opt} ${value.text}: only local files can be checked`, where));
       return;
@@ -218,7 +226,6 @@ function requirement(
   l: LogicalLine,
   content: string,
   start: number,
-  end: number,
   findings: Finding[],
 ): Omit<LockedRequirement, 'constraintOnly'> | undefined {
   // pip splits a line into the requirement and its options at the first token starting with "-".
@@ -230,7 +237,11 @@ function requirement(
 
   // A bare URL or path names an artifact, not a package: nothing to reason about.
   const named = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@/.test(reqText);
-  if (!named && (/^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) || /\.(whl|tar\.gz|zip)$/i.test(reqText))) {
+  if (
+    !named &&
+    (/^(?:[a-z][a-z0-9+.-]*:\/\/|\.{0,2}\/|[A-Za-z]:\\)/i.test(reqText) ||
+      /\.(whl|tar\.gz|zip)$/i.test(reqText))
+  ) {
     return { name: '', specifier: reqText, kind: 'url', location };
   }
   const m = NAME.exec(reqText);
@@ -239,8 +250,13 @@ function requirement(
     return undefined;
   }
   const name = m[1];
-  if (m[2] !== undefined && !/^\[\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?\]$/.test(m[2])) {
-    findings.push(syntax(`invalid extras ${m[2]}`, rangeOf(file, l, start + name.length, start + m[0].length)));
+  if (
+    m[2] !== undefined &&
+    !/^\[\s*([A-Za-z0-9][A-Za-z0-9._-]*\s*(,\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*)*)?\]$/.test(m[2])
+  ) {
+    findings.push(
+      syntax(`invalid extras ${m[2]}`, rangeOf(file, l, start + name.length, start + m[0].length)),
+    );
     return undefined;
   }
   let rest = reqText.slice(m[0].length);
@@ -281,11 +297,20 @@ function requirement(
   const parsed = pypi.parseSpecifier(spec);
   if (!parsed.ok) {
     findings.push(
-      syntax(`${name}: ${parsed.message}`, rangeOf(file, l, specAt, specAt + (paren ? paren[0].length - 1 : spec.length))),
+      syntax(
+        `${name}: ${parsed.message}`,
+        rangeOf(file, l, specAt, specAt + (paren ? paren[0].length - 1 : spec.length)),
+      ),
     );
     return undefined;
   }
-  return { name, specifier: parsed.spec.text, kind: 'specifier', location, ...(marker !== undefined ? { marker } : {}) };
+  return {
+    name,
+    specifier: parsed.spec.text,
+    kind: 'specifier',
+    location,
+    ...(marker !== undefined ? { marker } : {}),
+  };
 }
 
 function checkMarker(
@@ -300,13 +325,21 @@ function checkMarker(
   const problem = markerProblem(marker);
   if (problem) {
     const from = at + lead + problem.offset;
-    findings.push(syntax(`environment marker: ${problem.message}`, rangeOf(file, l, from, at + lead + marker.length)));
+    findings.push(
+      syntax(`environment marker: ${problem.message}`, rangeOf(file, l, from, at + lead + marker.length)),
+    );
     return undefined;
   }
   return marker;
 }
 
-function perRequirementOptions(file: string, l: LogicalLine, text: string, at: number, findings: Finding[]): void {
+function perRequirementOptions(
+  file: string,
+  l: LogicalLine,
+  text: string,
+  at: number,
+  findings: Finding[],
+): void {
   const toks = tokens(text, at);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
