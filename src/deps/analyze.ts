@@ -428,36 +428,30 @@ function analyzeScenario(
 ): Scenario {
   const { eco } = ctx;
   const packages = new Map<string, DepPackage>();
+  const edges: DepEdge[] = [];
+  const addRequirement = (p: DepPackage, r: DepRequirement) => {
+    p.requirements.push(r);
+    if (r.spec)
+      p.constraints.push({ key: p.key, spec: r.spec, origin: { kind: 'requirement', requirement: r } });
+    edges.push({ from: null, to: p.key, range: r.text, via: 'requirement', location: r.location });
+  };
+  // Constraints files (`-c`) constrain only what something else requires, directly or
+  // through the matrix: their lines join a package when it first appears.
+  const constraintOnly = new Map<string, DepRequirement[]>();
+  for (const r of requirements) {
+    if (r.constraintOnly) constraintOnly.set(r.key, [...(constraintOnly.get(r.key) ?? []), r]);
+  }
   const pkgFor = (key: string, name: string): DepPackage => {
     let p = packages.get(key);
     if (!p) {
       p = { name, key, requirements: [], constraints: [], satisfiable: true, conflicts: [] };
       packages.set(key, p);
+      for (const r of constraintOnly.get(key) ?? []) addRequirement(p, r);
     }
     return p;
   };
   for (const r of requirements) {
-    if (r.constraintOnly) continue;
-    pkgFor(r.key, r.name).requirements.push(r);
-  }
-  // Constraints files only constrain what something else requires.
-  for (const r of requirements) {
-    if (!r.constraintOnly) continue;
-    const p = packages.get(r.key);
-    if (p) p.requirements.push(r);
-  }
-  for (const p of packages.values()) {
-    for (const r of p.requirements) {
-      if (r.spec)
-        p.constraints.push({ key: p.key, spec: r.spec, origin: { kind: 'requirement', requirement: r } });
-    }
-    p.pin = p.requirements.find((r) => r.spec?.pin !== undefined)?.spec?.pin;
-  }
-  const edges: DepEdge[] = [];
-  for (const p of packages.values()) {
-    for (const r of p.requirements) {
-      edges.push({ from: null, to: p.key, range: r.text, via: 'requirement', location: r.location });
-    }
+    if (!r.constraintOnly) addRequirement(pkgFor(r.key, r.name), r);
   }
 
   // What locked packages declare of each other.
@@ -508,6 +502,8 @@ function analyzeScenario(
     }
   }
 
+  for (const p of packages.values()) p.pin = p.requirements.find((r) => r.spec?.pin !== undefined)?.spec?.pin;
+
   const findings: Finding[] = [];
   const markEdge = (c: DepConstraint, rule: DepsRuleId) => {
     for (const e of edges) {
@@ -527,7 +523,8 @@ function analyzeScenario(
     const others = p.constraints.filter((c) => c.origin.kind !== 'requirement');
     const ownSpecs = own.map((c) => c.spec);
     const reported = new Set<DepConstraint>();
-    const first = p.requirements.find((r) => r.pinned) ?? p.requirements[0];
+    const stated = p.requirements.filter((r) => !r.constraintOnly);
+    const first = stated.find((r) => r.pinned) ?? stated[0] ?? p.requirements[0];
     if (own.length > 0 && satisfiable(eco, ownSpecs) && first) {
       for (const m of others) {
         const outside = findVersion(eco, ownSpecs, [m.spec]);
@@ -595,7 +592,8 @@ function analyzeScenario(
     if (witness === undefined) continue;
     flag(p, 'deps/denied');
     for (const c of own) markEdge(c, 'deps/denied');
-    const first = (own[0].origin as { requirement: DepRequirement }).requirement;
+    const reqs = own.map((c) => (c.origin as { requirement: DepRequirement }).requirement);
+    const first = reqs.find((r) => !r.constraintOnly) ?? reqs[0];
     const reason = d.reason ? `: ${d.reason}` : '';
     findings.push(
       finding(

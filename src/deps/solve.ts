@@ -44,6 +44,14 @@ export function findVersion(
   allowed: readonly Specifier[],
   excluded: readonly Specifier[] = [],
 ): string | undefined {
+  // An exact pin admits one version (pypi: and its local builds, which are boundaries when
+  // any clause names them, and otherwise behave as the public version does).
+  const pinned = allowed.find((s) => s.pin !== undefined);
+  if (pinned) {
+    const all = [...allowed, ...excluded].flatMap((s) => s.boundaries);
+    const tries = [pinned.pin!, ...all.filter((b) => b !== pinned.pin && eco.satisfies(b, pinned))];
+    return tries.find((v) => eco.accepts(v, allowed, excluded));
+  }
   const { boundaries, near } = candidates(eco, [...allowed, ...excluded]);
   const ordered = [...boundaries].sort((a, b) => safeCompare(eco, a, b));
   for (const v of ordered) if (eco.accepts(v, allowed, excluded)) return v;

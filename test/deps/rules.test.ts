@@ -238,6 +238,20 @@ describe('deps/incompatible', () => {
     );
   });
 
+  it('a constraints file (-c) pins a package only the matrix brings in', () => {
+    const dir = writeProject(
+      `  ecosystem: pypi\n  lockfile: requirements.txt\n  compatibility: compat/ml.yaml\n`,
+      {
+        'compat/ml.yaml': ML_MATRIX,
+        'requirements.txt': '-c constraints.txt\ntensorflow==2.12.0\n',
+        'constraints.txt': '# organisation-wide pins\nnumpy==1.24.3\npandas==2.2.0\n',
+      },
+    );
+    const r = check(dir);
+    expect(r.at('deps/incompatible')).toEqual(['dev constraints.txt:2:1', 'prod constraints.txt:2:1']);
+    expect(r.findings.map((f) => f.rule)).toEqual(['deps/incompatible', 'deps/incompatible']);
+  });
+
   it('npm: a locked package outside the range another locked package declares', () => {
     const dir = writeProject(`  ecosystem: npm\n  lockfile: package-lock.json\n`, {
       'package-lock.json': readFileSync(join(import.meta.dirname, 'fixtures/npm/conflict-lock.json'), 'utf8'),

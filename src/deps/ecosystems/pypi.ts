@@ -20,8 +20,28 @@ interface ExplainedVersion {
   is_prerelease: boolean;
 }
 
+/**
+ * Memo of pure results (parsing a PEP 440 version is the solver's main cost): bounded, and
+ * only ever holding what the library would compute again for the same input.
+ */
+class Memo<V> {
+  readonly #map = new Map<string, V>();
+  get(key: string, compute: () => V): V {
+    const hit = this.#map.get(key);
+    if (hit !== undefined || this.#map.has(key)) return hit as V;
+    if (this.#map.size >= 50_000) this.#map.clear();
+    const v = compute();
+    this.#map.set(key, v);
+    return v;
+  }
+}
+
+const explained = new Memo<ExplainedVersion | null>();
+const satisfied = new Memo<boolean>();
+const compared = new Memo<number>();
+
 function explain(v: string): ExplainedVersion | null {
-  return pep440.explain(v) as unknown as ExplainedVersion | null;
+  return explained.get(v, () => pep440.explain(v) as unknown as ExplainedVersion | null);
 }
 
 /** The number of a post or dev segment: packaging versions differ in whether it is `n` or `['post', n]`. */
@@ -95,6 +115,12 @@ function satisfiesLocalClause(version: string, clause: string): boolean {
 
 /** One specifier against one version, with pip's pre-release rule decided by the caller. */
 function satisfiesSpec(version: string, spec: Specifier, prereleases: boolean): boolean {
+  return satisfied.get(`${prereleases ? 1 : 0}|${spec.text}|${version}`, () =>
+    satisfiesSpecNow(version, spec, prereleases),
+  );
+}
+
+function satisfiesSpecNow(version: string, spec: Specifier, prereleases: boolean): boolean {
   const local = spec.clauses.filter((c) => LOCAL_CLAUSE.test(c));
   if (local.length === 0) return pep440.satisfies(version, spec.text, { prereleases });
   const rest = spec.clauses.filter((c) => !LOCAL_CLAUSE.test(c)).join(',');
@@ -133,7 +159,7 @@ export const pypi: Ecosystem = {
   pinExample: '==VERSION',
   normalizeName: (name) => name.toLowerCase().replace(/[-_.]+/g, '-'),
   isValidName: (name) => NAME.test(name),
-  isVersion: (text) => pep440.valid(text) !== null,
+  isVersion: (text) => explain(text) !== null,
   parseSpecifier,
   satisfies(version, specifier) {
     const spec =
@@ -156,5 +182,5 @@ export const pypi: Ecosystem = {
   },
   neighbours,
   floor: ['0', '0.0.1', '0.1'],
-  compare: (a, b) => pep440.compare(a, b),
+  compare: (a, b) => compared.get(`${a}|${b}`, () => pep440.compare(a, b)),
 };
