@@ -10,6 +10,8 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDepsCommand } from './commands/deps.js';
+import { registerExplainCommand } from './commands/explain.js';
+import { registerPolicyTestCommand } from './commands/policy-test.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerPolicyTestCommand(program);
+  registerExplainCommand(program);
   registerDepsCommand(program);
   return program;
 }
