@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
-import { check, cleanupProjects, writeProject } from './project.js';
+import { check, cleanupProjects, MANIFEST, writeProject } from './project.js';
 
 afterAll(cleanupProjects);
 
@@ -368,5 +368,35 @@ describe('syntax and unusable inputs', () => {
       'compat/m.yaml': ML_MATRIX,
     });
     expect(checkProject({ cwd: dir }).fatal).toBe(true);
+  });
+});
+
+describe('rule controls apply to deps findings like any other', () => {
+  it('a severity override and a waiver with a path', () => {
+    const dir = writeProject(
+      `  ecosystem: pypi
+  lockfile: requirements.txt
+  compatibility: compat/ml.yaml
+`,
+      {
+        'compat/ml.yaml': ML_MATRIX,
+        'requirements.txt': 'transformers==4.30.0\ntokenizers>=0.14\n',
+        'exportctl.yaml': `${MANIFEST}policies:
+  rules:
+    deps/unpinned: warning
+waivers:
+  - rule: deps/unsatisfiable
+    env: dev
+    path: dependencies.requirements.tokenizers
+    reason: dev tries the next tokenizers
+    expires: 2099-01-01
+`,
+      },
+    );
+    const r = check(dir);
+    expect(r.findings.map((f) => `${f.rule} ${f.severity} ${f.env}`).sort()).toEqual([
+      'deps/unpinned warning prod',
+      'deps/unsatisfiable error prod',
+    ]);
   });
 });
