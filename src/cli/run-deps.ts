@@ -2,6 +2,8 @@ import { checkProject } from '../check/check-project.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { analyzeProjectDependencies } from '../deps/stage.js';
 import { DEPS_FORMATS, type DepsFormat, renderDeps } from '../deps/render.js';
+import { applyRuleControls } from '../policy/controls.js';
+import { projectRules } from '../policy/rule-set.js';
 import { formatText } from '../report/text.js';
 import type { DepsFlags } from './commands/deps.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
@@ -38,6 +40,18 @@ export function runDeps(flags: DepsFlags): number {
     configs: checked.configs,
     checkedEnvs,
   });
+  // Severity overrides, `off` and waivers from the manifest, as `check` applies them. The
+  // graph still marks every clash; the conflicts listed and the exit code follow the controls.
+  const registry = projectRules(checked.project).registry;
+  for (const e of envs) {
+    e.findings = applyRuleControls(e.findings, {
+      project: checked.project,
+      registry,
+      checkedEnvs,
+      now: new Date(),
+      complete: false,
+    }).filter((f) => !f.rule.startsWith('waiver/') && f.rule !== 'policy/override-invalid');
+  }
   const analysed = new Set(envs.map((e) => e.env));
   const without = checked.checkedEnvs.filter((e) => !analysed.has(e));
   // Schema problems of the dependencies section itself are conflicts too.

@@ -3,7 +3,7 @@
  * shipped examples; the DOT output is rendered by Graphviz's real `dot -Tsvg`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
@@ -31,7 +31,9 @@ describe('check: the examples', () => {
     expect(out.results).toEqual([]);
     // The stage reports what it read: the lockfile, its -r include and the matrix.
     const files = checkProject({ cwd: EXAMPLE }).files.map((f) => f.slice(EXAMPLE.length + 1));
-    expect(files).toEqual(expect.arrayContaining(['requirements.txt', 'requirements-tools.txt', 'compat/ml.yaml']));
+    expect(files).toEqual(
+      expect.arrayContaining(['requirements.txt', 'requirements-tools.txt', 'compat/ml.yaml']),
+    );
     expect(out.summary.files).toBe(files.length);
   });
 
@@ -190,6 +192,37 @@ describe('exportctl deps', () => {
       expect(r.code).toBe(2);
       expect(r.stdout).toMatch(/compat\/ml\.yaml:1:1 {2}error {2}missing required field "apiVersion"/);
       expect(runCli(['deps'], { cwd: t.dir }).code).toBe(2);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe("exportctl deps follows the manifest's rule controls", () => {
+  it('an override to warning and a waiver change the conflicts listed and the exit code', () => {
+    const t = tempDir();
+    try {
+      spawnSync('cp', ['-r', `${BROKEN}/.`, t.dir]);
+      const manifest = join(t.dir, 'exportctl.yaml');
+      const text = readFileSync(manifest, 'utf8').replace(
+        'waivers:\n',
+        'waivers:\n  - { rule: deps/unsatisfiable, path: dependencies.requirements.tokenizers, reason: tracked upstream, expires: 2099-01-01 }\n  - { rule: deps/incompatible, reason: tracked upstream, expires: 2099-01-01 }\n  - { rule: deps/denied, reason: tracked upstream, expires: 2099-01-01 }\n',
+      );
+      writeFileSync(
+        manifest,
+        text.replace('  builtin: true\n', '  builtin: true\n  rules:\n    deps/unpinned: warning\n'),
+      );
+      const r = runCli(['deps', '--format', 'json'], { cwd: t.dir });
+      const out = JSON.parse(r.stdout);
+      const prod = out.environments.find((e: { env: string }) => e.env === 'prod');
+      expect(
+        prod.conflicts.map((c: { rule: string; severity: string }) => `${c.rule} ${c.severity}`),
+      ).toEqual(['deps/unpinned warning', 'deps/unpinned warning', 'deps/unpinned warning']);
+      expect(r.code).toBe(0);
+      // The graph still shows the clash.
+      expect(prod.edges.some((e: { conflict: string | null }) => e.conflict === 'deps/unsatisfiable')).toBe(
+        true,
+      );
     } finally {
       t.cleanup();
     }
