@@ -10,9 +10,13 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDepsCommand } from './commands/deps.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
 function version(): string {
@@ -33,9 +37,13 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
+  registerDriftCommand(program);
   registerPrintCommand(program);
   registerPolicyTestCommand(program);
   registerExplainCommand(program);
+  registerSynthCommand(program);
+  registerPlanCommand(program);
+  registerPlanCheckCommand(program);
   registerDepsCommand(program);
   return program;
 }
