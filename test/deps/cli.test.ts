@@ -47,9 +47,9 @@ describe('check: the examples', () => {
       'deps/denied prod requirements.txt:6:1',
       'deps/incompatible dev requirements.txt:5:1',
       'deps/incompatible prod requirements.txt:5:1',
-      'deps/unpinned prod config/envs/prod.yaml:12:13',
       'deps/unpinned prod requirements.txt:4:1',
       'deps/unpinned prod requirements.txt:6:1',
+      'deps/unpinned prod requirements.txt:7:1',
       'deps/unsatisfiable dev requirements.txt:4:1',
       'deps/unsatisfiable prod requirements.txt:4:1',
     ]);
