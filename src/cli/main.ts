@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDepsCommand } from './commands/deps.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerSynthCommand(program);
   registerPlanCommand(program);
   registerPlanCheckCommand(program);
+  registerDepsCommand(program);
   return program;
 }
 
