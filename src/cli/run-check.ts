@@ -56,7 +56,8 @@ function envFiles(result: CheckResult): Record<string, string[]> {
     const others = result.files.filter((f) => inProject(f) && !shared.includes(f));
     for (const env of checkedEnvs) {
       const overlay = project.environments.find((e) => e.name === env)?.overlayFile;
-      const files = (byEnv[env] ??= []);
+      const files = byEnv[env] ?? [];
+      byEnv[env] = files;
       for (const f of [...shared, ...(overlay ? [overlay] : []), ...others]) {
         if (!files.includes(f)) files.push(f);
       }
