@@ -3,34 +3,25 @@
  * The exportctl command line: a thin shell over the library. Each command module registers
  * itself and loads its implementation lazily, so `check` never pays for cdktf, pg or the exporter.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerPrintCommand } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('exportctl')
     .description('Configuration as code for a data-export service: check, drift, synth, export.')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerInitCommand(program);
   return program;
 }
 
