@@ -3,7 +3,11 @@
  * into annotations on the pull request's diff — then the normal text report, because GitHub
  * shows only the first annotations of a step (10 per severity) and the log must hold them all.
  * Paths are relative to the repository root (the workspace GitHub resolves them against).
+ * The text report holds messages unescaped, so it is fenced with `::stop-commands::`: a message
+ * that carries a line like `::error::…` (a quoted YAML key may) is printed, never obeyed. The
+ * fence's token is a hash of the report, which the report cannot contain.
  */
+import { createHash } from 'node:crypto';
 import type { Severity } from '../diagnostics/finding.js';
 import { anchorOf } from './anchor.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
@@ -46,5 +50,7 @@ export function formatGithub(input: ReportInput): string {
     lines.push(`::${COMMAND[f.severity]} ${list}::${escapeData(messageWithEnvs(item))}`);
   }
   const text = formatText({ ...input, codeFrames: false });
-  return lines.length > 0 ? `${lines.join('\n')}\n\n${text}` : text;
+  const token = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  const fenced = `::stop-commands::${token}\n${text}::${token}::\n`;
+  return lines.length > 0 ? `${lines.join('\n')}\n${fenced}` : fenced;
 }
