@@ -7,7 +7,7 @@ import { REPO, runCli } from '../helpers/cli.js';
 function parseCommand(line: string) {
   const m = /^::(\w+) ([^:]*)::(.*)$/.exec(line);
   if (!m) return undefined;
-  const unescape = (s: string) =>
+  const unescapeValue = (s: string) =>
     s
       .replace(/%3A/g, ':')
       .replace(/%2C/g, ',')
@@ -17,9 +17,9 @@ function parseCommand(line: string) {
   const props: Record<string, string> = {};
   for (const kv of m[2].split(',')) {
     const i = kv.indexOf('=');
-    props[kv.slice(0, i)] = unescape(kv.slice(i + 1));
+    props[kv.slice(0, i)] = unescapeValue(kv.slice(i + 1));
   }
-  return { command: m[1], props, message: unescape(m[3]) };
+  return { command: m[1], props, message: unescapeValue(m[3]) };
 }
 
 describe('--format github', () => {
