@@ -10,6 +10,8 @@ import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
+import { applyRuleControls } from '../policy/controls.js';
+import { loadLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind } from '../schema/schemas.js';
@@ -108,12 +110,15 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const key = (f: Finding) =>
-    `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.message}`;
+  // The same problem seen in the base alone (no env) and again in each environment is one
+  // finding; the same finding in several environments stays one per environment, so that
+  // waivers and --env scope each one (reporters merge them for display).
+  const key = (f: Finding, env: string | undefined) =>
+    `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.path}|${f.message}|${env ?? ''}`;
   const add = (fs: Finding[]) => {
     for (const f of fs) {
-      const k = key(f);
-      if (!seen.has(k)) {
+      const k = key(f, f.env);
+      if (!seen.has(k) && !seen.has(key(f, undefined))) {
         seen.add(k);
         findings.push(f);
       }
@@ -141,6 +146,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
+  let complete = false;
   const composable =
     isPlainObject(base.doc?.value) &&
     project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
@@ -162,16 +168,29 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       schemaValid,
       now: options.now ?? new Date(),
     };
+    complete = true;
     for (const stage of stages) {
       const r = stage.run(ctx);
       add(r.findings);
       result.files.push(...(r.files ?? []));
-      if (r.fatal) result.fatal = true;
+      if (r.fatal) {
+        result.fatal = true;
+        complete = false;
+      }
     }
   }
 
+  // Severity overrides, `off` and waivers apply to every stage's findings, here only.
+  const controlled = applyRuleControls(findings, {
+    project,
+    registry: projectRules(project).registry,
+    checkedEnvs: new Set(checkedEnvs),
+    now: options.now ?? new Date(),
+    complete,
+  });
+
   const byEnv = new Map(configs.map((c) => [c.env, c.provenance]));
-  const located = locateFindings(findings, (env) =>
+  const located = locateFindings(controlled, (env) =>
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
   const checked = new Set(checkedEnvs);
@@ -219,6 +238,13 @@ function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: b
     const load = loadProject(file);
     result.findings.push(...load.findings);
     if (!load.project) result.fatal = true;
+    return;
+  }
+  if (kind === 'PolicyPack') {
+    // Schema, then every CEL expression parsed and type-checked, as when a project loads it.
+    const pack = loadLocalPack(file);
+    result.findings.push(...pack.findings);
+    if (pack.findings.length > 0) result.fatal = true;
     return;
   }
   result.findings.push(...validateToFindings(kind, loaded.doc.value, loaded.doc.provenance));

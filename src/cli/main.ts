@@ -7,8 +7,13 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerPolicyTestCommand } from './commands/policy-test.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -21,6 +26,11 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheckCommand(program);
   registerPrintCommand(program);
+  registerPolicyTestCommand(program);
+  registerExplainCommand(program);
+  registerSynthCommand(program);
+  registerPlanCommand(program);
+  registerPlanCheckCommand(program);
   registerInitCommand(program);
   return program;
 }

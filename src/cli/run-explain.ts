@@ -1,0 +1,56 @@
+/**
+ * `exportctl explain RULE`: from the rule registry (built-in rules, plus the local packs of
+ * the project above the current directory when there is one). Unknown rule → exit 2 with a
+ * did-you-mean.
+ */
+import { findManifest } from '../config/find-project.js';
+import { loadProject } from '../config/load-project.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { builtinRules } from '../policy/builtin.js';
+import { exampleTexts, explainRule } from '../policy/docs.js';
+import type { RuleRegistry } from '../policy/registry.js';
+import { loadLocalRules } from '../policy/rule-set.js';
+import { relativeFile } from '../report/report.js';
+import type { ExplainFlags } from './commands/explain.js';
+import { EXIT } from './exit-codes.js';
+
+function registryHere(cwd: string): RuleRegistry {
+  const builtin = builtinRules().registry;
+  const manifest = findManifest(cwd);
+  if (!manifest) return builtin;
+  const load = loadProject(manifest);
+  if (!load.project) return builtin;
+  const local = loadLocalRules(load.project.root, load.project.manifest.policies?.paths ?? [], builtin);
+  return builtin.extend(local.rules);
+}
+
+export function runExplain(id: string, flags: ExplainFlags): number {
+  if (flags.format !== 'text' && flags.format !== 'json')
+    throw new UsageError(`unknown format "${flags.format}" (choose text, json)`);
+  const registry = registryHere(process.cwd());
+  const rule = registry.get(id);
+  if (!rule) {
+    const hint = registry.suggest(id);
+    throw new UsageError(
+      `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; the rules are listed in docs/rules.md`,
+    );
+  }
+  if (flags.format === 'json') {
+    const ex = exampleTexts(rule);
+    const out = {
+      id: rule.id,
+      group: rule.group,
+      severity: rule.severity,
+      description: rule.description,
+      rationale: rule.rationale,
+      engine: rule.engine,
+      origin: rule.origin,
+      configurable: rule.configurable,
+      envs: rule.envs,
+      protectedOnly: rule.protectedOnly ?? false,
+      examples: ex,
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else process.stdout.write(explainRule(rule, (f) => relativeFile(process.cwd(), f)));
+  return EXIT.OK;
+}

@@ -1,0 +1,67 @@
+/**
+ * The built-in rules: the packs shipped in `policies/` (loaded and compiled once per
+ * process) plus the metadata of rules other stages produce.
+ */
+import { dirname, join } from 'node:path';
+import type { Finding } from '../diagnostics/finding.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { NATIVE_RULES } from './native/index.js';
+import { packFilesIn } from './pack/discover.js';
+import { compilePolicyPack } from './pack/load-pack.js';
+import { loadBuiltinPackDocument } from './pack/snapshot.js';
+import { RuleRegistry } from './registry.js';
+import type { Rule } from './rule.js';
+import { STAGE_RULES } from './stage-rules.js';
+
+/** `policies/` of the installed package. */
+export const BUILTIN_POLICY_DIR = join(PACKAGE_ROOT, 'policies');
+
+export interface BuiltinRules {
+  registry: RuleRegistry;
+  /** Rules from the shipped packs (CEL and native). */
+  packRules: Rule[];
+  files: string[];
+  /** Problems of the shipped packs (a bug in exportctl; tests keep this empty). */
+  findings: Finding[];
+}
+
+let cached: BuiltinRules | undefined;
+
+export function builtinRules(): BuiltinRules {
+  if (cached) return cached;
+  // The shipped packs are the YAML files at the top of policies/ (compiled/ holds their snapshot).
+  const files = packFilesIn(BUILTIN_POLICY_DIR).filter((f) => dirname(f) === BUILTIN_POLICY_DIR);
+  const packRules: Rule[] = [];
+  const findings: Finding[] = [];
+  const ids = new Set(STAGE_RULES.map((r) => r.id));
+  for (const file of files) {
+    const loaded = loadBuiltinPackDocument(BUILTIN_POLICY_DIR, file);
+    const pack = loaded.doc
+      ? compilePolicyPack(loaded.doc, { origin: 'builtin', natives: NATIVE_RULES })
+      : { rules: [], findings: loaded.findings };
+    findings.push(...pack.findings);
+    for (const r of pack.rules) {
+      if (ids.has(r.id)) {
+        findings.push({
+          rule: 'policy/invalid',
+          severity: 'error',
+          message: `rule "${r.id}" is defined twice among the built-in packs`,
+          location: r.location,
+        });
+        continue;
+      }
+      ids.add(r.id);
+      packRules.push(r);
+    }
+  }
+  for (const id of NATIVE_RULES.keys()) {
+    if (!ids.has(id))
+      findings.push({
+        rule: 'policy/invalid',
+        severity: 'error',
+        message: `native rule "${id}" has no metadata in any built-in pack`,
+      });
+  }
+  cached = { registry: new RuleRegistry([...STAGE_RULES, ...packRules]), packRules, files, findings };
+  return cached;
+}
