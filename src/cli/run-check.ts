@@ -7,6 +7,7 @@ import type { CheckFlags } from './commands/check.js';
 import { findingsExitCode } from './exit-codes.js';
 import { parseNonNegativeInt, useColor, writeReport } from './io.js';
 import { findRepoRoot } from './repo-root.js';
+import { ruleLookup } from './rule-lookup.js';
 
 export function runCheck(paths: string[], flags: CheckFlags): number {
   const formatter = FORMATTERS[flags.format];
@@ -28,6 +29,10 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
     codeFrames: toTerminal && flags.format === 'text',
     root: findRepoRoot(cwd) ?? cwd,
     envFiles: envFiles(result),
+    rules: ruleLookup(
+      result.projects.map((p) => p.project),
+      cwd,
+    ),
     readSource: (file) => {
       try {
         return readFileSync(file, 'utf8');

@@ -9,6 +9,8 @@ export interface RuleDoc {
   defaultSeverity: Severity;
   /** Why it matters. */
   rationale?: string;
+  /** The full documentation, as `exportctl explain` prints it. */
+  help?: string;
   helpUri?: string;
 }
 

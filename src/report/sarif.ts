@@ -55,16 +55,18 @@ export function formatSarif(input: ReportInput): string {
     const doc = input.rules?.(id);
     const group = id.split('/')[0];
     const severity = doc?.defaultSeverity ?? items.find((i) => i.finding.rule === id)!.finding.severity;
-    const help = [doc?.description ?? id, doc?.rationale, `More: \`exportctl explain ${id}\`.`]
-      .filter((s): s is string => Boolean(s))
-      .join('\n\n');
+    const help =
+      doc?.help ??
+      [doc?.description ?? id, doc?.rationale, `More: \`exportctl explain ${id}\`.`]
+        .filter((s): s is string => Boolean(s))
+        .join('\n\n');
     return {
       id,
       shortDescription: { text: doc?.description ?? id },
       fullDescription: {
         text: doc?.rationale ? `${doc.description} ${doc.rationale}` : (doc?.description ?? id),
       },
-      help: { text: help, markdown: help },
+      help: { text: help },
       ...(doc?.helpUri ? { helpUri: doc.helpUri } : {}),
       defaultConfiguration: { level: LEVEL[severity] },
       properties: { tags: ['exportctl', group] },
