@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
+  registerDriftCommand(program);
   registerPrintCommand(program);
   registerPolicyTestCommand(program);
   registerExplainCommand(program);

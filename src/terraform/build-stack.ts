@@ -11,6 +11,7 @@ import { isPlainObject } from '../config/compose.js';
 import { appendPath } from '../config/path.js';
 import { isSecretKey, literalSecret } from '../config/secrets.js';
 import type { ConfigValues } from '../config/types.js';
+import { parseDuration } from '../config/units.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
   type AttributeSources,
@@ -462,14 +463,7 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
   };
 }
 
-/**
- * Seconds of a config duration (`5m`, `1h30m`); the schema has already validated the text.
- * TODO(policy): use parseDuration from src/config/units.ts once the policy branch is in main.
- */
+/** Seconds of a config duration (`5m`, `1h30m`); the schema has already validated the text. */
 function durationSeconds(text: string): number {
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(m[1]) * unit[m[2]];
-  return total;
+  return (parseDuration(text) ?? 0) / 1000;
 }

@@ -1,7 +1,6 @@
 /**
  * Metadata of the Terraform rules (SPEC §2), as plain data in the shape of the policy
  * registry's stage rules, so `explain`, docs and SARIF can list them.
- * TODO(policy): register TERRAFORM_RULES in src/policy/stage-rules.ts once policy is in main.
  */
 import type { Severity } from '../diagnostics/finding.js';
 

@@ -55,7 +55,9 @@ describe('exportctl check', () => {
   it('an overlay error points into the overlay; the effective config error is not repeated', () => {
     const r = runCli(['check', '--format', 'json', '--env', 'dev'], { cwd: BROKEN });
     const out = JSON.parse(r.stdout);
-    const bare = out.results.filter((x: { path: string }) => x.path === 'export.timeout');
+    const bare = out.results.filter(
+      (x: { path: string; rule: string }) => x.path === 'export.timeout' && x.rule === 'schema/invalid',
+    );
     expect(bare).toHaveLength(1);
     expect(bare[0]).toMatchObject({ file: 'config/envs/dev.yaml', line: 4, column: 12 });
     expect(bare[0].message).toMatch(/bare number 300/);

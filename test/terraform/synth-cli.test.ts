@@ -42,7 +42,16 @@ describe('exportctl synth', () => {
 
   it('writes SPEC §5 resources with env-suffixed unique names and no secret', () => {
     const dir = copyExample('secrets');
-    // A literal password in the config must never reach Terraform (check has no rule against it yet).
+    // A literal password in the config must never reach Terraform, even with the rule that
+    // flags it turned off.
+    const manifest = join(dir, 'exportctl.yaml');
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8').replace(
+        '    export/chunk-size: error',
+        '    export/chunk-size: error\n    security/plaintext-secret: "off"',
+      ),
+    );
     const base = join(dir, 'config/base.yaml');
     writeFileSync(
       base,
