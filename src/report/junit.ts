@@ -75,7 +75,7 @@ export function formatJunit(input: ReportInput): string {
     body.push('  </testsuite>');
   }
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
-  out.push(`<testsuites name="exportctl check" tests="${tests}" failures="${failures}" errors="0">`);
+  out.push(`<testsuites name="exportctl" tests="${tests}" failures="${failures}" errors="0">`);
   out.push(...body);
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;

@@ -157,6 +157,20 @@ describe('--format sarif', () => {
     expect(hit.locations[0].physicalLocation.region.startLine).toBe(4);
   });
 
+  it('`drift --format sarif` reports the drift findings in the same valid SARIF', () => {
+    const r = runCli(['drift', '--format', 'sarif'], { cwd: BROKEN });
+    expect(r.code).toBe(1);
+    const { log, run, results } = sarifOf(r.stdout);
+    const valid = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((x) => x.ruleId.startsWith('drift/'))).toBe(true);
+    for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text).not.toBe(rule.id);
+    expect(results.map((x) => x.ruleId)).toContain('drift/unexpected');
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^examples\/broken\//);
+  });
+
   it('takes rule documentation from the rule lookup, and the id when there is none', () => {
     const findings: Finding[] = [
       {
