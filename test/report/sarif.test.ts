@@ -1,11 +1,12 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/diagnostics/finding.js';
 import { formatSarif, SARIF_FINGERPRINT_KEY } from '../../src/report/sarif.js';
-import { BROKEN, REPO, runCli, tempDir } from '../helpers/cli.js';
+import { BROKEN, EXAMPLE, REPO, runCli, tempDir } from '../helpers/cli.js';
 
 /** The official OASIS SARIF 2.1.0 schema, kept beside the repository (never copied into it). */
 const SARIF_SCHEMA = join(REPO, '..', 'shared', 'data', 'sarif-schema-2.1.0.json');
@@ -169,6 +170,45 @@ describe('--format sarif', () => {
     for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text).not.toBe(rule.id);
     expect(results.map((x) => x.ruleId)).toContain('drift/unexpected');
     expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^examples\/broken\//);
+  });
+
+  it('`plan-check --format sarif` reports plan findings in valid SARIF with the rules documented', () => {
+    const plan = join(tmp.dir, 'plan.json');
+    const change = (address: string, actions: string[], after: unknown) => {
+      const [type, name] = address.split('.');
+      return {
+        address,
+        mode: 'managed',
+        type,
+        name,
+        change: { actions, before: {}, after, after_unknown: {} },
+      };
+    };
+    writeFileSync(
+      plan,
+      JSON.stringify(
+        {
+          format_version: '1.2',
+          resource_changes: [
+            change('aws_s3_bucket.exports', ['delete'], null),
+            change('aws_sns_topic.alerts', ['create'], { tags_all: { Team: 'data' } }),
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    const r = runCli(['plan-check', plan, '--env', 'prod', '--format', 'sarif'], { cwd: EXAMPLE });
+    expect(r.code).toBe(1);
+    const { log, run, results } = sarifOf(r.stdout);
+    const valid = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(results.map((x) => x.ruleId).sort()).toEqual(['plan/protected-destroy', 'plan/required-tags']);
+    for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text).not.toBe(rule.id);
+    // The plan file lies outside the repository: an absolute file URI.
+    expect(results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(pathToFileURL(plan).href);
+    expect(results[0].locations[0].physicalLocation.region.startLine).toBeGreaterThan(1);
   });
 
   it('takes rule documentation from the rule lookup, and the id when there is none', () => {
