@@ -202,8 +202,10 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 function affects(files: Set<string> | undefined, project: Project, overlayFile: string | undefined): boolean {
   if (files === undefined) return true;
   const overlayFiles = new Set(project.environments.map((e) => e.overlayFile).filter(Boolean));
+  const referenceOverlay = project.environments.find((e) => e.name === project.reference)?.overlayFile;
   for (const f of files) {
     if (!overlayFiles.has(f)) return true; // base, policy pack, matrix...: every environment
+    if (f === referenceOverlay) return true; // every environment is compared with the reference
     if (f === overlayFile) return true;
   }
   return false;

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDepsCommand } from './commands/deps.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerInitCommand } from './commands/init.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerSynthCommand(program);
   registerPlanCommand(program);
   registerPlanCheckCommand(program);
+  registerDepsCommand(program);
   registerInitCommand(program);
   return program;
 }

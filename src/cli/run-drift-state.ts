@@ -1,4 +1,4 @@
-/** `exportctl drift --state STATE.json --env E` (wired into the drift command by the drift branch). */
+/** `exportctl drift --state STATE.json --env E`: deployed Terraform state against what synth declares. */
 import { compareFindings } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { stateDriftForProject } from '../terraform/state-drift-project.js';

@@ -62,3 +62,24 @@ export function resolveDriftKey(
   }
   return { path, node, found: true };
 }
+
+/**
+ * The drift key of a config path (the inverse of `resolveDriftKey`): indices into lists of
+ * named items become `{name}`; a path into any other list stops at the list, which drift
+ * compares whole.
+ */
+export function driftKeyOfPath(root: unknown, path: readonly PathSegment[]): DriftKey {
+  const key: DriftSegment[] = [];
+  let node = root;
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      if (!isNamedItemList(node)) return key;
+      key.push({ name: node[seg].name });
+      node = node[seg];
+    } else {
+      key.push(seg);
+      node = isPlainObject(node) ? node[seg] : undefined;
+    }
+  }
+  return key;
+}

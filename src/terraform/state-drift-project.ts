@@ -1,8 +1,6 @@
 /**
  * `drift --state STATE.json --env E` as a library call: synth the environment, read the
  * state JSON, compare, locate findings through provenance. Writes nothing.
- * TODO(drift): the drift command (src/cli/commands/drift.ts) calls `runDriftState` in
- * src/cli/run-drift-state.ts when `--state` is given.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

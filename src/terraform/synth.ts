@@ -65,7 +65,7 @@ export function synthesize(input: SynthInput, emitter: Emitter): SynthResult {
     ...checkIdenticalEnvironments(
       stacks.map((s) => ({ env: s.env, spec: s.spec, json: s.json, values: values.get(s.env) ?? {} })),
       input.project.reference,
-      driftAllowMatcher(input.project.manifest),
+      driftAllowMatcher(input.project.manifest, values),
     ),
   ];
   return { stacks, findings };

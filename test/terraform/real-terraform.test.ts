@@ -188,5 +188,13 @@ describe('synth on examples/orders-export with real terraform', () => {
     expect(byMessage(/aws_sns_topic\.legacy/)[0].location?.file).toBe(file);
     // Nothing else: the untouched resources agree with the config.
     expect(findings).toHaveLength(4);
+
+    // And through the command line.
+    const cli = runCli(['drift', '--state', file, '--env', 'prod', '--format', 'json'], { cwd: EXAMPLE });
+    expect(cli.code).toBe(1);
+    const results = (JSON.parse(cli.stdout) as { results: Array<{ rule: string; file: string }> }).results;
+    expect(results.map((f) => f.rule)).toEqual(Array(4).fill('drift/state'));
+    expect(results.some((f) => f.file === 'config/envs/prod.yaml')).toBe(true);
+    expect(runCli(['drift', '--state', file], { cwd: EXAMPLE }).code).toBe(2);
   }, 60_000);
 });

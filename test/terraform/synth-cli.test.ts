@@ -146,6 +146,17 @@ describe('exportctl synth', () => {
     const dir = copyExample('identical');
     const dev = join(dir, 'config/envs/dev.yaml');
     writeFileSync(dev, `${readFileSync(dev, 'utf8')}  storage: { retention_days: 1 }\n`);
+    // `check` reports the same difference as drift/unexpected and synth refuses on it; with
+    // config drift turned off, the synthesized stacks are still compared.
+    expect(runCli(['synth'], { cwd: dir }).stdout).toMatch(/drift\/unexpected/);
+    const manifest = join(dir, 'exportctl.yaml');
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, 'utf8').replace(
+        '    export/chunk-size: error',
+        '    export/chunk-size: error\n    drift/unexpected: "off"',
+      ),
+    );
     const r = runCli(['synth', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const results = JSON.parse(r.stdout).results as Array<Record<string, unknown>>;
@@ -163,7 +174,6 @@ describe('exportctl synth', () => {
     expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
 
     // Allowed in drift.allow: the same difference is fine.
-    const manifest = join(dir, 'exportctl.yaml');
     writeFileSync(
       manifest,
       readFileSync(manifest, 'utf8').replace(

@@ -9,6 +9,8 @@ export interface DriftFlags {
   all?: boolean;
   maxWarnings?: string;
   color?: boolean;
+  state?: string;
+  quiet?: boolean;
 }
 
 export function registerDriftCommand(program: Command): void {
@@ -29,7 +31,16 @@ export function registerDriftCommand(program: Command): void {
     .option('--all', 'show every key, not only those that differ')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .option(
+      '--state <file>',
+      'compare deployed Terraform state (terraform show -json) with what synth declares; needs one --env',
+    )
     .action(async (flags: DriftFlags) => {
+      if (flags.state) {
+        const { runDriftState } = await import('../run-drift-state.js');
+        process.exitCode = await runDriftState(flags.state, flags);
+        return;
+      }
       const { runDrift } = await import('../run-drift.js');
       process.exitCode = runDrift(flags);
     });
