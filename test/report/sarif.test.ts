@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
@@ -95,8 +95,11 @@ describe('--format sarif', () => {
     const again = sarifOf(runCli(['check', '--format', 'sarif'], { cwd: dir }).stdout).results;
     expect(again).toEqual(before);
 
-    for (const f of ['exportctl.yaml', 'config/base.yaml', 'config/envs/dev.yaml', 'config/envs/prod.yaml']) {
-      const file = join(dir, f);
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.(ya?ml|txt)$/.test(e.name))
+      .map((e) => join(e.parentPath, e.name));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
       writeFileSync(file, `# a comment\n# and another\n\n${readFileSync(file, 'utf8')}`);
     }
     const after = sarifOf(runCli(['check', '--format', 'sarif'], { cwd: dir }).stdout).results;
