@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Tests that run real terraform (and the 700 MB AWS provider) go in their own group, after
 // the others: run alongside them, they starve timing-sensitive tests of CPU.
 const HEAVY = ['test/terraform/real-terraform.test.ts'];
+// The pre-commit tests run git, pre-commit and a full `npm pack` build: last, on their own.
+const HOOKS = ['test/cli/pre-commit.test.ts'];
 
 const common = {
   testTimeout: 60_000,
@@ -19,11 +21,12 @@ export default defineConfig({
           ...common,
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: HEAVY,
+          exclude: [...HEAVY, ...HOOKS],
           sequence: { groupOrder: 0 },
         },
       },
       { test: { ...common, name: 'terraform', include: HEAVY, sequence: { groupOrder: 1 } } },
+      { test: { ...common, name: 'hooks', include: HOOKS, sequence: { groupOrder: 2 } } },
     ],
   },
 });

@@ -3,15 +3,14 @@
  * The exportctl command line: a thin shell over the library. Each command module registers
  * itself and loads its implementation lazily, so `check` never pays for cdktf, pg or the exporter.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerDepsCommand } from './commands/deps.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPlanCheckCommand } from './commands/plan-check.js';
@@ -19,21 +18,12 @@ import { registerPrintCommand } from './commands/print.js';
 import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('exportctl')
     .description('Configuration as code for a data-export service: check, drift, synth, export.')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
@@ -45,6 +35,7 @@ export function buildProgram(): Command {
   registerPlanCommand(program);
   registerPlanCheckCommand(program);
   registerDepsCommand(program);
+  registerInitCommand(program);
   return program;
 }
 

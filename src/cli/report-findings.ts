@@ -1,10 +1,15 @@
-/** Formats and writes findings the way `check` does, for the commands that report findings. */
+/**
+ * Formats and writes findings the way `check` does, for the commands that report findings.
+ * CI formats get paths relative to the repository root and the rule table from the registry.
+ */
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { FORMATTERS } from '../report/formats.js';
-import type { Formatter } from '../report/report.js';
+import type { Formatter, ReportInput } from '../report/report.js';
 import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { findRepoRoot } from './repo-root.js';
+import { ruleLookup } from './rule-lookup.js';
 
 export interface ReportFlags {
   format: string;
@@ -28,7 +33,7 @@ export function reportOptions(flags: ReportFlags): { formatter: Formatter; maxWa
 export function reportFindings(
   findings: Finding[],
   flags: ReportFlags,
-  context: { cwd: string; files: string[]; envs: string[] },
+  context: { cwd: string; files: string[]; envs: string[] } & Pick<ReportInput, 'envFiles' | 'rules'>,
 ): void {
   const { formatter } = reportOptions(flags);
   const shown = flags.quiet ? findings.filter((f) => f.severity === 'error') : findings;
@@ -37,6 +42,10 @@ export function reportFindings(
     cwd: context.cwd,
     files: context.files,
     envs: context.envs,
+    root: findRepoRoot(context.cwd) ?? context.cwd,
+    envFiles: context.envFiles,
+    // The built-in rules, unless the command knows the project's own packs too.
+    rules: context.rules ?? ruleLookup([], context.cwd),
     color: !flags.output && useColor(flags.color),
     codeFrames: !flags.output && process.stdout.isTTY === true && flags.format === 'text',
     readSource: (file) => {

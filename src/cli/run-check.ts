@@ -1,16 +1,23 @@
 import { checkProject } from '../check/check-project.js';
 import type { CheckFlags } from './commands/check.js';
+import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
+import { ruleLookup } from './rule-lookup.js';
 
 export function runCheck(paths: string[], flags: CheckFlags): number {
   const { maxWarnings } = reportOptions(flags);
   const cwd = process.cwd();
-  const result = checkProject({ cwd, paths, envs: flags.env });
+  const result = checkProject({ cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true });
   reportFindings(result.findings, flags, {
     cwd,
     files: result.files,
     envs: [...new Set(result.projects.flatMap((p) => p.checkedEnvs))],
+    envFiles: envFiles(result),
+    rules: ruleLookup(
+      result.projects.map((p) => p.project),
+      cwd,
+    ),
   });
   return findingsExitCode(result.findings, result.fatal, maxWarnings);
 }

@@ -7,17 +7,23 @@ import type { ProjectDrift } from '../drift/project-drift.js';
 import { createDriftStage } from '../drift/stage.js';
 import { formatText } from '../report/text.js';
 import type { DriftFlags } from './commands/drift.js';
+import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
 import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { reportFindings } from './report-findings.js';
+import { ruleLookup } from './rule-lookup.js';
 
 /** Rules whose findings mean the environments could not be compared at all. */
 const BLOCKING = new Set(['yaml/syntax', 'io/read']);
 
+/** Formats of `check` that drift reports its findings in, for CI (code scanning, annotations, MR widgets). */
+const CI_FORMATS = new Set(['sarif', 'junit', 'github', 'gitlab']);
+
 export function runDrift(flags: DriftFlags): number {
   const formatter = DRIFT_FORMATS[flags.format];
-  if (!formatter) {
+  if (!formatter && !CI_FORMATS.has(flags.format)) {
     throw new UsageError(
-      `unknown format "${flags.format}" (choose ${Object.keys(DRIFT_FORMATS).join(', ')})`,
+      `unknown format "${flags.format}" (choose ${[...Object.keys(DRIFT_FORMATS), ...CI_FORMATS].join(', ')})`,
     );
   }
   const maxWarnings =
@@ -49,6 +55,16 @@ export function runDrift(flags: DriftFlags): number {
 
   // Schema and policy problems are `check`'s to report; drift shows what differs.
   const findings = result.findings.filter((f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule));
+  if (!formatter) {
+    reportFindings(findings, flags, {
+      cwd,
+      files: result.files,
+      envs: checked.checkedEnvs,
+      envFiles: envFiles(result),
+      rules: ruleLookup([checked.project], cwd),
+    });
+    return findingsExitCode(findings, result.fatal, maxWarnings);
+  }
   const comparison = selectSides(drift.comparison, new Set(checked.checkedEnvs));
   const toTerminal = !flags.output && process.stdout.isTTY === true;
   const text = formatter({

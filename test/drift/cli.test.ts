@@ -198,9 +198,11 @@ describe('exportctl drift: exit codes and edge cases', () => {
   });
 
   it('usage errors exit 2 without a stack trace', () => {
-    const bad = runCli(['drift', '--format', 'sarif'], { cwd: EXAMPLE });
+    const bad = runCli(['drift', '--format', 'yaml'], { cwd: EXAMPLE });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/unknown format "sarif" \(choose text, json, markdown, html\)/);
+    expect(bad.stderr).toMatch(
+      /unknown format "yaml" \(choose text, json, markdown, html, sarif, junit, github, gitlab\)/,
+    );
     const none = runCli(['drift', '--project', join(tmp.dir, 'nope')], { cwd: EXAMPLE });
     expect(none.code).toBe(2);
     const env = runCli(['drift', '--env', 'qa'], { cwd: EXAMPLE });

@@ -18,7 +18,11 @@ export function registerDriftCommand(program: Command): void {
     .command('drift')
     .description('the environments side by side: every difference from the reference, allowed or drift')
     .option('--env <name>', 'show only this environment beside the reference (repeatable)', collect)
-    .option('-f, --format <format>', 'text | json | markdown | html', 'text')
+    .option(
+      '-f, --format <format>',
+      'text | json | markdown | html | sarif | junit | github | gitlab',
+      'text',
+    )
     .option('-o, --output <file>', 'write the report to a file')
     .option(
       '--project <dir>',

@@ -16,7 +16,7 @@ export function registerPlanCheckCommand(program: Command): void {
       '--project <dir>',
       'project directory or manifest (default: the project above the current directory)',
     )
-    .option('-f, --format <format>', 'text | json', 'text')
+    .option('-f, --format <format>', 'text | json | sarif | junit | github | gitlab', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('-q, --quiet', 'report errors only')
