@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that run real terraform (and the 700 MB AWS provider) go in their own group, after
+// the others: run alongside them, they starve timing-sensitive tests of CPU.
+const HEAVY = ['test/terraform/real-terraform.test.ts'];
+// The pre-commit tests run git, pre-commit and a full `npm pack` build: last, on their own.
+const HOOKS = ['test/cli/pre-commit.test.ts'];
+
+const common = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+  globalSetup: [],
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-    globalSetup: [],
+    projects: [
+      {
+        test: {
+          ...common,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...HEAVY, ...HOOKS],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { test: { ...common, name: 'terraform', include: HEAVY, sequence: { groupOrder: 1 } } },
+      { test: { ...common, name: 'hooks', include: HOOKS, sequence: { groupOrder: 2 } } },
+    ],
   },
 });

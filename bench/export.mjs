@@ -254,10 +254,10 @@ try {
   report.rss.push({ source: 'sqlite', ...peakRss(sqliteProj, ROWS, oursOut) });
   const sqliteBig = project('sqlite-big', { driver: 'sqlite', url: `sqlite:${dbBig}` });
   report.rss.push({ source: 'sqlite', ...peakRss(sqliteBig, RSS_ROWS, oursOut) });
-  if (os.availableParallelism() <= 2) {
+  if (os.availableParallelism() >= 2) {
     report.rss.push({
       source: 'sqlite, 1 worker',
-      ...peakRss(sqliteBig, RSS_ROWS, oursOut, { EXPORTCTL_WORKERS: '2' }),
+      ...peakRss(sqliteBig, RSS_ROWS, oursOut, { EXPORTCTL_WORKERS: '1' }),
     });
   }
 

@@ -34,9 +34,13 @@ await build({
     'bullmq',
     'ioredis',
     'prom-client',
+    're2js', // loaded on demand through require (src/policy/cel/regex.ts)
   ],
   banner: {
     js: "import { createRequire as __exportctlRequire } from 'node:module'; const require = __exportctlRequire(import.meta.url);",
   },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
   logLevel: 'warning',
 });

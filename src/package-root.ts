@@ -19,3 +19,18 @@ function find(): string {
 }
 
 export const PACKAGE_ROOT = find();
+
+let version: string | undefined;
+
+/** The installed exportctl's version (package.json), `unknown` when unreadable. */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string })
+        .version;
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}

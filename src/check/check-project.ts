@@ -29,6 +29,11 @@ export interface CheckOptions {
   now?: Date;
   /** Stages to run after schema validation (default: the built-in pipeline). */
   stages?: CheckStage[];
+  /**
+   * Skip given files that belong to no project and declare no exportctl kind (or cannot be
+   * parsed), instead of reporting them: hooks pass every changed YAML/JSON file.
+   */
+  ignoreUnknown?: boolean;
 }
 
 export interface ProjectCheck {
@@ -78,7 +83,7 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
 
   const result: CheckResult = { findings: [], projects: [], files: [], fatal: false };
   for (const t of targets.values()) checkOneProject(t, options, result);
-  for (const file of standalone) checkStandaloneFile(file, result);
+  for (const file of standalone) checkStandaloneFile(file, result, options.ignoreUnknown === true);
   result.findings.sort(compareFindings);
   result.files = [...new Set(result.files)];
   return result;
@@ -197,20 +202,23 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 function affects(files: Set<string> | undefined, project: Project, overlayFile: string | undefined): boolean {
   if (files === undefined) return true;
   const overlayFiles = new Set(project.environments.map((e) => e.overlayFile).filter(Boolean));
+  const referenceOverlay = project.environments.find((e) => e.name === project.reference)?.overlayFile;
   for (const f of files) {
     if (!overlayFiles.has(f)) return true; // base, policy pack, matrix...: every environment
+    if (f === referenceOverlay) return true; // every environment is compared with the reference
     if (f === overlayFile) return true;
   }
   return false;
 }
 
 /** A config file outside any project: checked against the schema of the kind it declares. */
-function checkStandaloneFile(file: string, result: CheckResult): void {
-  result.files.push(file);
+function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: boolean): void {
   const loaded = loadDocument(file);
+  const kind = loaded.doc ? declaredKind(loaded.doc.value) : undefined;
+  if (ignoreUnknown && !kind) return;
+  result.files.push(file);
   result.findings.push(...loaded.findings);
   if (!loaded.doc) return;
-  const kind = declaredKind(loaded.doc.value);
   if (!kind) {
     result.findings.push({
       rule: 'schema/invalid',

@@ -3,39 +3,40 @@
  * The exportctl command line: a thin shell over the library. Each command module registers
  * itself and loads its implementation lazily, so `check` never pays for cdktf, pg or the exporter.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { PACKAGE_ROOT } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerDepsCommand } from './commands/deps.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerPolicyTestCommand } from './commands/policy-test.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('exportctl')
     .description('Configuration as code for a data-export service: check, drift, synth, export.')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCheckCommand(program);
+  registerDriftCommand(program);
   registerPrintCommand(program);
   registerPolicyTestCommand(program);
   registerExplainCommand(program);
+  registerSynthCommand(program);
+  registerPlanCommand(program);
+  registerPlanCheckCommand(program);
+  registerDepsCommand(program);
+  registerInitCommand(program);
   registerExportCommand(program);
   return program;
 }

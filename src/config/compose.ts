@@ -59,12 +59,12 @@ function applyOverlay(
   ovProv: Provenance,
   out: Provenance,
 ): void {
+  const cur = Object.hasOwn(target, key) ? target[key] : undefined;
   if (ov === null) {
     delete target[key];
-    out.deleteSubtree(outPath);
+    forget(out, outPath, cur);
     return;
   }
-  const cur = Object.hasOwn(target, key) ? target[key] : undefined;
   if (isPlainObject(cur) && isPlainObject(ov)) {
     for (const [k, v] of Object.entries(ov)) {
       applyOverlay(cur, k, v, appendPath(outPath, k), appendPath(ovPath, k), ovProv, out);
@@ -88,8 +88,18 @@ function applyOverlay(
     return;
   }
   setOwn(target, key, stripNulls(deepClone(ov)));
-  out.deleteSubtree(outPath);
-  out.copySubtree(ovProv, ovPath, outPath);
+  forget(out, outPath, cur);
+  if (ov !== null && typeof ov === 'object') out.copySubtree(ovProv, ovPath, outPath);
+  else {
+    const origin = ovProv.origin(ovPath);
+    if (origin) out.set(outPath, origin);
+  }
+}
+
+/** Drops the provenance of a replaced value: a scan of every path only when it had children. */
+function forget(out: Provenance, path: string, replaced: unknown): void {
+  if (replaced !== null && typeof replaced === 'object') out.deleteSubtree(path);
+  else out.delete(path);
 }
 
 /** A value introduced by an overlay keeps no `null` deletions (there is nothing to delete). */

@@ -3,6 +3,7 @@
  * process) plus the metadata of rules other stages produce.
  */
 import { dirname, join } from 'node:path';
+import { DEPS_REGISTRY_RULES } from '../deps/rules.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { NATIVE_RULES } from './native/index.js';
@@ -33,7 +34,8 @@ export function builtinRules(): BuiltinRules {
   const files = packFilesIn(BUILTIN_POLICY_DIR).filter((f) => dirname(f) === BUILTIN_POLICY_DIR);
   const packRules: Rule[] = [];
   const findings: Finding[] = [];
-  const ids = new Set(STAGE_RULES.map((r) => r.id));
+  const stageRules = [...STAGE_RULES, ...DEPS_REGISTRY_RULES];
+  const ids = new Set(stageRules.map((r) => r.id));
   for (const file of files) {
     const loaded = loadBuiltinPackDocument(BUILTIN_POLICY_DIR, file);
     const pack = loaded.doc
@@ -62,6 +64,6 @@ export function builtinRules(): BuiltinRules {
         message: `native rule "${id}" has no metadata in any built-in pack`,
       });
   }
-  cached = { registry: new RuleRegistry([...STAGE_RULES, ...packRules]), packRules, files, findings };
+  cached = { registry: new RuleRegistry([...stageRules, ...packRules]), packRules, files, findings };
   return cached;
 }

@@ -3,6 +3,8 @@
  * schema validator, the pack loader, rule controls). They have no fixtures of their own;
  * their behaviour is tested in test/, and `explain` shows these examples.
  */
+import { DRIFT_RULES } from '../drift/rules.js';
+import { TERRAFORM_RULES } from '../terraform/rules.js';
 import type { Rule } from './rule.js';
 
 function stageRule(r: Omit<Rule, 'group' | 'engine' | 'origin' | 'tests'>): Rule {
@@ -114,4 +116,8 @@ export const STAGE_RULES: Rule[] = [
       pass: 'waivers:\n  - rule: export/chunk-size\n    env: dev\n    path: export.chunk_size\n    reason: load test\n',
     },
   }),
+  // The drift stage's rules (src/drift/rules.ts).
+  ...DRIFT_RULES,
+  // synth, plan-check and drift --state (src/terraform/rules.ts)
+  ...TERRAFORM_RULES.map(stageRule),
 ];

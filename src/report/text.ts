@@ -6,6 +6,7 @@
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { codeFrame } from './code-frame.js';
+import { mergeAcrossEnvs } from './merge.js';
 import { type ReportInput, relativeFile } from './report.js';
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
@@ -15,22 +16,11 @@ export function formatText(input: ReportInput): string {
     input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
   const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };
 
-  // Merge the same finding across environments.
-  const merged = new Map<string, { f: Finding; envs: string[] }>();
-  for (const f of input.findings) {
-    const l = f.location;
-    const k = `${l?.file}|${l?.line}|${l?.column}|${f.rule}|${f.severity}|${f.message}`;
-    const m = merged.get(k);
-    if (m) {
-      if (f.env && !m.envs.includes(f.env)) m.envs.push(f.env);
-    } else merged.set(k, { f, envs: f.env ? [f.env] : [] });
-  }
-
   const groups = new Map<string, { f: Finding; envs: string[] }[]>();
-  for (const m of merged.values()) {
-    const file = m.f.location ? relativeFile(input.cwd, m.f.location.file) : '(project)';
+  for (const { finding: f, envs } of mergeAcrossEnvs(input.findings)) {
+    const file = f.location ? relativeFile(input.cwd, f.location.file) : '(project)';
     const list = groups.get(file) ?? [];
-    list.push(m);
+    list.push({ f, envs });
     groups.set(file, list);
   }
 

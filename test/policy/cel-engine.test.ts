@@ -56,6 +56,7 @@ describe('CelEngine', () => {
       ['semver.satisfies("2.0.0", "^1.2.0")', false],
       ['pep440.satisfies("1.13.0+cu117", "==1.13.0+cu117")', true],
       ['pep440.satisfies("0.11.3", ">=0.11.1,!=0.11.3,<0.14")', false],
+      ['pep440.satisfies("1.13.0+cu118", "==1.13.0+cu117")', false],
     ];
     for (const [expr, want] of cases) {
       const c = e.compile(expr);

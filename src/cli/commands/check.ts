@@ -8,6 +8,7 @@ export interface CheckFlags {
   maxWarnings?: string;
   quiet?: boolean;
   color?: boolean;
+  ignoreUnknown?: boolean;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -19,11 +20,15 @@ export function registerCheckCommand(program: Command): void {
       'project directories, manifests or config files (default: the project above the current directory)',
     )
     .option('--env <name>', 'check only this environment (repeatable)', collect)
-    .option('-f, --format <format>', 'text | json', 'text')
+    .option('-f, --format <format>', 'text | json | sarif | junit | github | gitlab', 'text')
     .option('-o, --output <file>', 'write the report to a file')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('-q, --quiet', 'report errors only')
     .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .option(
+      '--ignore-unknown',
+      'skip given files that belong to no project and declare no exportctl kind (for hooks)',
+    )
     .action(async (paths: string[], flags: CheckFlags) => {
       const { runCheck } = await import('../run-check.js');
       process.exitCode = runCheck(paths, flags);

@@ -7,8 +7,8 @@
  */
 import type { Environment } from '@marcbachmann/cel-js';
 import { Duration } from '@marcbachmann/cel-js/evaluator';
-import * as pep440 from '@renovatebot/pep440';
-import semver from 'semver';
+import { ECOSYSTEMS } from '../../deps/ecosystems/index.js';
+import type { Ecosystem } from '../../deps/ecosystems/types.js';
 import { formatDuration, parsePercent, parseSize } from '../../config/units.js';
 
 const DURATION = 'google.protobuf.Duration';
@@ -96,33 +96,21 @@ export function registerExportctlFunctions(env: Environment): void {
   );
   env.registerFunction(`string(${DURATION}): string`, (d: Duration) => formatDuration(d.valueOf()));
 
-  env.registerType('exportctl.SemverFunctions', SemverFunctions);
-  env.registerConstant('semver', 'exportctl.SemverFunctions', new SemverFunctions());
-  env.registerFunction(
-    'exportctl.SemverFunctions.satisfies(string, string): bool',
-    (_ns: unknown, v: string, r: string) => {
-      if (semver.valid(v) === null) fail(`not a semver version: "${v}"`);
-      if (semver.validRange(r) === null) fail(`not a semver range: "${r}"`);
-      return semver.satisfies(v, r);
-    },
-  );
-  env.registerFunction(
-    'exportctl.SemverFunctions.valid(string): bool',
-    (_ns: unknown, v: string) => semver.valid(v) !== null,
-  );
-
-  env.registerType('exportctl.Pep440Functions', Pep440Functions);
-  env.registerConstant('pep440', 'exportctl.Pep440Functions', new Pep440Functions());
-  env.registerFunction(
-    'exportctl.Pep440Functions.satisfies(string, string): bool',
-    (_ns: unknown, v: string, s: string) => {
-      if (pep440.valid(v) === null) fail(`not a PEP 440 version: "${v}"`);
-      if (!pep440.validRange(s)) fail(`not a PEP 440 specifier: "${s}"`);
-      return pep440.satisfies(v, s);
-    },
-  );
-  env.registerFunction(
-    'exportctl.Pep440Functions.valid(string): bool',
-    (_ns: unknown, v: string) => pep440.valid(v) !== null,
-  );
+  // Version logic is the deps stage's (src/deps/ecosystems): one judge of what a specifier allows.
+  const versionFunctions = (ns: string, type: string, eco: Ecosystem) => {
+    env.registerType(type, ns === 'semver' ? SemverFunctions : Pep440Functions);
+    env.registerConstant(ns, type, ns === 'semver' ? new SemverFunctions() : new Pep440Functions());
+    env.registerFunction(
+      `${type}.satisfies(string, string): bool`,
+      (_ns: unknown, v: string, spec: string) => {
+        if (!eco.isVersion(v)) fail(`not a ${eco.syntax} version: "${v}"`);
+        const parsed = eco.parseSpecifier(spec);
+        if (!parsed.ok) fail(`not a ${eco.syntax} specifier: "${spec}" (${parsed.message})`);
+        return eco.satisfies(v, parsed.spec);
+      },
+    );
+    env.registerFunction(`${type}.valid(string): bool`, (_ns: unknown, v: string) => eco.isVersion(v));
+  };
+  versionFunctions('semver', 'exportctl.SemverFunctions', ECOSYSTEMS.npm);
+  versionFunctions('pep440', 'exportctl.Pep440Functions', ECOSYSTEMS.pypi);
 }

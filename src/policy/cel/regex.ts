@@ -3,7 +3,16 @@
  * as `(a+)+$` from a policy pack cannot hang `check` the way a backtracking engine would.
  * CEL specifies RE2 syntax anyway; JavaScript's RegExp accepts a different language.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+// re2js is large (~270 KB of Unicode tables): loaded on the first `matches`, not on every `check`.
+const require = createRequire(import.meta.url);
+let re2: typeof RE2JS | undefined;
+function engine(): typeof RE2JS {
+  re2 ??= (require('re2js') as { RE2JS: typeof RE2JS }).RE2JS;
+  return re2;
+}
 
 const MAX_CACHED = 512;
 const cache = new Map<string, RE2JS | Error>();
@@ -12,7 +21,7 @@ function compiled(pattern: string): RE2JS {
   let re = cache.get(pattern);
   if (re === undefined) {
     try {
-      re = RE2JS.compile(pattern);
+      re = engine().compile(pattern);
     } catch (err) {
       re = new Error(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
     }

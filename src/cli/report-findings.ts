@@ -1,0 +1,60 @@
+/**
+ * Formats and writes findings the way `check` does, for the commands that report findings.
+ * CI formats get paths relative to the repository root and the rule table from the registry.
+ */
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../diagnostics/finding.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { FORMATTERS } from '../report/formats.js';
+import type { Formatter, ReportInput } from '../report/report.js';
+import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { findRepoRoot } from './repo-root.js';
+import { ruleLookup } from './rule-lookup.js';
+
+export interface ReportFlags {
+  format: string;
+  output?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+/** Validates --format and --max-warnings before any work is done. */
+export function reportOptions(flags: ReportFlags): { formatter: Formatter; maxWarnings?: number } {
+  const formatter = FORMATTERS[flags.format];
+  if (!formatter) {
+    throw new UsageError(`unknown format "${flags.format}" (choose ${Object.keys(FORMATTERS).join(', ')})`);
+  }
+  const maxWarnings =
+    flags.maxWarnings === undefined ? undefined : parseNonNegativeInt(flags.maxWarnings, '--max-warnings');
+  return { formatter, maxWarnings };
+}
+
+export function reportFindings(
+  findings: Finding[],
+  flags: ReportFlags,
+  context: { cwd: string; files: string[]; envs: string[] } & Pick<ReportInput, 'envFiles' | 'rules'>,
+): void {
+  const { formatter } = reportOptions(flags);
+  const shown = flags.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+  const text = formatter({
+    findings: shown,
+    cwd: context.cwd,
+    files: context.files,
+    envs: context.envs,
+    root: findRepoRoot(context.cwd) ?? context.cwd,
+    envFiles: context.envFiles,
+    // The built-in rules, unless the command knows the project's own packs too.
+    rules: context.rules ?? ruleLookup([], context.cwd),
+    color: !flags.output && useColor(flags.color),
+    codeFrames: !flags.output && process.stdout.isTTY === true && flags.format === 'text',
+    readSource: (file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  writeReport(text, flags.output);
+}

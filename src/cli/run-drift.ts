@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { checkProject } from '../check/check-project.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { DRIFT_FORMATS } from '../drift/format/index.js';
+import { selectSides } from '../drift/model.js';
+import type { ProjectDrift } from '../drift/project-drift.js';
+import { createDriftStage } from '../drift/stage.js';
+import { formatText } from '../report/text.js';
+import type { DriftFlags } from './commands/drift.js';
+import { envFiles } from './env-files.js';
+import { findingsExitCode } from './exit-codes.js';
+import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { reportFindings } from './report-findings.js';
+import { ruleLookup } from './rule-lookup.js';
+
+/** Rules whose findings mean the environments could not be compared at all. */
+const BLOCKING = new Set(['yaml/syntax', 'io/read']);
+
+/** Formats of `check` that drift reports its findings in, for CI (code scanning, annotations, MR widgets). */
+const CI_FORMATS = new Set(['sarif', 'junit', 'github', 'gitlab']);
+
+export function runDrift(flags: DriftFlags): number {
+  const formatter = DRIFT_FORMATS[flags.format];
+  if (!formatter && !CI_FORMATS.has(flags.format)) {
+    throw new UsageError(
+      `unknown format "${flags.format}" (choose ${[...Object.keys(DRIFT_FORMATS), ...CI_FORMATS].join(', ')})`,
+    );
+  }
+  const maxWarnings =
+    flags.maxWarnings === undefined ? undefined : parseNonNegativeInt(flags.maxWarnings, '--max-warnings');
+  const cwd = process.cwd();
+  let drift: ProjectDrift | undefined;
+  const result = checkProject({
+    cwd,
+    paths: flags.project ? [flags.project] : undefined,
+    envs: flags.env,
+    stages: [createDriftStage((d) => (drift = d))],
+  });
+  const checked = result.projects[0];
+  if (!checked || !drift) {
+    // The project or one of its files cannot be read: nothing to compare.
+    const problems = result.findings.filter((f) => f.severity === 'error');
+    process.stderr.write(
+      formatText({
+        findings: problems.length > 0 ? problems : result.findings,
+        cwd,
+        files: result.files,
+        envs: flags.env ?? [],
+        color: useColor(flags.color, process.stderr),
+        codeFrames: false,
+      }),
+    );
+    return findingsExitCode(result.findings, result.fatal) || 1;
+  }
+
+  // Schema and policy problems are `check`'s to report; drift shows what differs.
+  const findings = result.findings.filter((f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule));
+  if (!formatter) {
+    reportFindings(findings, flags, {
+      cwd,
+      files: result.files,
+      envs: checked.checkedEnvs,
+      envFiles: envFiles(result),
+      rules: ruleLookup([checked.project], cwd),
+    });
+    return findingsExitCode(findings, result.fatal, maxWarnings);
+  }
+  const comparison = selectSides(drift.comparison, new Set(checked.checkedEnvs));
+  const toTerminal = !flags.output && process.stdout.isTTY === true;
+  const text = formatter({
+    drift,
+    comparison,
+    findings,
+    cwd,
+    files: result.files,
+    all: flags.all === true,
+    color: !flags.output && flags.format === 'text' && useColor(flags.color),
+    codeFrames: toTerminal && flags.format === 'text',
+    readSource: (file) => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  writeReport(text, flags.output);
+  return findingsExitCode(findings, result.fatal, maxWarnings);
+}

@@ -1,0 +1,89 @@
+/**
+ * `exportctl init [DIR]`: writes the scaffold of `src/init/scaffold.ts`, each file headed by a
+ * `yaml-language-server` modeline so editors validate and complete it with the shipped schemas.
+ *
+ * The modeline is a path relative to the file. It points at `node_modules/exportctl/schemas/`
+ * of the nearest installation at or above DIR when there is one — the usual setup, exportctl
+ * as a devDependency: the path then resolves for everyone after `npm ci`, and follows the
+ * version the project pins. Otherwise it points at the schemas of the exportctl that runs
+ * (a global install, a checkout), which resolves on this machine only; `init` says so.
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { MANIFEST_NAMES } from '../config/find-project.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import {
+  isValidProjectName,
+  projectNameFrom,
+  type SchemaName,
+  scaffoldProject,
+  schemaHeader,
+} from '../init/scaffold.js';
+import { SCHEMA_DIR } from '../schema/schemas.js';
+import type { InitFlags } from './commands/init.js';
+import { EXIT } from './exit-codes.js';
+
+export function runInit(dir: string, flags: InitFlags): number {
+  const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new UsageError(`${dir}: exists and is not a directory`);
+  }
+  const name = flags.name ?? projectNameFrom(basename(target));
+  if (!isValidProjectName(name)) {
+    throw new UsageError(
+      `--name "${name}": a project name is lower-case letters, digits and "-", at most 63 characters`,
+    );
+  }
+
+  const files = scaffoldProject(name);
+  if (!flags.force) {
+    const manifest = MANIFEST_NAMES.find((m) => existsSync(join(target, m)));
+    const taken = files.map((f) => f.path).filter((p) => existsSync(join(target, p)));
+    if (manifest && !taken.includes(manifest)) taken.unshift(manifest);
+    if (taken.length > 0) {
+      throw new UsageError(
+        `refusing to overwrite existing files in ${dir}: ${taken.join(', ')} (use --force to overwrite)`,
+      );
+    }
+  }
+
+  const installed = findInstalledSchemas(target);
+  for (const f of files) {
+    const abs = join(target, f.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    const ref = schemaRef(dirname(abs), join(installed ?? SCHEMA_DIR, f.schema));
+    writeFileSync(abs, `${schemaHeader(ref)}\n${f.body}`);
+  }
+
+  const shown = dir;
+  process.stdout.write(
+    `Created project "${name}" in ${shown}:\n${files.map((f) => `  ${f.path}`).join('\n')}\n\n` +
+      `Next: ${shown === '.' ? '' : `cd ${shown} && `}exportctl check\n`,
+  );
+  if (!installed) {
+    process.stderr.write(
+      `note: the editor schema headers point at ${SCHEMA_DIR}, which resolves on this machine only;\n` +
+        `      with exportctl in the project's devDependencies, \`npx exportctl init --force\` points them at node_modules/exportctl/schemas.\n`,
+    );
+  }
+  return EXIT.OK;
+}
+
+/** `node_modules/exportctl/schemas` of the nearest installation at or above `dir`. */
+function findInstalledSchemas(dir: string): string | undefined {
+  let d = dir;
+  for (;;) {
+    const schemas = join(d, 'node_modules', 'exportctl', 'schemas');
+    if (existsSync(join(schemas, 'project.schema.json' satisfies SchemaName))) return schemas;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** A path from `fromDir` to `file` as a modeline holds it: `/`-separated, relative when it can be. */
+function schemaRef(fromDir: string, file: string): string {
+  const rel = relative(fromDir, file).split('\\').join('/');
+  if (/^[A-Za-z]:/.test(rel) || rel.startsWith('/')) return rel;
+  return rel.startsWith('../') ? rel : `./${rel}`;
+}

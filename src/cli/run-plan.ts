@@ -1,0 +1,74 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compareFindings } from '../diagnostics/finding.js';
+import { checkPlan } from '../plan/check-plan.js';
+import { parsePlanJson } from '../plan/plan-json.js';
+import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-cli.js';
+import { synthProject } from '../terraform/synth-project.js';
+import { writeStacks } from '../terraform/synth.js';
+import type { PlanFlags } from './commands/plan.js';
+import { EXIT, findingsExitCode } from './exit-codes.js';
+import { reportFindings, reportOptions } from './report-findings.js';
+import { displayPath } from './run-synth.js';
+
+export const PLAN_FILE = 'plan.tfplan';
+export const PLAN_JSON = 'plan.json';
+
+export async function runPlan(flags: PlanFlags): Promise<number> {
+  const { maxWarnings } = reportOptions(flags);
+  const cwd = process.cwd();
+  let bin: string;
+  try {
+    bin = findTerraform();
+  } catch (e) {
+    process.stderr.write(`exportctl: ${(e as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  const r = await synthProject({ cwd, project: flags.project, envs: [flags.env] });
+  const stack = r.stacks[0];
+  if (r.refused || !stack) {
+    reportFindings(r.findings, flags, { cwd, files: r.files, envs: [flags.env] });
+    if (r.refused && !r.fatal)
+      process.stderr.write('exportctl: plan refused: check has errors (fix them first)\n');
+    return r.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+  }
+  const [file] = writeStacks(resolve(cwd, flags.out), [stack], r.emitterName ?? 'unknown');
+  const dir = join(resolve(cwd, flags.out), 'stacks', stack.name);
+  process.stderr.write(`synthesized ${stack.name}: ${displayPath(cwd, file)}\n`);
+
+  const planFile = join(dir, PLAN_FILE);
+  const planJsonFile = join(dir, PLAN_JSON);
+  let text: string;
+  try {
+    runTerraform(bin, ['init', '-input=false', '-no-color'], dir, `terraform init of ${stack.name}`, {
+      capture: true,
+    });
+    runTerraform(
+      bin,
+      ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`],
+      dir,
+      `terraform plan of ${stack.name}`,
+    );
+    text = runTerraform(bin, ['show', '-json', '-no-color', PLAN_FILE], dir, 'terraform show -json', {
+      capture: true,
+    }).stdout;
+  } catch (e) {
+    if (!(e instanceof TerraformError)) throw e;
+    process.stderr.write(`exportctl: ${e.message}\n`);
+    return EXIT.USAGE;
+  }
+  writeFileSync(planJsonFile, text);
+  process.stderr.write(`plan: ${displayPath(cwd, planFile)}, ${displayPath(cwd, planJsonFile)}\n`);
+
+  const isProtected = r.project?.environments.find((e) => e.name === flags.env)?.protected === true;
+  const planFindings = checkPlan({
+    plan: parsePlanJson(text, planJsonFile),
+    file: planJsonFile,
+    text,
+    env: flags.env,
+    protected: isProtected,
+  });
+  const findings = [...r.findings, ...planFindings].sort(compareFindings);
+  reportFindings(findings, flags, { cwd, files: [...r.files, planJsonFile], envs: [flags.env] });
+  return findingsExitCode(findings, false, maxWarnings);
+}

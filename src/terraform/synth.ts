@@ -1,0 +1,121 @@
+/**
+ * `synth` as a library call: every environment's stack model, emitted to Terraform JSON,
+ * then `terraform/identical-environments` across them. Pure: writing the files is
+ * `writeStacks`, called by the CLI.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigValues, Project } from '../config/types.js';
+import type { Finding } from '../diagnostics/finding.js';
+import { buildStack, stackName } from './build-stack.js';
+import { driftAllowMatcher } from './drift-allow.js';
+import type { Emitter, TerraformJson } from './emitter.js';
+import { checkIdenticalEnvironments } from './identical-environments.js';
+import type { StackSpec } from './model.js';
+
+export interface SynthesizedStack {
+  env: string;
+  /** `<project>-<env>`. */
+  name: string;
+  spec: StackSpec;
+  json: TerraformJson;
+  /** The file's content: same config, same bytes. */
+  text: string;
+}
+
+export interface SynthResult {
+  /** Empty when a stack could not be built (see findings). */
+  stacks: SynthesizedStack[];
+  /** Findings with config path + env (locate them through the environment's provenance). */
+  findings: Finding[];
+}
+
+export interface SynthInput {
+  project: Pick<Project, 'reference'> & { manifest: Pick<Project['manifest'], 'name' | 'drift'> };
+  /** Every environment's effective config (identical-environments needs all of them). */
+  configs: ReadonlyArray<{ env: string; values: ConfigValues }>;
+}
+
+/** The stack models of every environment (no emitter, no cdktf). */
+export function buildStacks(input: SynthInput): { specs: StackSpec[]; findings: Finding[] } {
+  const specs: StackSpec[] = [];
+  const findings: Finding[] = [];
+  for (const c of input.configs) {
+    const r = buildStack(input.project.manifest.name, c);
+    findings.push(...r.findings);
+    if (r.stack) specs.push(r.stack);
+  }
+  return { specs, findings };
+}
+
+export function synthesize(input: SynthInput, emitter: Emitter): SynthResult {
+  const built = buildStacks(input);
+  if (built.findings.some((f) => f.severity === 'error')) return { stacks: [], findings: built.findings };
+  const jsons = emitter.emit(built.specs);
+  const stacks = built.specs.map((spec, i) => ({
+    env: spec.env,
+    name: spec.name,
+    spec,
+    json: jsons[i],
+    text: `${JSON.stringify(jsons[i], null, 2)}\n`,
+  }));
+  const values = new Map(input.configs.map((c) => [c.env, c.values]));
+  const findings = [
+    ...built.findings,
+    ...checkIdenticalEnvironments(
+      stacks.map((s) => ({ env: s.env, spec: s.spec, json: s.json, values: values.get(s.env) ?? {} })),
+      input.project.reference,
+      driftAllowMatcher(input.project.manifest, values),
+    ),
+  ];
+  return { stacks, findings };
+}
+
+/** Directory of a stack under the output directory (CDKTF's layout). */
+export function stackDir(outDir: string, project: string, env: string): string {
+  return join(outDir, 'stacks', stackName(project, env));
+}
+
+/**
+ * Writes `<out>/stacks/<stack>/cdk.tf.json` for each stack (atomically) and `<out>/manifest.json`
+ * listing every stack written so far. Leaves other files in the stack directories alone
+ * (`.terraform/`, plan files, override files).
+ */
+export function writeStacks(
+  outDir: string,
+  stacks: readonly SynthesizedStack[],
+  emitterName: string,
+): string[] {
+  const written: string[] = [];
+  mkdirSync(outDir, { recursive: true });
+  const manifestFile = join(outDir, 'manifest.json');
+  let manifest: { version: string; stacks: Record<string, unknown> } = { version: emitterName, stacks: {} };
+  try {
+    const old = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
+    if (old && typeof old.stacks === 'object') manifest = { version: emitterName, stacks: old.stacks };
+  } catch {}
+  for (const s of stacks) {
+    const dir = join(outDir, 'stacks', s.name);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'cdk.tf.json');
+    atomicWrite(file, s.text);
+    written.push(file);
+    manifest.stacks[s.name] = {
+      name: s.name,
+      constructPath: s.name,
+      synthesizedStackPath: `stacks/${s.name}/cdk.tf.json`,
+      workingDirectory: `stacks/${s.name}`,
+      annotations: [],
+      dependencies: [],
+    };
+  }
+  const sorted = Object.fromEntries(Object.entries(manifest.stacks).sort(([a], [b]) => (a < b ? -1 : 1)));
+  atomicWrite(manifestFile, `${JSON.stringify({ version: manifest.version, stacks: sorted }, null, 2)}\n`);
+  return written;
+}
+
+function atomicWrite(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
