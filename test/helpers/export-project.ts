@@ -15,10 +15,12 @@ export interface ExportProject {
 
 export function exportProject(dbFile: string): ExportProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-proj-'));
-  fs.cpSync(path.join(EXAMPLE, 'exportctl.yaml'), path.join(dir, 'exportctl.yaml'));
-  fs.cpSync(path.join(EXAMPLE, 'config'), path.join(dir, 'config'), { recursive: true });
-  fs.cpSync(path.join(EXAMPLE, 'compat'), path.join(dir, 'compat'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'policies'));
+  // The whole example (config, policies, requirements…) but its data and run state.
+  const skip = new Set(['data', 'exports', '.exportctl']);
+  fs.cpSync(EXAMPLE, dir, {
+    recursive: true,
+    filter: (src) => src === EXAMPLE || !skip.has(path.relative(EXAMPLE, src).split(path.sep)[0]),
+  });
   fs.mkdirSync(path.join(dir, 'data'));
   const db = path.join(dir, 'data', 'orders.db');
   fs.symlinkSync(dbFile, db);
