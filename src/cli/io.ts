@@ -1,5 +1,5 @@
 /** Terminal and file output shared by the commands. */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../diagnostics/usage-error.js';
 
@@ -35,4 +35,13 @@ export function parseNonNegativeInt(value: string, flag: string): number {
 /** commander collector for repeatable options. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter(Boolean)];
+}
+
+/** A source file's text for code frames, or undefined when it cannot be read. */
+export function readSourceText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

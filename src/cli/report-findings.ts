@@ -1,13 +1,9 @@
-/**
- * Formats and writes findings the way `check` does, for the commands that report findings.
- * CI formats get paths relative to the repository root and the rule table from the registry.
- */
-import { readFileSync } from 'node:fs';
+
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { FORMATTERS } from '../report/formats.js';
 import type { Formatter, ReportInput } from '../report/report.js';
-import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { parseNonNegativeInt, readSourceText, useColor, writeReport } from './io.js';
 import { findRepoRoot } from './repo-root.js';
 import { ruleLookup } from './rule-lookup.js';
 
@@ -48,13 +44,7 @@ export function reportFindings(
     rules: context.rules ?? ruleLookup([], context.cwd),
     color: !flags.output && useColor(flags.color),
     codeFrames: !flags.output && process.stdout.isTTY === true && flags.format === 'text',
-    readSource: (file) => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readSource: readSourceText,
   });
   writeReport(text, flags.output);
 }

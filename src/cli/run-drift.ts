@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+
 import { checkProject } from '../check/check-project.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { DRIFT_FORMATS } from '../drift/format/index.js';
@@ -9,7 +9,7 @@ import { formatText } from '../report/text.js';
 import type { DriftFlags } from './commands/drift.js';
 import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
-import { parseNonNegativeInt, useColor, writeReport } from './io.js';
+import { parseNonNegativeInt, readSourceText, useColor, writeReport } from './io.js';
 import { reportFindings } from './report-findings.js';
 import { ruleLookup } from './rule-lookup.js';
 
@@ -76,13 +76,7 @@ export function runDrift(flags: DriftFlags): number {
     all: flags.all === true,
     color: !flags.output && flags.format === 'text' && useColor(flags.color),
     codeFrames: toTerminal && flags.format === 'text',
-    readSource: (file) => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readSource: readSourceText,
   });
   writeReport(text, flags.output);
   return findingsExitCode(findings, result.fatal, maxWarnings);

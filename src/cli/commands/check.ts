@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withReportOptions } from './report-options.js';
 import { collect } from '../io.js';
 
 export interface CheckFlags {
@@ -12,25 +13,21 @@ export interface CheckFlags {
 }
 
 export function registerCheckCommand(program: Command): void {
-  program
-    .command('check')
-    .description('schema + policy checks; PATH = project dir, manifest or any config file')
-    .argument(
-      '[paths...]',
-      'project directories, manifests or config files (default: the project above the current directory)',
-    )
-    .option('--env <name>', 'check only this environment (repeatable)', collect)
-    .option('-f, --format <format>', 'text | json | sarif | junit | github | gitlab', 'text')
-    .option('-o, --output <file>', 'write the report to a file')
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
-    .option('-q, --quiet', 'report errors only')
-    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
-    .option(
-      '--ignore-unknown',
-      'skip given files that belong to no project and declare no exportctl kind (for hooks)',
-    )
-    .action(async (paths: string[], flags: CheckFlags) => {
-      const { runCheck } = await import('../run-check.js');
-      process.exitCode = runCheck(paths, flags);
-    });
+  withReportOptions(
+    program
+      .command('check')
+      .description('schema + policy checks; PATH = project dir, manifest or any config file')
+      .argument(
+        '[paths...]',
+        'project directories, manifests or config files (default: the project above the current directory)',
+      )
+      .option('--env <name>', 'check only this environment (repeatable)', collect)
+      .option(
+        '--ignore-unknown',
+        'skip given files that belong to no project and declare no exportctl kind (for hooks)',
+      ),
+  ).action(async (paths: string[], flags: CheckFlags) => {
+    const { runCheck } = await import('../run-check.js');
+    process.exitCode = runCheck(paths, flags);
+  });
 }

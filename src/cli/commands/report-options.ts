@@ -1,0 +1,20 @@
+/** Options every command that reports findings shares (SPEC §3 common flags). */
+import type { Command } from 'commander';
+
+export const CI_FORMATS = 'text | json | sarif | junit | github | gitlab';
+
+export function withReportOptions(cmd: Command, formats = CI_FORMATS): Command {
+  return cmd
+    .option('-f, --format <format>', formats, 'text')
+    .option('-o, --output <file>', 'write the report to a file')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('-q, --quiet', 'report errors only')
+    .option('--no-color', 'no ANSI colors (also NO_COLOR)');
+}
+
+export function withProjectOption(cmd: Command): Command {
+  return cmd.option(
+    '--project <dir>',
+    'project directory or manifest (default: the project above the current directory)',
+  );
+}
