@@ -4,8 +4,10 @@
  * itself and loads its implementation lazily, so `check` never pays for cdktf, pg or the exporter.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerPrintCommand } from './commands/print.js';
@@ -13,9 +15,7 @@ import { EXIT } from './exit-codes.js';
 
 function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
     return pkg.version;
   } catch {
     return 'unknown';

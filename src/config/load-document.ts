@@ -18,7 +18,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
-import { appendPath, type PathSegment } from './path.js';
+import { appendPath } from './path.js';
 import { Provenance } from './provenance.js';
 import { decodeConfigBytes, MAX_CONFIG_BYTES } from './source-text.js';
 import type { LoadResult } from './types.js';
@@ -143,7 +143,7 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
   const provenance = new Provenance();
   let expanded = 0;
 
-  const toJS = (node: unknown, path: PathSegment[], depth: number, pathKey: string): unknown => {
+  const toJS = (node: unknown, depth: number, pathKey: string): unknown => {
     if (depth > MAX_DEPTH) throw new LoadAbort(`nesting deeper than ${MAX_DEPTH} levels`, node as Node);
     if (++expanded > MAX_EXPANDED_NODES) {
       throw new LoadAbort('document expands to too many nodes (alias bomb?)', node as Node);
@@ -153,7 +153,7 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
       const target = (node as Alias).resolve(doc);
       if (!target) throw new LoadAbort(`unknown alias *${(node as Alias).source}`, node as Node);
       const r = (node as Alias).range;
-      const value = toJS(target, path, depth + 1, pathKey);
+      const value = toJS(target, depth + 1, pathKey);
       if (r) provenance.set(pathKey, { ...(provenance.origin(pathKey) ?? {}), value: range(r[0], r[1]) });
       return value;
     }
@@ -173,7 +173,7 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
         if (k !== null && !isScalar(k)) throw new LoadAbort('map keys must be plain scalars', k as Node);
         const key = k === null ? '' : String(k.value ?? '');
         const childKey = appendPath(pathKey, key);
-        setOwn(obj, key, toJS(pair.value, [...path, key], depth + 1, childKey));
+        setOwn(obj, key, toJS(pair.value, depth + 1, childKey));
         const kr = k?.range;
         const existing = provenance.origin(childKey);
         if (kr) {
@@ -184,13 +184,13 @@ export function parseDocumentText(input: Uint8Array | string, file: string): Loa
       return obj;
     }
     if (isSeq(n)) {
-      return n.items.map((item, i) => toJS(item, [...path, i], depth + 1, appendPath(pathKey, i)));
+      return n.items.map((item, i) => toJS(item, depth + 1, appendPath(pathKey, i)));
     }
     throw new LoadAbort('unsupported YAML node', n);
   };
 
   try {
-    const value = toJS(doc.contents, [], 0, '');
+    const value = toJS(doc.contents, 0, '');
     if (!provenance.origin('')) provenance.set('', { value: range(0, 0) });
     return { doc: { file, value, provenance, text }, findings: [] };
   } catch (err) {

@@ -1,13 +1,13 @@
 /** Where the shipped JSON Schemas live and which document kind each one validates. */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { SCHEMA_FILES } from './ajv-options.js';
 
 export type SchemaKind = keyof typeof SCHEMA_FILES;
 
-/** `schemas/` of the installed package (src/schema → ../../schemas, dist/schema → ../../schemas). */
-export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+/** `schemas/` of the installed package. */
+export const SCHEMA_DIR = join(PACKAGE_ROOT, 'schemas');
 
 export function schemaFile(kind: SchemaKind): string {
   return join(SCHEMA_DIR, SCHEMA_FILES[kind]);

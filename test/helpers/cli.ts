@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(REPO, 'dist', 'cli', 'main.js');
+export const CLI = join(REPO, 'dist', 'bundle', 'exportctl.mjs');
 export const EXAMPLE = join(REPO, 'examples', 'orders-export');
 export const BROKEN = join(REPO, 'examples', 'broken');
 
