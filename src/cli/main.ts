@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerServeCommand } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 
 function version(): string {
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCheckCommand(program);
   registerPrintCommand(program);
   registerExportCommand(program);
+  registerServeCommand(program);
   return program;
 }
 
