@@ -140,7 +140,9 @@ it('download streams the finished file; the metrics scrape parses', async () => 
   expect(body.equals(fs.readFileSync(file))).toBe(true);
   expect(res.headers.get('x-export-sha256')).toBe(sha256File(file));
   expect(job.sha256).toBe(sha256File(file));
-  expect(body.toString('utf8').split('\n')[0]).toBe('id,customer,city,amount,currency,status,note,created_at,updated_at');
+  expect(body.toString('utf8').split('\n')[0]).toBe(
+    'id,customer,city,amount,currency,status,note,created_at,updated_at',
+  );
 
   const scrape = await fetch(`${svc.url}/metrics`);
   expect(scrape.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -188,9 +190,13 @@ it('disk breaker: 503 for new jobs and /readyz fails while open', async () => {
 });
 
 it('max_rows fails the job with ROW_LIMIT_EXCEEDED; several failures in a row recycle the worker', async () => {
-  const { svc } = await start({ export: { workers: 1, limits: { max_rows: 100 } } }, { recycleAfter: 3, recyclePauseMs: 50 });
+  const { svc } = await start(
+    { export: { workers: 1, limits: { max_rows: 100 } } },
+    { recycleAfter: 3, recyclePauseMs: 50 },
+  );
   const ids = [];
-  for (let i = 0; i < 3; i++) ids.push((await api(`${svc.url}/exports`, 'POST', ALICE, { full: true })).json.id as string);
+  for (let i = 0; i < 3; i++)
+    ids.push((await api(`${svc.url}/exports`, 'POST', ALICE, { full: true })).json.id as string);
   for (const id of ids) {
     const job = await waitForJob(svc.url, id);
     expect(job.status).toBe('failed');
@@ -231,7 +237,13 @@ it('notifies the webhook on completion and failure, retrying a receiver that fai
     const t0 = Date.now();
     while (received.length < 1 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
     expect(calls).toBe(2);
-    expect(received[0]).toMatchObject({ event: 'export.succeeded', id: ok, user: 'alice', rows: ROWS, status: 'succeeded' });
+    expect(received[0]).toMatchObject({
+      event: 'export.succeeded',
+      id: ok,
+      user: 'alice',
+      rows: ROWS,
+      status: 'succeeded',
+    });
   } finally {
     receiver.close();
   }
@@ -245,13 +257,21 @@ describe('toggles.fallback while the source is down', () => {
     fs.renameSync(path.join(project.dir, 'data', 'orders.db'), path.join(project.dir, 'data', 'away.db'));
     const r = await api(`${svc.url}/exports`, 'POST', ALICE);
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ status: 'succeeded', stale: true, stale_from: first, user: 'alice', rows: ROWS });
+    expect(r.json).toMatchObject({
+      status: 'succeeded',
+      stale: true,
+      stale_from: first,
+      user: 'alice',
+      rows: ROWS,
+    });
     expect(r.headers.get('warning')).toMatch(/^110/);
     const file = await fetch(`${svc.url}${r.json.download}`, { headers: ALICE });
     expect(file.headers.get('x-export-stale')).toBe('true');
     expect(file.headers.get('x-export-sha256')).toBe(done.sha256);
     expect((await file.arrayBuffer()).byteLength).toBe(done.bytes);
-    expect((await api(`${svc.url}/readyz`, 'GET')).json).toMatchObject({ checks: { database: { ok: false } } });
+    expect((await api(`${svc.url}/readyz`, 'GET')).json).toMatchObject({
+      checks: { database: { ok: false } },
+    });
   });
 
   it('fail_fast answers 503 SOURCE_UNAVAILABLE', async () => {
@@ -266,7 +286,9 @@ describe('toggles.fallback while the source is down', () => {
 it('refuses to start on a config that fails check (exit 1 class) or without tokens', async () => {
   const project = serviceProject(seededDb(ROWS), { export: { chunk_size: 'lots' } });
   projects.push(project);
-  const err = await startService({ cwd: project.dir, env: 'dev', port: 0, processEnv: TOKENS }).catch((e) => e);
+  const err = await startService({ cwd: project.dir, env: 'dev', port: 0, processEnv: TOKENS }).catch(
+    (e) => e,
+  );
   expect(err).toBeInstanceOf(ServiceStartError);
   expect(err.exitCode).toBe(1);
   expect(err.findings.map((f: { rule: string }) => f.rule)).toContain('schema/invalid');
@@ -284,12 +306,20 @@ it('/config reports the digest and the redacted config; live drift compares it w
   expect(cfg.json.digest).toBe(svc.digest);
   expect(cfg.json).toMatchObject({ env: 'dev', config: { export: { chunk_size: 500 } } });
 
-  const declared = () => checkProject({ cwd: project.dir, envs: ['dev'], stages: [] }).projects[0].configs.find((c) => c.env === 'dev')!;
+  const declared = () =>
+    checkProject({ cwd: project.dir, envs: ['dev'], stages: [] }).projects[0].configs.find(
+      (c) => c.env === 'dev',
+    )!;
   expect(await liveDrift({ url: svc.url, config: declared(), token: 'alice-token' })).toEqual([]);
   project.patchDev({ export: { chunk_size: 1500 } });
   const findings = await liveDrift({ url: svc.url, config: declared(), token: 'alice-token' });
   expect(findings).toHaveLength(1);
-  expect(findings[0]).toMatchObject({ rule: 'drift/state', severity: 'error', path: 'export.chunk_size', env: 'dev' });
+  expect(findings[0]).toMatchObject({
+    rule: 'drift/state',
+    severity: 'error',
+    path: 'export.chunk_size',
+    env: 'dev',
+  });
   expect(findings[0].message).toMatch(/runs export\.chunk_size = 500; dev declares 1500/);
   expect(findings[0].location?.file).toBe(path.join(project.dir, 'config', 'envs', 'dev.yaml'));
   await expect(liveDrift({ url: 'http://127.0.0.1:1', config: declared() })).rejects.toThrow(/cannot reach/);

@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { CLI, EXAMPLE, REPO } from '../helpers/cli.js';
 
-export const TOKENS = { EXPORTCTL_TOKENS: 'alice:alice-token,bob:bob-token', EXPORTCTL_ADMIN_TOKENS: 'ops:ops-token' };
+export const TOKENS = {
+  EXPORTCTL_TOKENS: 'alice:alice-token,bob:bob-token',
+  EXPORTCTL_ADMIN_TOKENS: 'ops:ops-token',
+};
 export const ALICE = { authorization: 'Bearer alice-token' };
 export const BOB = { authorization: 'Bearer bob-token' };
 export const OPS = { authorization: 'Bearer ops-token' };
@@ -20,7 +23,13 @@ export function seededDb(rows: number): string {
   if (cached) return cached;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-svcdb-'));
   const db = path.join(dir, 'orders.db');
-  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'seed-example.mjs'), '--rows', String(rows), '--out', db]);
+  execFileSync(process.execPath, [
+    path.join(REPO, 'scripts', 'seed-example.mjs'),
+    '--rows',
+    String(rows),
+    '--out',
+    db,
+  ]);
   seeded.set(rows, db);
   return db;
 }
@@ -80,7 +89,11 @@ export interface ServeProcess {
 }
 
 /** Starts `exportctl serve --env dev --port 0` and waits for its "listening" line. */
-export async function spawnServe(project: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): Promise<ServeProcess> {
+export async function spawnServe(
+  project: string,
+  env: NodeJS.ProcessEnv = {},
+  extra: string[] = [],
+): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--env', 'dev', '--port', '0', '--metrics-port', 'off', ...extra],
@@ -101,7 +114,7 @@ export async function spawnServe(project: string, env: NodeJS.ProcessEnv = {}, e
       await new Promise((r) => setTimeout(r, 25));
     }
   };
-  const line = await waitForLog(/"msg":"listening".*/);
+  const line = await waitForLog(/^.*"msg":"listening".*$/m);
   const url = (JSON.parse(line) as { url: string }).url;
   return { child, url, logs: () => text, waitForLog, exited };
 }
@@ -111,7 +124,11 @@ export async function api(
   method: string,
   headers: Record<string, string> = {},
   body?: unknown,
-): Promise<{ status: number; headers: Headers; json: Record<string, unknown> & { error?: { code: string } } }> {
+): Promise<{
+  status: number;
+  headers: Headers;
+  json: Record<string, unknown> & { error?: { code: string } };
+}> {
   const res = await fetch(url, {
     method,
     headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
