@@ -84,6 +84,8 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
       signal,
       logger,
       diskUsage: deps.diskUsage,
+      // Jobs share the event loop with the API: yield often so requests stay fast.
+      progressIntervalMs: 10,
     });
     const done = await jobs.update(id, {
       status: 'succeeded',
