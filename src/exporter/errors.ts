@@ -24,6 +24,8 @@ export interface ExportErrorDetails {
   /** 1-based data row (header excluded) for UNENCODABLE_CHARACTER. */
   row?: number;
   column?: string;
+  /** UNENCODABLE_CHARACTER: `U+1F600`. */
+  character?: string;
   /** RATE_LIMITED: when the next request is allowed (ISO time) and in how many seconds. */
   retryAt?: string;
   retryAfterSeconds?: number;

@@ -7,23 +7,26 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { ConfigValues } from '../config/types.js';
+import { readCheckpointFile, removeCheckpointFile } from './checkpoint-file.js';
 import { CsvRowScanner } from './copy-scanner.js';
-import { type OutputEncoder, createEncoder } from './encoding.js';
+import { createEncoder } from './encoding.js';
 import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
 import { createFormatter } from './format.js';
 import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, writeManifest } from './manifest.js';
+import { Checkpointer, type JobContext, readRequest, rowLimitError } from './job-context.js';
 import { OutputFile } from './output-file.js';
+import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
 import { BoundedQueue } from './queue.js';
-import { type Row, type SqlValue, type StoredValue, compareValues, loadValue, storeValue } from './row.js';
+import { Progress } from './progress.js';
+import { type Row, type SqlValue, type StoredValue, storeValue } from './row.js';
 import { type ExporterSettings, readExporterSettings } from './settings.js';
 import { openSource } from './sources/index.js';
-import type { ReadRequest, Source } from './sources/source.js';
+import type { Source } from './sources/source.js';
 import { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
-import type { Checkpoint, JobRecord, StateStore } from './state/store.js';
+import type { JobRecord, StateStore } from './state/store.js';
 import { type Projection, applyTruncation, buildProjection } from './transform.js';
 
 export interface ExportProgress {
@@ -71,8 +74,16 @@ export interface RunExportOptions {
   rateLimit?: boolean;
   /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
   allowCopy?: boolean;
+  /**
+   * Worker threads that read and render SQLite key ranges in parallel; 0 reads in the job's
+   * thread. Default: one per CPU (up to 4) when the compiled worker is available.
+   */
+  workers?: number;
   now?: () => number;
 }
+
+/** Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite), or COPY (PostgreSQL). */
+export type ExportPath = 'rows' | 'parallel' | 'copy';
 
 export interface ExportResult {
   job: string;
@@ -86,7 +97,7 @@ export interface ExportResult {
   duration_ms: number;
   resumed: boolean;
   /** Which reader ran: keyset row chunks or PostgreSQL COPY. */
-  path: 'rows' | 'copy';
+  path: ExportPath;
 }
 
 /** Codes after which the partial file and checkpoint are kept for `--resume`. */
@@ -120,79 +131,6 @@ function pidAlive(pid: number): boolean {
 function plain(v: StoredValue | undefined): string | number | null {
   if (v === undefined) return null;
   return v.t === 'n' ? v.v : v.v;
-}
-
-/** The mutable state of a running job; becomes a Checkpoint when durably written. */
-class Progress {
-  rows: number;
-  replaced: number;
-  firstKey?: SqlValue;
-  lastKey?: SqlValue;
-  minCursor?: SqlValue;
-  maxCursor?: SqlValue;
-  highKey?: SqlValue;
-
-  constructor(cp: Checkpoint) {
-    this.rows = cp.rows;
-    this.replaced = cp.replaced;
-    this.firstKey = cp.firstKey && loadValue(cp.firstKey);
-    this.lastKey = cp.lastKey && loadValue(cp.lastKey);
-    this.minCursor = cp.minCursor && loadValue(cp.minCursor);
-    this.maxCursor = cp.maxCursor && loadValue(cp.maxCursor);
-    this.highKey = cp.highWater && loadValue(cp.highWater.key);
-  }
-
-  checkpoint(bytes: number): Checkpoint {
-    const s = (v: SqlValue | undefined) => (v === undefined || v === null ? undefined : storeValue(v));
-    return {
-      rows: this.rows,
-      bytes,
-      replaced: this.replaced,
-      firstKey: s(this.firstKey),
-      lastKey: s(this.lastKey),
-      minCursor: s(this.minCursor),
-      maxCursor: s(this.maxCursor),
-      highWater:
-        this.maxCursor !== undefined &&
-        this.highKey !== undefined &&
-        this.maxCursor !== null &&
-        this.highKey !== null
-          ? { cursor: storeValue(this.maxCursor), key: storeValue(this.highKey) }
-          : undefined,
-    };
-  }
-
-  /** Tracks key and cursor ranges over rows written in key order. */
-  track(rows: readonly Row[], keyIndex: number, cursorIndex: number): void {
-    if (rows.length === 0) return;
-    if (this.rows === 0 || this.firstKey === undefined) this.firstKey = rows[0][keyIndex];
-    this.lastKey = rows[rows.length - 1][keyIndex];
-    if (cursorIndex < 0) return;
-    for (const row of rows) {
-      const c = row[cursorIndex];
-      if (c === null) continue;
-      if (this.minCursor === undefined || compareValues(c, this.minCursor) < 0) this.minCursor = c;
-      if (this.maxCursor === undefined || compareValues(c, this.maxCursor) > 0) {
-        this.maxCursor = c;
-        this.highKey = row[keyIndex];
-      } else if (compareValues(c, this.maxCursor) === 0) {
-        this.highKey = row[keyIndex];
-      }
-    }
-  }
-}
-
-interface JobContext {
-  settings: ExporterSettings;
-  job: JobRecord;
-  store: StateStore;
-  logger: Logger;
-  encoder: OutputEncoder;
-  diskUsage: DiskUsageProbe;
-  signal: AbortSignal;
-  opts: RunExportOptions;
-  startedAt: number;
-  total?: number;
 }
 
 /** Runs one export job to completion. Throws ExportError (with `code`) on failure. */
@@ -276,7 +214,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     const kinds = await source.kinds(projection.select);
     if (opts.countRows) ctx.total = job.checkpoint.rows + (await source.count(readRequest(ctx, projection)));
 
-    let usedPath: 'rows' | 'copy' = 'rows';
+    let usedPath: ExportPath = 'rows';
     let output: OutputFile | undefined;
     let progress: Progress | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -284,10 +222,15 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         if (!source) source = await openSource(settings);
         output = OutputFile.open(job.tempFile, job.checkpoint.bytes);
         const useCopy = canCopy(settings, projection, source, opts);
-        usedPath = useCopy ? 'copy' : 'rows';
+        const workers = opts.workers ?? (parallelAvailable() ? defaultWorkerCount() : 0);
+        const useParallel =
+          !useCopy && workers > 0 && source.nextBoundary !== undefined && parallelAvailable();
+        usedPath = useCopy ? 'copy' : useParallel ? 'parallel' : 'rows';
         progress = new Progress(job.checkpoint);
         encoder.replaced = job.checkpoint.replaced;
         if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
+        else if (useParallel)
+          await parallelAttempt(ctx, source, projection, kinds, output, progress, workers);
         else await rowAttempt(ctx, source, projection, kinds, output, progress);
         // Sources end quietly when aborted: an aborted job never counts as complete.
         if (controller.signal.aborted) throw controller.signal.reason;
@@ -399,6 +342,8 @@ async function findJobToResume(
   ) {
     throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
   }
+  const side = readCheckpointFile(job.tempFile);
+  if (side && side.bytes > job.checkpoint.bytes) job.checkpoint = side;
   if (job.configDigest !== settings.configDigest) {
     throw new ExportError(
       'CONFIG_INVALID',
@@ -454,23 +399,6 @@ async function createJob(
   return job;
 }
 
-function readRequest(ctx: JobContext, projection: Projection): ReadRequest {
-  const w = ctx.job.window;
-  const lastKey = ctx.job.checkpoint.lastKey;
-  return {
-    select: projection.select,
-    key: ctx.settings.export.source.key,
-    window: {
-      cursor: w.cursor,
-      after: w.after && { cursor: loadValue(w.after.cursor), key: loadValue(w.after.key) },
-      upTo: w.upTo && loadValue(w.upTo),
-    },
-    afterKey: lastKey && loadValue(lastKey),
-    chunkSize: ctx.settings.export.chunkSize,
-    signal: ctx.signal,
-  };
-}
-
 /** COPY needs no JS per row: PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track. */
 function canCopy(
   settings: ExporterSettings,
@@ -486,67 +414,6 @@ function canCopy(
     ex.output.encoding === 'utf-8' &&
     ex.source.incremental === undefined &&
     projection.keyIndex < projection.names.length
-  );
-}
-
-const CHECKPOINT_BYTES = 4 << 20;
-
-/** Records a durable checkpoint: data first, then the record that points into it. */
-class Checkpointer {
-  #last: number;
-  #lastBytes: number;
-  #lastProgress = 0;
-  readonly #interval: number;
-
-  constructor(
-    readonly ctx: JobContext,
-    readonly output: OutputFile,
-    readonly progress: Progress,
-  ) {
-    this.#last = Date.now();
-    this.#lastBytes = output.bytes;
-    this.#interval = ctx.opts.checkpointIntervalMs ?? 1000;
-  }
-
-  async maybe(): Promise<void> {
-    const t = Date.now();
-    if (t - this.#lastProgress >= (this.ctx.opts.progressIntervalMs ?? 200)) {
-      this.#lastProgress = t;
-      this.ctx.opts.onProgress?.({
-        job: this.ctx.job.id,
-        rows: this.progress.rows,
-        bytes: this.output.bytes,
-        total: this.ctx.total,
-        elapsedMs: t - this.ctx.startedAt,
-      });
-      // Let timers (timeout, progress) and signals run: SQLite reads are synchronous.
-      await yieldToLoop();
-    }
-    if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
-    // Bounded re-work after a crash: at least every second and every 4 MiB.
-    if (t - this.#last >= this.#interval || this.output.bytes - this.#lastBytes >= CHECKPOINT_BYTES)
-      await this.save();
-  }
-
-  async save(): Promise<void> {
-    this.#last = Date.now();
-    this.#lastBytes = this.output.bytes;
-    this.output.sync();
-    const cp = this.progress.checkpoint(this.output.bytes);
-    await this.ctx.store.saveCheckpoint(this.ctx.job.id, cp);
-    this.ctx.job.checkpoint = cp;
-    const ex = this.ctx.settings.export;
-    checkDiskBreaker(this.ctx.diskUsage, path.dirname(this.ctx.job.file), ex.limits.diskUsageBreaker);
-  }
-}
-
-function rowLimitError(max: number): ExportError {
-  return new ExportError(
-    'ROW_LIMIT_EXCEEDED',
-    `the export has more than export.limits.max_rows (${max}) rows`,
-    {
-      limit: max,
-    },
   );
 }
 
@@ -595,6 +462,7 @@ async function rowAttempt(
       progress.replaced = ctx.encoder.replaced;
       await cp.maybe();
     }
+    await cp.drain();
   } catch (err) {
     queue.fail(err);
     // Keep what was written whole: a retry or --resume continues from here.
@@ -645,6 +513,7 @@ async function copyAttempt(
       await cp.maybe();
     }
     if (scanner.pending > 0) throw new ExportError('SOURCE_QUERY_FAILED', 'COPY ended inside a row');
+    await cp.drain();
   } catch (err) {
     await cp.save().catch(() => {});
     throw err;
@@ -659,7 +528,7 @@ async function finish(
   output: OutputFile,
   progress: Progress,
   projection: Projection,
-  usedPath: 'rows' | 'copy',
+  usedPath: ExportPath,
   resumed: boolean,
 ): Promise<ExportResult> {
   const { job, settings, store } = ctx;
@@ -667,6 +536,7 @@ async function finish(
   const sha256 = output.digest();
   const bytes = output.bytes;
   output.commit(job.file);
+  removeCheckpointFile(job.tempFile);
   const final = progress.checkpoint(bytes);
   const manifest: ExportManifest = {
     version: 1,
@@ -717,7 +587,10 @@ async function finish(
 
 async function failJob(store: StateStore, job: JobRecord, e: ExportError, logger: Logger): Promise<void> {
   const resumable = RESUMABLE.has(e.code);
-  if (!resumable) fs.rmSync(job.tempFile, { force: true });
+  if (!resumable) {
+    fs.rmSync(job.tempFile, { force: true });
+    removeCheckpointFile(job.tempFile);
+  }
   await store
     .updateJob(job.id, {
       status: 'failed',

@@ -83,6 +83,13 @@ export class OutputFile {
     }
   }
 
+  /** `sync` off the thread: rows keep flowing while the disk catches up. */
+  syncAsync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fs.fsync(this.#fd, (err) => (err ? reject(classifyOutputError(err, this.tempFile)) : resolve()));
+    });
+  }
+
   /** sha256 of the whole file; call once, at the end. */
   digest(): string {
     return this.#hash.digest('hex');

@@ -87,7 +87,10 @@ export function truncateCodePoints(s: string, max: number): string {
 }
 
 /** Applies truncations in place (rows are the pipeline's own arrays). */
-export function applyTruncation(rows: Row[], truncate: Projection['truncate']): void {
+export function applyTruncation(
+  rows: Row[],
+  truncate: ReadonlyArray<{ index: number; maxLength: number }>,
+): void {
   if (truncate.length === 0) return;
   for (const row of rows) {
     for (const t of truncate) {

@@ -9,7 +9,6 @@ import { ensureBuilt } from '../helpers/build.js';
 import { REPO, hasStackTrace, runCli } from '../helpers/cli.js';
 import { type ExportProject, exportProject } from '../helpers/export-project.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON under test
 type Obj = Record<string, any>;
 let work: string;
 let db: string;

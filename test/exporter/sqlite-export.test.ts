@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportExitCode as exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ExportError, runExport, SqliteStateStore } from '../../src/exporter/index.js';
 import { testValues } from '../helpers/example-config.js';
-import { TRICKY_TEXTS, trickyRows } from './fixtures.js';
+import { trickyRows } from './fixtures.js';
 
 let dir: string;
 

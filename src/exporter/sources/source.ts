@@ -43,6 +43,13 @@ export interface Source {
   count(req: ReadRequest): Promise<number>;
   /** Chunks of at most chunkSize rows in key order, keyset-paginated. */
   chunks(req: ReadRequest): AsyncIterable<RowChunk>;
+  /**
+   * SQLite only: the greatest key among the next `chunkSize` rows after `after`, without
+   * reading the rows (undefined at the end). Plans the key ranges of parallel readers.
+   */
+  nextBoundary?(req: ReadRequest, after: SqlValue | undefined): Promise<SqlValue | undefined>;
+  /** SQLite only: what a range worker needs to open the same source. */
+  readonly rangeSource?: { file: string; from: string; busyTimeoutMs: number };
   /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
   copyCsv?(req: CopyRequest): Promise<Readable>;
   close(): Promise<void>;

@@ -30,6 +30,7 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
     throw classifySourceError(err, 'connect');
   }
   const from = fromClause(opts);
+  const boundaryStatements = new Map<string, Database.Statement>();
   const guard = <T>(f: () => T): T => {
     try {
       return f();
@@ -105,6 +106,24 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
       } finally {
         if (db.inTransaction) db.exec('COMMIT');
       }
+    },
+    rangeSource: { file: opts.file, from, busyTimeoutMs: opts.busyTimeoutMs },
+    async nextBoundary(req, after) {
+      const params: SqlValue[] = [];
+      const where = whereClause({ ...req, afterKey: after }, (v) => {
+        params.push(v);
+        return '?';
+      });
+      const k = quoteIdent(req.key);
+      const sql = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT ?)`;
+      let stmt = boundaryStatements.get(sql);
+      if (!stmt) {
+        stmt = guard(() => db.prepare(sql).pluck());
+        boundaryStatements.set(sql, stmt);
+      }
+      const s = stmt;
+      const v = guard(() => s.get(...params, req.chunkSize)) as SqlValue | undefined;
+      return v === null || v === undefined ? undefined : v;
     },
     async close() {
       db.close();

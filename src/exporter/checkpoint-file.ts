@@ -1,0 +1,52 @@
+/**
+ * The checkpoint beside the temporary file (`<temp>.checkpoint`). Written while rows keep
+ * flowing: data fsync, then this file (write, fsync, rename), all off the job's thread.
+ * The state store gets the checkpoint when an attempt stops; a resume takes whichever of
+ * the two covers more bytes (both only ever claim bytes that were fsynced).
+ */
+import * as fs from 'node:fs';
+import type { Checkpoint } from './state/store.js';
+
+export function checkpointFilePath(tempFile: string): string {
+  return `${tempFile}.checkpoint`;
+}
+
+export async function writeCheckpointFile(tempFile: string, cp: Checkpoint): Promise<void> {
+  const file = checkpointFilePath(tempFile);
+  const tmp = `${file}.tmp`;
+  const fh = await fs.promises.open(tmp, 'w');
+  try {
+    await fh.writeFile(JSON.stringify(cp));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.promises.rename(tmp, file);
+}
+
+export function writeCheckpointFileSync(tempFile: string, cp: Checkpoint): void {
+  const file = checkpointFilePath(tempFile);
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, JSON.stringify(cp));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export function readCheckpointFile(tempFile: string): Checkpoint | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(checkpointFilePath(tempFile), 'utf8')) as Checkpoint;
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeCheckpointFile(tempFile: string): void {
+  const file = checkpointFilePath(tempFile);
+  fs.rmSync(file, { force: true });
+  fs.rmSync(`${file}.tmp`, { force: true });
+}

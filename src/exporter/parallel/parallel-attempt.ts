@@ -1,0 +1,187 @@
+/**
+ * The parallel reader of SQLite exports. The job thread plans key ranges of `chunk_size`
+ * rows (a keyset scan over the key alone), worker threads read and render them, and the job
+ * thread writes the rendered ranges strictly in key order, so the output is byte for byte
+ * the one the single-threaded path writes. Ranges in flight are bounded by
+ * `queue.capacity` rows (at least two per worker): memory stays flat.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { OutputEncoder } from '../encoding.js';
+import { unencodableError } from '../encoding.js';
+import { ExportError } from '../errors.js';
+import { createFormatter } from '../format.js';
+import { Checkpointer, type JobContext, readRequest, rowLimitError } from '../job-context.js';
+import type { OutputFile } from '../output-file.js';
+import type { Progress } from '../progress.js';
+import type { ColumnKind, SqlValue } from '../row.js';
+import type { Source } from '../sources/source.js';
+import type { Projection } from '../transform.js';
+import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
+
+const WORKER_FILE = fileURLToPath(new URL('./range-worker.js', import.meta.url));
+
+/** Whether range workers can run here (the compiled worker exists; not under a TS loader). */
+export function parallelAvailable(): boolean {
+  return fs.existsSync(WORKER_FILE);
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
+interface Pending {
+  resolve: (r: RangeResult) => void;
+  reject: (e: unknown) => void;
+}
+
+class RangeWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  #failed: unknown;
+
+  constructor(config: RangeWorkerConfig) {
+    // A small young generation keeps each worker's footprint flat (peak RSS is a target).
+    this.#worker = new Worker(WORKER_FILE, {
+      workerData: config,
+      // The parent's flags (--input-type, loaders, inspectors) are not the worker's.
+      execArgv: [],
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
+    this.#worker.on('message', (r: RangeResult) => {
+      const p = this.#pending.get(r.id);
+      this.#pending.delete(r.id);
+      p?.resolve(r);
+    });
+    const fail = (err: unknown) => {
+      this.#failed = err;
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => {
+      if (this.#pending.size > 0) fail(new Error(`range worker exited with code ${code}`));
+    });
+  }
+
+  run(task: RangeTask): Promise<RangeResult> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const p = new Promise<RangeResult>((resolve, reject) => {
+      this.#pending.set(task.id, { resolve, reject });
+    });
+    this.#worker.postMessage(task);
+    return p;
+  }
+
+  /** Hands a written buffer back for reuse. */
+  recycle(data: Uint8Array): void {
+    if (this.#failed) return;
+    this.#worker.postMessage({ recycle: data.buffer }, [data.buffer as ArrayBuffer]);
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+function toError(
+  r: Extract<RangeResult, { ok: false }>,
+  rowsBefore: number,
+  encoder: OutputEncoder,
+): ExportError {
+  const e = r.error;
+  if (e.code === 'UNENCODABLE_CHARACTER' && e.details.row !== undefined) {
+    return unencodableError(
+      rowsBefore + e.details.row,
+      e.details.column ?? '?',
+      e.details.character ?? '?',
+      encoder.encoding,
+    );
+  }
+  return new ExportError(e.code, e.message, e.details, e.transient);
+}
+
+export async function parallelAttempt(
+  ctx: JobContext,
+  source: Source,
+  projection: Projection,
+  kinds: readonly ColumnKind[],
+  output: OutputFile,
+  progress: Progress,
+  workerCount: number,
+): Promise<void> {
+  const ex = ctx.settings.export;
+  const rs = source.rangeSource!;
+  const formatter = createFormatter(ex.output.format, projection.names, kinds, {
+    header: ex.output.header,
+    encoder: ctx.encoder,
+  });
+  if (output.bytes === 0) {
+    const header = formatter.header();
+    if (header) output.write(ctx.encoder.encode(header));
+  }
+  const req = readRequest(ctx, projection);
+  const config: RangeWorkerConfig = {
+    file: rs.file,
+    busyTimeoutMs: rs.busyTimeoutMs,
+    from: rs.from,
+    select: projection.select,
+    key: req.key,
+    window: req.window,
+    format: ex.output.format,
+    names: projection.names,
+    kinds,
+    encoding: ex.output.encoding,
+    onUnencodable: ex.output.onUnencodable,
+    truncate: projection.truncate,
+    keyIndex: projection.keyIndex,
+    cursorIndex: projection.cursorIndex,
+  };
+  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config));
+  const maxInFlight = Math.min(64, Math.max(2 * workerCount, Math.ceil(ex.queueCapacity / ex.chunkSize)));
+  const inFlight = new Map<number, Promise<RangeResult>>();
+  const cp = new Checkpointer(ctx, output, progress);
+  const max = ex.limits.maxRows;
+  let after: SqlValue | undefined = req.afterKey;
+  let planned = 0;
+  let written = 0;
+  let planDone = false;
+  try {
+    for (;;) {
+      while (!planDone && inFlight.size < maxInFlight) {
+        const upTo = await source.nextBoundary!(req, after);
+        if (upTo === undefined) {
+          planDone = true;
+          break;
+        }
+        const p = workers[planned % workerCount].run({ id: planned, after, upTo });
+        p.catch(() => {}); // awaited in order below
+        inFlight.set(planned, p);
+        planned++;
+        after = upTo;
+      }
+      const next = inFlight.get(written);
+      if (!next) break;
+      const r = await next;
+      inFlight.delete(written);
+      written++;
+      if (!r.ok) throw toError(r, progress.rows, ctx.encoder);
+      if (max !== undefined && progress.rows + r.stats.rows > max) throw rowLimitError(max);
+      output.write(r.data);
+      workers[(written - 1) % workerCount].recycle(r.data);
+      progress.merge(r.stats);
+      ctx.encoder.replaced += r.replaced;
+      progress.replaced = ctx.encoder.replaced;
+      await cp.maybe();
+    }
+    await cp.drain();
+  } catch (err) {
+    // Keep what was written whole: a retry or --resume continues from here.
+    await cp.save().catch(() => {});
+    throw err;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
