@@ -13,6 +13,7 @@ import {
   type StateStore,
   runExport,
 } from '../exporter/index.js';
+import { readCheckpointFile } from '../exporter/checkpoint-file.js';
 import { manifestPath, type ExportManifest } from '../exporter/manifest.js';
 import type { RunningConfig } from './config.js';
 import type { ServiceJob, ServiceJobStore } from './jobs.js';
@@ -69,7 +70,12 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
     attempts: sj.attempts + 1,
     worker: WORKER_ID,
   });
-  if (existing) logger.log('info', `taking up job ${id} from row ${existing.checkpoint.rows}`, { job: id });
+  if (existing) {
+    // The exporter resumes from whichever of its store record and sidecar file covers more.
+    const side = readCheckpointFile(existing.tempFile);
+    const from = side && side.bytes > existing.checkpoint.bytes ? side : existing.checkpoint;
+    logger.log('info', `taking up job ${id} from row ${from.rows}`, { job: id, rows: from.rows });
+  }
   try {
     const result = await runExport({
       values: config.values,

@@ -164,3 +164,18 @@ export async function waitForPartial(dir: string, bytes: number, timeoutMs = 30_
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Waits until a checkpoint sidecar (`<partial>.checkpoint`) with rows > 0 exists in `dir`. */
+export async function waitForSidecar(dir: string, timeoutMs = 30_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      if (!f.endsWith('.partial.checkpoint')) continue;
+      try {
+        if (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).rows > 0) return;
+      } catch {}
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no checkpoint in ${dir}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

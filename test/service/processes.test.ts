@@ -22,6 +22,7 @@ import {
   spawnServe,
   waitForJob,
   waitForPartial,
+  waitForSidecar,
 } from './helpers.js';
 
 const BIG = 250_000;
@@ -91,7 +92,9 @@ it('kill -9 of the worker mid-job: the other process takes the job over and writ
   const env = { QUEUE_REDIS_URL: `${redis.url}/2`, EXPORTCTL_QUEUE_LOCK_MS: '2000' };
   const [a, b] = await Promise.all([serve(project, env), serve(project, env)]);
   const id = (await api(`${a.url}/exports`, 'POST', ALICE, { full: true })).json.id as string;
-  await waitForPartial(project.outDir, Math.floor(referenceBytes / 4));
+  await waitForPartial(project.outDir, Math.floor(referenceBytes / 2));
+  // A checkpoint (sidecar file beside the partial) exists before the kill.
+  await waitForSidecar(project.outDir);
   const started = new RegExp(`"msg":"export started","job":"${id}"`);
   const [victim, survivor] = started.test(a.logs()) ? [a, b] : [b, a];
   expect(started.test(victim.logs())).toBe(true);
