@@ -16,6 +16,7 @@ import { registerPolicyTestCommand } from './commands/policy-test.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
 
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDepsCommand(program);
   registerInitCommand(program);
   registerExportCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

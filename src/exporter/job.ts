@@ -68,6 +68,10 @@ export interface RunExportOptions {
   progressIntervalMs?: number;
   /** Variables for `${VAR}` (default process.env). */
   processEnv?: NodeJS.ProcessEnv;
+  /** Id of a new job (default: a timestamp and random suffix). The service passes its request id. */
+  jobId?: string;
+  /** Take a per-user rate-limit slot for a new job (default true; the service takes it when the request arrives). */
+  rateLimit?: boolean;
   /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
   allowCopy?: boolean;
   /**
@@ -185,7 +189,8 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         opts.out ? path.dirname(path.resolve(opts.out)) : ex.output.dir,
         ex.limits.diskUsageBreaker,
       );
-      await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
+      if (opts.rateLimit !== false)
+        await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
     }
     source = await withRetry(settings, logger, job?.id, controller.signal, () => openSource(settings));
     const columns = await source.columns();
@@ -357,7 +362,7 @@ async function createJob(
   now: number,
 ): Promise<JobRecord> {
   const ex = settings.export;
-  const id = newJobId(now);
+  const id = opts.jobId ?? newJobId(now);
   const ext = ex.output.format === 'csv' ? 'csv' : 'jsonl';
   const file = opts.out
     ? path.resolve(opts.out)

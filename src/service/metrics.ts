@@ -1,0 +1,62 @@
+/** The service's Prometheus metrics (SPEC §6), in a registry of its own (no global state). */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly queueLength: Gauge;
+  readonly running: Gauge;
+  readonly duration: Histogram;
+  readonly rows: Counter;
+  readonly jobs: Counter<'status'>;
+  readonly failures: Counter<'code'>;
+  readonly recycles: Counter;
+
+  constructor(queueLength: () => Promise<number>, running: () => number) {
+    const registers = [this.registry];
+    this.queueLength = new Gauge({
+      name: 'export_queue_length',
+      help: 'Export jobs waiting for a worker.',
+      registers,
+      async collect() {
+        this.set(await queueLength().catch(() => Number.NaN));
+      },
+    });
+    this.running = new Gauge({
+      name: 'export_jobs_running',
+      help: 'Export jobs running in this process.',
+      registers,
+      collect() {
+        this.set(running());
+      },
+    });
+    this.duration = new Histogram({
+      name: 'export_duration_seconds',
+      help: 'Duration of successful export runs.',
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    });
+    this.rows = new Counter({
+      name: 'export_rows_total',
+      help: 'Rows written by finished exports.',
+      registers,
+    });
+    this.jobs = new Counter({
+      name: 'export_jobs_total',
+      help: 'Export jobs by outcome: accepted, succeeded, failed, stale (served from cache).',
+      labelNames: ['status'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'export_failures_total',
+      help: 'Failed jobs and refused requests by error code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.recycles = new Counter({
+      name: 'export_worker_recycles_total',
+      help: 'Workers recycled after failing several jobs in a row.',
+      registers,
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
