@@ -1,4 +1,3 @@
-
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { FORMATTERS } from '../report/formats.js';

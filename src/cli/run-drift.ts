@@ -1,4 +1,3 @@
-
 import { checkProject } from '../check/check-project.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { DRIFT_FORMATS } from '../drift/format/index.js';

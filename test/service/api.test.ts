@@ -3,12 +3,14 @@
  * (memory queue, SQLite state): auth, isolation, rate limit under concurrency, download,
  * metrics, limits, webhook, fallback, worker recycling and live drift.
  */
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
+import { CLI } from '../helpers/cli.js';
 import { jsonLineLogger } from '../../src/exporter/log.js';
 import { liveDrift } from '../../src/service/live-drift.js';
 import { type ExportService, ServiceStartError, startService } from '../../src/service/service.js';
@@ -323,4 +325,28 @@ it('/config reports the digest and the redacted config; live drift compares it w
   expect(findings[0].message).toMatch(/runs export\.chunk_size = 500; dev declares 1500/);
   expect(findings[0].location?.file).toBe(path.join(project.dir, 'config', 'envs', 'dev.yaml'));
   await expect(liveDrift({ url: 'http://127.0.0.1:1', config: declared() })).rejects.toThrow(/cannot reach/);
+
+  // The same through `exportctl drift --live` (asynchronously: the service runs in this process).
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [CLI, 'drift', ...args],
+        { cwd: project.dir, env: { ...process.env, NO_COLOR: '1', EXPORTCTL_TOKEN: 'alice-token' } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      );
+    });
+  const live = await cli(['--live', svc.url, '--env', 'dev', '--format', 'json']);
+  expect(live.code).toBe(1);
+  const results = JSON.parse(live.stdout).results;
+  expect(results).toHaveLength(1);
+  expect(results[0]).toMatchObject({
+    rule: 'drift/state',
+    path: 'export.chunk_size',
+    file: 'config/envs/dev.yaml',
+  });
+  expect(live.stdout + live.stderr).not.toContain('alice-token');
+  const down = await cli(['--live', 'http://127.0.0.1:1', '--env', 'dev']);
+  expect(down.code).toBe(2);
+  expect(down.stderr).toMatch(/cannot reach/);
 });

@@ -10,6 +10,7 @@ export interface DriftFlags {
   maxWarnings?: string;
   color?: boolean;
   state?: string;
+  live?: string;
   quiet?: boolean;
 }
 
@@ -35,7 +36,16 @@ export function registerDriftCommand(program: Command): void {
       '--state <file>',
       'compare deployed Terraform state (terraform show -json) with what synth declares; needs one --env',
     )
+    .option(
+      '--live <url>',
+      "compare a running service's /config with the declared config; needs one --env (token from EXPORTCTL_TOKEN)",
+    )
     .action(async (flags: DriftFlags) => {
+      if (flags.live) {
+        const { runDriftLive } = await import('../run-drift-live.js');
+        process.exitCode = await runDriftLive(flags.live, flags);
+        return;
+      }
       if (flags.state) {
         const { runDriftState } = await import('../run-drift-state.js');
         process.exitCode = await runDriftState(flags.state, flags);
