@@ -136,12 +136,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     result.files.push(env.overlayFile);
     const ov = loadDocument(env.overlayFile);
     add(ov.findings.map((f) => ({ ...f, env: env.name })));
-    if (ov.doc) {
-      overlays.set(env.overlayFile, ov.doc);
-      if (ov.doc.value !== null) {
-        add(validateToFindings('ExportConfigOverlay', ov.doc.value, ov.doc.provenance, env.name));
-      }
-    }
+    if (ov.doc) overlays.set(env.overlayFile, ov.doc);
   }
 
   const configs: EffectiveConfig[] = [];
@@ -150,6 +145,14 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   const composable =
     isPlainObject(base.doc?.value) &&
     project.environments.every((e) => !e.overlayFile || overlays.has(e.overlayFile));
+  // Overlay mistakes show up in the effective config, located in the overlay through
+  // provenance. An overlay is validated on its own only when there is no effective config
+  // to find them in (the base is broken), or when it is not a map and composes to nothing.
+  for (const env of project.environments) {
+    const ov = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
+    if (!ov || ov.value === null || (composable && isPlainObject(ov.value))) continue;
+    add(validateToFindings('ExportConfigOverlay', ov.value, ov.provenance, env.name));
+  }
   if (base.doc && composable) {
     for (const env of project.environments) {
       const overlay = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
