@@ -30,14 +30,24 @@ export function literalSecret(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
-/** A copy of a config with literal secrets replaced; `${VAR}` references are kept. */
+/** `${VAR:-default}`: the default is literal text that may carry a secret too. */
+const DEFAULTED_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}/g;
+/** A URL password anywhere in a string (inside a `${VAR:-default}` as well). */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/:@\s}]*:)([^@/\s}]+)@/gi;
+
+function redactString(value: string, key: string): string {
+  if (value === '') return value;
+  if (isSecretKey(key) && !hasVariableRef(value)) return REDACTED;
+  let out = value.replace(DEFAULTED_REF, (ref, name: string, def: string) =>
+    def !== '' && isSecretKey(key) ? `\${${name}:-${REDACTED}}` : ref,
+  );
+  out = out.replace(URL_PASSWORD, (m, head: string, pw: string) => (hasVariableRef(pw) ? m : `${head}****@`));
+  return out;
+}
+
+/** A copy of a config with literal secrets replaced (also in `${VAR:-default}` defaults); references are kept. */
 export function redactSecrets<T>(value: T, key = ''): T {
-  if (typeof value === 'string') {
-    const pw = urlPassword(value);
-    if (pw) return value.replace(`:${pw}@`, ':****@') as T;
-    if (isSecretKey(key) && !hasVariableRef(value) && value !== '') return REDACTED as T;
-    return value;
-  }
+  if (typeof value === 'string') return redactString(value, key) as T;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, key)) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
