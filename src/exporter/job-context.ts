@@ -4,6 +4,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { writeCheckpointFile, writeCheckpointFileSync } from './checkpoint-file.js';
 import type { OutputEncoder } from './encoding.js';
 import { ExportError } from './errors.js';
+import { createFormatter, type RowFormatter } from './format.js';
 import type { RunExportOptions } from './job.js';
 import { type DiskUsageProbe, checkDiskBreaker } from './limits.js';
 import type { Logger } from './log.js';
@@ -136,4 +137,23 @@ export function readRequest(ctx: JobContext, projection: Projection): ReadReques
     chunkSize: ctx.settings.export.chunkSize,
     signal: ctx.signal,
   };
+}
+
+/** The job's row formatter; a fresh output (nothing written yet) gets the header first. */
+export function startFormatter(
+  ctx: JobContext,
+  projection: Projection,
+  kinds: Parameters<typeof createFormatter>[2],
+  output: OutputFile,
+): RowFormatter {
+  const ex = ctx.settings.export;
+  const formatter = createFormatter(ex.output.format, projection.names, kinds, {
+    header: ex.output.header,
+    encoder: ctx.encoder,
+  });
+  if (output.bytes === 0) {
+    const header = formatter.header();
+    if (header) output.write(ctx.encoder.encode(header));
+  }
+  return formatter;
 }

@@ -16,7 +16,7 @@ import { createFormatter } from './format.js';
 import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, writeManifest } from './manifest.js';
-import { Checkpointer, type JobContext, readRequest, rowLimitError } from './job-context.js';
+import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
 import { OutputFile } from './output-file.js';
 import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
 import { BoundedQueue } from './queue.js';
@@ -426,14 +426,7 @@ async function rowAttempt(
   progress: Progress,
 ): Promise<void> {
   const ex = ctx.settings.export;
-  const formatter = createFormatter(ex.output.format, projection.names, kinds, {
-    header: ex.output.header,
-    encoder: ctx.encoder,
-  });
-  if (output.bytes === 0) {
-    const header = formatter.header();
-    if (header) output.write(ctx.encoder.encode(header));
-  }
+  const formatter = startFormatter(ctx, projection, kinds, output);
   const queue = new BoundedQueue<Row>(ex.queueCapacity);
   const req = readRequest(ctx, projection);
   const onAbort = () => queue.fail(ctx.signal.reason);

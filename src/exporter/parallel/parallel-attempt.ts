@@ -14,8 +14,7 @@ import { PACKAGE_ROOT } from '../../package-root.js';
 import type { OutputEncoder } from '../encoding.js';
 import { unencodableError } from '../encoding.js';
 import { ExportError } from '../errors.js';
-import { createFormatter } from '../format.js';
-import { Checkpointer, type JobContext, readRequest, rowLimitError } from '../job-context.js';
+import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from '../job-context.js';
 import type { OutputFile } from '../output-file.js';
 import type { Progress } from '../progress.js';
 import type { ColumnKind, SqlValue } from '../row.js';
@@ -131,14 +130,8 @@ export async function parallelAttempt(
 ): Promise<void> {
   const ex = ctx.settings.export;
   const rs = source.rangeSource!;
-  const formatter = createFormatter(ex.output.format, projection.names, kinds, {
-    header: ex.output.header,
-    encoder: ctx.encoder,
-  });
-  if (output.bytes === 0) {
-    const header = formatter.header();
-    if (header) output.write(ctx.encoder.encode(header));
-  }
+  // the header of a fresh file; the rows are formatted by the range workers
+  startFormatter(ctx, projection, kinds, output);
   const req = readRequest(ctx, projection);
   const config: RangeWorkerConfig = {
     file: rs.file,
