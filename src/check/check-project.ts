@@ -107,6 +107,8 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     .filter((e) => options.envs === undefined || options.envs.length === 0 || options.envs.includes(e.name))
     .filter((e) => affects(target.files, project, e.overlayFile))
     .map((e) => e.name);
+  const checked = new Set(checkedEnvs);
+  const now = options.now ?? new Date();
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -167,9 +169,9 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     const ctx = {
       project,
       configs,
-      checkedEnvs: new Set(checkedEnvs),
+      checkedEnvs: checked,
       schemaValid,
-      now: options.now ?? new Date(),
+      now,
     };
     complete = true;
     for (const stage of stages) {
@@ -187,8 +189,8 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   const controlled = applyRuleControls(findings, {
     project,
     registry: projectRules(project).registry,
-    checkedEnvs: new Set(checkedEnvs),
-    now: options.now ?? new Date(),
+    checkedEnvs: checked,
+    now,
     complete,
   });
 
@@ -196,7 +198,6 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   const located = locateFindings(controlled, (env) =>
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
-  const checked = new Set(checkedEnvs);
   result.findings.push(...located.filter((f) => f.env === undefined || checked.has(f.env)));
   result.projects.push({ project, configs, checkedEnvs, schemaValid });
 }

@@ -5,7 +5,7 @@
  * fixtures run too unless --no-builtin. Exit 1 when a fixture fails, 2 when a pack cannot
  * be used.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findManifest, MANIFEST_NAMES } from '../config/find-project.js';
 import { loadProject } from '../config/load-project.js';
@@ -19,7 +19,7 @@ import { relativeFile } from '../report/report.js';
 import { formatText } from '../report/text.js';
 import type { PolicyTestFlags } from './commands/policy-test.js';
 import { EXIT } from './exit-codes.js';
-import { useColor } from './io.js';
+import { readSourceText, useColor } from './io.js';
 
 interface LocalPacks {
   root: string;
@@ -67,13 +67,7 @@ export function runPolicyTest(dir: string | undefined, flags: PolicyTestFlags): 
       envs: [],
       color,
       codeFrames: process.stdout.isTTY === true && flags.format === 'text',
-      readSource: (f) => {
-        try {
-          return readFileSync(f, 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
+      readSource: readSourceText,
     });
     if (flags.format === 'json') {
       process.stdout.write(

@@ -38,11 +38,17 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/:@\s}]*:)([^@/\s}]+)@/gi;
 function redactString(value: string, key: string): string {
   if (value === '') return value;
   if (isSecretKey(key) && !hasVariableRef(value)) return REDACTED;
-  let out = value.replace(DEFAULTED_REF, (ref, name: string, def: string) =>
+  const out = value.replace(DEFAULTED_REF, (ref, name: string, def: string) =>
     def !== '' && isSecretKey(key) ? `\${${name}:-${REDACTED}}` : ref,
   );
-  out = out.replace(URL_PASSWORD, (m, head: string, pw: string) => (hasVariableRef(pw) ? m : `${head}****@`));
-  return out;
+  return redactUrlPasswords(out);
+}
+
+/** `scheme://user:PASSWORD@host` → `scheme://user:****@host` anywhere in a text (`${VAR}` passwords are kept). */
+export function redactUrlPasswords(text: string, mask = '****'): string {
+  return text.replace(URL_PASSWORD, (m, head: string, pw: string) =>
+    hasVariableRef(pw) ? m : `${head}${mask}@`,
+  );
 }
 
 /** A copy of a config with literal secrets replaced (also in `${VAR:-default}` defaults); references are kept. */

@@ -3,6 +3,7 @@
  * `name`), and compares each side with the reference side. A key one side lacks is one
  * difference at the highest key it lacks, not one per leaf beneath it.
  */
+import { canonicalJson } from '../config/canonical-json.js';
 import { isPlainObject } from '../config/compose.js';
 import { appendPath } from '../config/path.js';
 import { redactSecrets } from '../config/secrets.js';
@@ -18,7 +19,7 @@ import {
   rowVerdict,
 } from './model.js';
 import { patternCovers } from './pattern.js';
-import { canonical, normalizeEnvName } from './values.js';
+import { normalizeEnvName } from './values.js';
 
 export interface CompareOptions {
   /** Id of the reference side. */
@@ -93,7 +94,7 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
     inherited: readonly (DriftDifference | undefined)[],
   ): void => {
     const refNode = nodes[r];
-    const refCanon = refNode === undefined || typeof refNode !== 'object' ? refNode : canonical(refNode);
+    const refCanon = refNode === undefined || typeof refNode !== 'object' ? refNode : canonicalJson(refNode);
     let refNormalized: string | undefined;
     const statuses: CellStatus[] = [];
     const allowOf: (number | undefined)[] = [];
@@ -106,18 +107,18 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
         statuses.push(inheritedDiff.allow === undefined ? 'missing' : 'allowed');
         allowOf[i] = inheritedDiff.allow;
       } else if (node === undefined) statuses.push('absent');
-      else if ((typeof node !== 'object' || node === null ? node : canonical(node)) === refCanon)
+      else if ((typeof node !== 'object' || node === null ? node : canonicalJson(node)) === refCanon)
         statuses.push('same');
       else {
         const side = sides[i];
-        refNormalized ??= canonical(normalizeEnvName(refNode, ref.env));
-        if (canonical(normalizeEnvName(node, side.env)) === refNormalized) {
+        refNormalized ??= canonicalJson(normalizeEnvName(refNode, ref.env));
+        if (canonicalJson(normalizeEnvName(node, side.env)) === refNormalized) {
           statuses.push('normalized');
           continue;
         }
         const value = redact(node, key);
         const referenceValue = redact(refNode, key);
-        const secretDiffers = canonical(value) === canonical(referenceValue);
+        const secretDiffers = canonicalJson(value) === canonicalJson(referenceValue);
         const allow = findAllow(side.env, key);
         differences.push({
           side: side.id,

@@ -2,12 +2,12 @@
  * drift/redundant-override: values an overlay sets to what the base already says. They
  * change nothing today and hide the next change of the base from that environment.
  */
+import { canonicalJson } from '../config/canonical-json.js';
 import { isPlainObject } from '../config/compose.js';
 import { appendPath, formatPath } from '../config/path.js';
 import type { EffectiveConfig } from '../config/types.js';
 import type { SourceRange } from '../diagnostics/finding.js';
 import { type DriftSegment, formatDriftKey, isNamedItemList, resolveDriftKey } from './keys.js';
-import { canonical } from './values.js';
 
 export interface RedundantOverride {
   env: string;
@@ -88,7 +88,8 @@ export function findRedundantOverrides(config: EffectiveConfig): RedundantOverri
       });
       return;
     }
-    if (baseNode !== undefined && canonical(ov) === canonical(baseNode)) report('restates', segs, ovPath, ov);
+    if (baseNode !== undefined && canonicalJson(ov) === canonicalJson(baseNode))
+      report('restates', segs, ovPath, ov);
   };
 
   walk(overlay.value, base.value, [], '', true);

@@ -1,17 +1,7 @@
 /**
- * Comparing and showing config values: canonical equality (key order does not matter),
- * normalization of the environment's own name, and a short display form.
+ * Comparing and showing config values (equality is `canonicalJson`): normalization of the environment's own name, and a short display form.
  */
 import { isPlainObject } from '../config/compose.js';
-
-/** A string form equal for equal values whatever the order of map keys. */
-export function canonical(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
-}
 
 /** What an environment's own name is replaced with before comparing. */
 export const ENV_PLACEHOLDER = '{env}';

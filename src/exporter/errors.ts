@@ -2,6 +2,7 @@
  * The exporter's errors: values with a SPEC §6 code (`src/cli/exit-codes.ts` maps them to
  * exit codes), and one place (`redactSecretsInText`) that keeps connection passwords out of messages.
  */
+import { redactUrlPasswords } from '../config/secrets.js';
 
 export const EXPORT_ERROR_CODES = [
   'CONFIG_INVALID',
@@ -56,11 +57,9 @@ export class ExportError extends Error {
   }
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, anywhere in a text. */
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db` and `password=…` → `password=***`, anywhere in a text. */
 export function redactSecretsInText(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
-    .replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
+  return redactUrlPasswords(text, '***').replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
 }
 
 // PostgreSQL SQLSTATE classes and Node system errors that a retry can cure.

@@ -5,6 +5,7 @@
  * library API can be called with any plain object and fails with CONFIG_INVALID.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../config/canonical-json.js';
 import * as path from 'node:path';
 import { parseDuration, parsePercent } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
@@ -147,16 +148,6 @@ function oneOf<T extends string>(o: Obj, key: string, p: string, allowed: readon
     throw invalid(`${p}.${key}`, `must be one of ${allowed.join(', ')}`);
   }
   return v as T;
-}
-
-/** Canonical JSON (sorted keys) for digests. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Obj)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** Where a `sqlite:` URL points, relative to the project root. */

@@ -11,7 +11,7 @@ import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { ExportError, type ExporterSettings, readExporterSettings } from '../exporter/index.js';
-import { canonicalJson } from '../exporter/settings.js';
+import { canonicalJson } from '../config/canonical-json.js';
 
 export type QueueBackendName = 'memory' | 'redis';
 export type FallbackStrategy = 'cache_first' | 'fail_fast';

@@ -10,7 +10,7 @@ import { redactSecrets } from '../config/secrets.js';
 import type { EffectiveConfig } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
-import { canonicalJson } from '../exporter/settings.js';
+import { canonicalJson } from '../config/canonical-json.js';
 import { configDigest } from './config.js';
 
 export interface LiveDriftOptions {
