@@ -33,7 +33,7 @@ export function formatSummary(r: ExportResult, cwd: string): string {
   ].join('\n');
 }
 
-/** EXPORTCTL_WORKERS: SQLite reader threads (0 = in the job's thread); default one per CPU, at most 3. */
+/** EXPORTCTL_WORKERS: SQLite reader threads (0 = in the job's thread); default one per CPU, at most 2. */
 function readerWorkers(): number | undefined {
   const v = process.env.EXPORTCTL_WORKERS;
   if (v === undefined || v === '') return undefined;

@@ -45,7 +45,7 @@ function runBuilt(overrides: Record<string, unknown>, workers: number, out: stri
   const stdout = execFileSync(
     process.execPath,
     ['--input-type=module', '-e', script, JSON.stringify([testValues(overrides), dir, out, workers])],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return JSON.parse(stdout) as Record<string, unknown>;
 }
@@ -69,13 +69,21 @@ const cases: Array<[string, Record<string, unknown>]> = [
 ];
 
 describe('parallel SQLite readers', () => {
-  for (const [name, overrides] of cases) {
-    it(`write what the in-thread reader writes: ${name}`, () => {
+  // 300: ranges smaller than a worker's read slice (512 rows); 1300: three slices per range.
+  for (const [name, overrides, chunk] of cases.flatMap(([n, o]) => [
+    [n, o, 300] as const,
+    [n, o, 1300] as const,
+  ])) {
+    it(`write what the in-thread reader writes: ${name}, chunk_size ${chunk}`, () => {
       const o = {
-        export: { chunk_size: 300, queue: { capacity: 600 }, ...((overrides.export as object) ?? {}) },
+        export: {
+          chunk_size: chunk,
+          queue: { capacity: 2 * chunk },
+          ...((overrides.export as object) ?? {}),
+        },
       };
-      const a = runBuilt(o, 0, path.join(dir, `single-${name.length}.out`));
-      const b = runBuilt(o, 2, path.join(dir, `parallel-${name.length}.out`));
+      const a = runBuilt(o, 0, path.join(dir, `single-${chunk}-${name.length}.out`));
+      const b = runBuilt(o, 2, path.join(dir, `parallel-${chunk}-${name.length}.out`));
       expect(a.path).toBe('rows');
       expect(b.path).toBe('parallel');
       expect(b.rows).toBe(N);
@@ -108,5 +116,31 @@ describe('parallel SQLite readers', () => {
     const single = /row \d+, column \w+: U\+[0-9A-F]+/.exec(fail(0))?.[0];
     expect(single).toBe('row 15, column name: U+1F600');
     expect(/row \d+, column \w+: U\+[0-9A-F]+/.exec(fail(2))?.[0]).toBe(single);
+  });
+
+  it("names the absolute row of an unencodable character past a range's first read slice", () => {
+    // Names before id 2100 are plain; the first emoji after that is on row 711 (id 2133),
+    // in the second 512-row slice of the first 1000-row range.
+    const o = {
+      export: {
+        chunk_size: 1000,
+        source: {
+          table: null,
+          query: "SELECT id, CASE WHEN id < 2100 THEN 'x' ELSE name END AS name FROM items",
+        },
+        columns: [{ name: 'id' }, { name: 'name' }],
+        output: { encoding: 'gbk', on_unencodable: 'fail' },
+      },
+    };
+    const message = (workers: number) => {
+      try {
+        runBuilt(o, workers, path.join(dir, `fail-slice-${workers}.csv`));
+      } catch (err) {
+        return /row \d+, column \w+: U\+[0-9A-F]+/.exec(String((err as { stderr?: string }).stderr))?.[0];
+      }
+      throw new Error('expected a failure');
+    };
+    expect(message(0)).toBe('row 711, column name: U+1F600');
+    expect(message(2)).toBe('row 711, column name: U+1F600');
   });
 });

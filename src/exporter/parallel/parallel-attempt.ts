@@ -40,12 +40,15 @@ export function parallelAvailable(): boolean {
 }
 
 /**
- * One worker per CPU, at most 3: the job thread's share (planning, writing, hashing,
- * checkpoints) is small. Each worker is an isolate of ~40 MB; memory stays flat in rows.
+ * One worker per CPU, at most 2: the job thread's share (planning, writing, hashing,
+ * checkpoints) is small, and each worker is an isolate of ~30 MiB, so two keep the
+ * exporter's peak RSS under 150 MiB whatever the row count. EXPORTCTL_WORKERS overrides.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(3, os.availableParallelism()));
+  return Math.max(1, Math.min(2, os.availableParallelism()));
 }
+
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 interface Pending {
   resolve: (r: RangeResult) => void;
@@ -57,14 +60,15 @@ class RangeWorker {
   readonly #pending = new Map<number, Pending>();
   #failed: unknown;
 
-  constructor(config: RangeWorkerConfig, youngGenerationMb: number) {
-    // A young generation sized to a range: big enough that a range's rows die young (no
-    // promotion, no old-space GCs), small enough to keep each worker's footprint flat.
+  constructor(config: RangeWorkerConfig) {
     this.#worker = new Worker(WORKER_FILE, {
       workerData: config,
       // The parent's flags (--input-type, loaders, inspectors) are not the worker's.
       execArgv: [],
-      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+      // A worker reads and formats a slice of rows at a time, so a slice's garbage dies in a
+      // small young generation; the default (3 x 16 MiB semi-spaces) would cost ~40 MiB of
+      // RSS per worker for no speed.
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     this.#worker.on('message', (r: RangeResult) => {
       const p = this.#pending.get(r.id);
@@ -149,8 +153,7 @@ export async function parallelAttempt(
     keyIndex: projection.keyIndex,
     cursorIndex: projection.cursorIndex,
   };
-  const youngGenerationMb = Math.min(64, Math.max(8, Math.ceil(ex.chunkSize / 200)));
-  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config, youngGenerationMb));
+  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config));
   const maxInFlight = Math.min(64, Math.max(2 * workerCount, Math.ceil(ex.queueCapacity / ex.chunkSize)));
   const inFlight = new Map<number, Promise<RangeResult>>();
   const cp = new Checkpointer(ctx, output, progress);

@@ -18,6 +18,8 @@ const cfg = workerData as RangeWorkerConfig;
 const port = parentPort!;
 
 const db = new Database(cfg.file, { readonly: true, fileMustExist: true, timeout: cfg.busyTimeoutMs });
+// A range is one forward scan: the OS page cache serves it; a big private cache only costs RSS.
+db.pragma('cache_size = -2048');
 const encoder = createEncoder(cfg.encoding, cfg.onUnencodable);
 const formatter = createFormatter(cfg.format, cfg.names, cfg.kinds, { header: false, encoder });
 const cols = cfg.select.map(quoteIdent).join(', ');
@@ -32,27 +34,47 @@ function statement(withAfter: boolean) {
       return '?';
     },
   );
-  const sql = `SELECT ${cols} FROM ${cfg.from}${where ? `${where} AND` : ' WHERE'} ${k} <= ? ORDER BY ${k}`;
+  const sql = `SELECT ${cols} FROM ${cfg.from}${where ? `${where} AND` : ' WHERE'} ${k} <= ? ORDER BY ${k} LIMIT ?`;
   return { stmt: db.prepare(sql).raw(true), params };
 }
 
 const first = statement(false);
 const next = statement(true);
 
+/**
+ * A range is read and formatted a slice at a time (keyset within the range, one read
+ * transaction), straight into the range's buffer: a slice's rows and text die young in a
+ * small young generation instead of a whole range surviving into the old one.
+ */
+export const SLICE_ROWS = 512;
+
 function run(task: RangeTask): RangeResult {
   try {
-    const s = task.after === undefined ? first : next;
-    const params = [...s.params];
-    if (task.after !== undefined) params[0] = task.after;
-    const rows = s.stmt.all(...params, task.upTo) as Row[];
-    applyTruncation(rows, cfg.truncate);
     encoder.replaced = 0;
-    const text = formatter.format(rows, 0, rows.length, 1);
-    const data = encoder.encoding === 'utf-8' ? utf8Pooled(text) : ownBuffer(encoder.encode(text));
+    const out = new RangeBuffer();
     const progress = new Progress({ rows: 0, bytes: 0, replaced: 0 });
-    progress.track(rows, cfg.keyIndex, cfg.cursorIndex);
-    progress.rows = rows.length;
-    return { id: task.id, ok: true, data, stats: progress.stats(), replaced: encoder.replaced };
+    db.exec('BEGIN');
+    try {
+      let after = task.after;
+      for (;;) {
+        const s = after === undefined ? first : next;
+        const params = [...s.params];
+        if (after !== undefined) params[0] = after;
+        const rows = s.stmt.all(...params, task.upTo, SLICE_ROWS) as Row[];
+        if (rows.length === 0) break;
+        applyTruncation(rows, cfg.truncate);
+        const text = formatter.format(rows, 0, rows.length, progress.rows + 1);
+        if (encoder.encoding === 'utf-8') out.writeUtf8(text);
+        else out.writeBytes(encoder.encode(text));
+        progress.track(rows, cfg.keyIndex, cfg.cursorIndex);
+        progress.rows += rows.length;
+        if (rows.length < SLICE_ROWS) break;
+        after = rows[rows.length - 1][cfg.keyIndex];
+      }
+    } finally {
+      if (db.inTransaction) db.exec('COMMIT');
+    }
+    return { id: task.id, ok: true, data: out.view(), stats: progress.stats(), replaced: encoder.replaced };
   } catch (err) {
     const e = err instanceof ExportError ? err : classifySourceError(err, 'query');
     return {
@@ -66,18 +88,36 @@ function run(task: RangeTask): RangeResult {
 // Buffers go to the job thread and come back once written: a few per worker, reused.
 const pool: ArrayBuffer[] = [];
 
-function utf8Pooled(text: string): Uint8Array {
-  const need = text.length * 3;
-  let ab = pool.pop();
-  while (ab && ab.byteLength < need) ab = pool.pop();
-  if (!ab) ab = new ArrayBuffer(need + (1 << 16));
-  const n = Buffer.from(ab).write(text, 0, 'utf8');
-  return new Uint8Array(ab, 0, n);
-}
+/** A range's output bytes in a pooled ArrayBuffer that grows (and is transferred) whole. */
+class RangeBuffer {
+  #ab: ArrayBuffer = pool.pop() ?? new ArrayBuffer(1 << 20);
+  #buf = Buffer.from(this.#ab);
+  #len = 0;
 
-/** Transferred buffers must own their ArrayBuffer (small Buffers share a pool). */
-function ownBuffer(b: Buffer): Uint8Array {
-  return b.byteOffset === 0 && b.buffer.byteLength === b.length ? b : new Uint8Array(b);
+  #reserve(n: number): void {
+    if (this.#len + n <= this.#ab.byteLength) return;
+    const ab = new ArrayBuffer(Math.max(this.#ab.byteLength * 2, this.#len + n + (1 << 16)));
+    const buf = Buffer.from(ab);
+    this.#buf.copy(buf, 0, 0, this.#len);
+    this.#ab = ab;
+    this.#buf = buf;
+  }
+
+  writeUtf8(text: string): void {
+    // 3 bytes per UTF-16 unit is the most UTF-8 needs.
+    this.#reserve(text.length * 3);
+    this.#len += this.#buf.write(text, this.#len, 'utf8');
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#buf.set(bytes, this.#len);
+    this.#len += bytes.length;
+  }
+
+  view(): Uint8Array {
+    return new Uint8Array(this.#ab, 0, this.#len);
+  }
 }
 
 port.on('message', (msg: RangeTask | { recycle: ArrayBuffer }) => {
