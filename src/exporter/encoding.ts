@@ -3,7 +3,8 @@
  * character the target cannot hold is either replaced by `?` (and counted) or fails the
  * job with UNENCODABLE_CHARACTER naming its row and column.
  */
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
 import { ExportError } from './errors.js';
 import type { OutputEncoding } from './settings.js';
 
@@ -35,6 +36,14 @@ export class Utf8Scratch {
   }
 }
 
+// iconv-lite (and its code tables) loads only for GBK/GB18030: UTF-8 is Node's own.
+const require = createRequire(import.meta.url);
+let iconvModule: typeof Iconv | undefined;
+function iconvLite(): typeof Iconv {
+  iconvModule ??= require('iconv-lite') as typeof Iconv;
+  return iconvModule;
+}
+
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace' | 'fail'): OutputEncoder {
@@ -42,6 +51,7 @@ export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace'
     const scratch = new Utf8Scratch();
     return { encoding, replaced: 0, encode: (text) => scratch.encode(text) };
   }
+  const iconv = iconvLite();
   if (!iconv.encodingExists(encoding)) {
     throw new ExportError('ENCODING_UNSUPPORTED', `output encoding ${encoding} is not supported`);
   }

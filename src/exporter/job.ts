@@ -9,19 +9,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigValues } from '../config/types.js';
 import { readCheckpointFile, removeCheckpointFile } from './checkpoint-file.js';
-import { CsvRowScanner } from './copy-scanner.js';
 import { createEncoder } from './encoding.js';
 import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
-import { createFormatter } from './format.js';
+import type { createFormatter } from './format.js';
 import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, writeManifest } from './manifest.js';
 import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
+import { copyAttempt, copyRangesAttempt, openCopyRanges } from './copy-attempt.js';
 import { OutputFile } from './output-file.js';
 import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
 import { BoundedQueue } from './queue.js';
 import { Progress } from './progress.js';
-import { type Row, type SqlValue, type StoredValue, storeValue } from './row.js';
+import { type Row, type StoredValue, storeValue } from './row.js';
 import { type ExporterSettings, readExporterSettings } from './settings.js';
 import { openSource } from './sources/index.js';
 import type { Source } from './sources/source.js';
@@ -75,15 +75,25 @@ export interface RunExportOptions {
   /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
   allowCopy?: boolean;
   /**
-   * Worker threads that read and render SQLite key ranges in parallel; 0 reads in the job's
-   * thread. Default: one per CPU, at most 2, when the compiled worker is available.
+   * Parallel readers. SQLite: worker threads that read and render key ranges; 0 reads in the
+   * job's thread; default one per CPU, at most 2, when the compiled worker is available.
+   * PostgreSQL COPY: connections that copy key ranges in one shared snapshot, within the
+   * job's share of `database.pool.max_connections`; 0 streams one COPY; default 2.
    */
   workers?: number;
+  /** Bytes a parallel COPY range aims at (default 4 MiB; ranges in flight are buffered). */
+  copyRangeBytes?: number;
   now?: () => number;
 }
 
-/** Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite), or COPY (PostgreSQL). */
-export type ExportPath = 'rows' | 'parallel' | 'copy';
+/**
+ * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite), one
+ * COPY stream, or COPY of key ranges on parallel connections (PostgreSQL).
+ */
+export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy';
+
+/** COPY connections of a PostgreSQL export besides the planning one. */
+const DEFAULT_COPY_READERS = 2;
 
 export interface ExportResult {
   job: string;
@@ -228,10 +238,16 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         const workers = opts.workers ?? (parallelAvailable() ? defaultWorkerCount() : 0);
         const useParallel =
           !useCopy && workers > 0 && source.nextBoundary !== undefined && parallelAvailable();
-        usedPath = useCopy ? 'copy' : useParallel ? 'parallel' : 'rows';
+        const readers = Math.min(
+          opts.workers ?? DEFAULT_COPY_READERS,
+          settings.database.connectionsPerJob - 1,
+        );
+        const ranges = useCopy ? await openCopyRanges(ctx, source, projection, readers) : undefined;
+        usedPath = ranges ? 'parallel-copy' : useCopy ? 'copy' : useParallel ? 'parallel' : 'rows';
         progress = new Progress(job.checkpoint);
         encoder.replaced = job.checkpoint.replaced;
-        if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
+        if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress, readers);
+        else if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
         else if (useParallel)
           await parallelAttempt(ctx, source, projection, kinds, output, progress, workers);
         else await rowAttempt(ctx, source, projection, kinds, output, progress);
@@ -470,53 +486,6 @@ async function rowAttempt(
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
     await producer;
-  }
-}
-
-async function copyAttempt(
-  ctx: JobContext,
-  source: Source,
-  projection: Projection,
-  output: OutputFile,
-  progress: Progress,
-): Promise<void> {
-  const ex = ctx.settings.export;
-  const formatter = createFormatter('csv', projection.names, [], {
-    header: ex.output.header,
-    encoder: ctx.encoder,
-  });
-  if (output.bytes === 0) {
-    const header = formatter.header();
-    if (header) output.write(ctx.encoder.encode(header));
-  }
-  const stream = await source.copyCsv!({ ...readRequest(ctx, projection), truncate: projection.truncate });
-  const onAbort = () => stream.destroy(ctx.signal.reason as Error);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const scanner = new CsvRowScanner();
-  const cp = new Checkpointer(ctx, output, progress);
-  const max = ex.limits.maxRows;
-  const keyFromCsv = (): SqlValue | undefined => scanner.lastRowField(projection.keyIndex) ?? undefined;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const { complete, rows } = scanner.feed(chunk);
-      if (rows === 0) continue;
-      if (max !== undefined && progress.rows + rows > max) throw rowLimitError(max);
-      output.write(complete);
-      if (progress.rows === 0 && progress.firstKey === undefined) {
-        progress.firstKey = scanner.firstRowField(projection.keyIndex) ?? undefined;
-      }
-      progress.rows += rows;
-      progress.lastKey = keyFromCsv();
-      await cp.maybe();
-    }
-    if (scanner.pending > 0) throw new ExportError('SOURCE_QUERY_FAILED', 'COPY ended inside a row');
-    await cp.drain();
-  } catch (err) {
-    await cp.save().catch(() => {});
-    throw err;
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    stream.destroy();
   }
 }
 

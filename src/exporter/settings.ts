@@ -11,6 +11,9 @@ import { parseDuration, parsePercent } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { ExportError } from './errors.js';
 
+/** Connections an instance opens when `database.pool.max_connections` is not set. */
+const DEFAULT_POOL_MAX_CONNECTIONS = 10;
+
 export type DatabaseDriver = 'postgres' | 'sqlite';
 export type OutputFormat = 'csv' | 'jsonl';
 export type OutputEncoding = 'utf-8' | 'gbk' | 'gb18030';
@@ -23,6 +26,11 @@ export interface DatabaseSettings {
   file?: string;
   statementTimeoutMs?: number;
   acquireTimeoutMs: number;
+  /**
+   * Connections one job may open: its share of `database.pool.max_connections` among the
+   * `export.workers` jobs an instance runs at once (at least 1).
+   */
+  connectionsPerJob: number;
 }
 
 export interface ColumnSetting {
@@ -193,6 +201,13 @@ export function readExporterSettings(
     url,
     statementTimeoutMs: optDuration(db, 'statement_timeout', 'database'),
     acquireTimeoutMs: optDuration(pool, 'acquire_timeout', 'database.pool') ?? 10_000,
+    connectionsPerJob: Math.max(
+      1,
+      Math.floor(
+        (optInt(pool, 'max_connections', 'database.pool', 1) ?? DEFAULT_POOL_MAX_CONNECTIONS) /
+          (optInt(ex, 'workers', 'export', 1) ?? 1),
+      ),
+    ),
   };
   if (driver === 'sqlite') {
     if (!/^(sqlite:|file:)/.test(url))

@@ -81,14 +81,24 @@ async function run(
 }
 
 describe('PostgreSQL → CSV', () => {
-  it('round-trips tricky text, and COPY and keyset rows write the same bytes', async () => {
-    const copy = await run({}, { out: path.join(dir, 'copy.csv') });
+  it('round-trips tricky text, and parallel COPY ranges, one COPY and keyset rows write the same bytes', async () => {
+    // 2 KiB ranges: dozens of ranges over two reader connections.
+    const copy = await run({}, { out: path.join(dir, 'copy.csv'), copyRangeBytes: 2048 });
+    const single = await run({}, { out: path.join(dir, 'single.csv'), workers: 0 });
     const rows = await run({}, { out: path.join(dir, 'rows.csv'), allowCopy: false });
-    expect(copy.path).toBe('copy');
+    expect(copy.path).toBe('parallel-copy');
+    expect(single.path).toBe('copy');
     expect(rows.path).toBe('rows');
     const text = fs.readFileSync(copy.file, 'utf8');
+    expect(fs.readFileSync(single.file, 'utf8')).toBe(text);
     expect(fs.readFileSync(rows.file, 'utf8')).toBe(text);
     expect(rows.sha256).toBe(copy.sha256);
+    expect(single.sha256).toBe(copy.sha256);
+    for (const r of [single, rows]) {
+      expect(JSON.parse(fs.readFileSync(r.manifest, 'utf8')).key).toEqual(
+        JSON.parse(fs.readFileSync(copy.manifest, 'utf8')).key,
+      );
+    }
     const parsed = parseCsv(text);
     expect(parsed[0]).toEqual(['id', 'name', 'note', 'amount', 'qty', 'updated_at']);
     expect(parsed.slice(1)).toEqual(trickyRows(N).map((r) => r.map(asText)));
@@ -107,13 +117,54 @@ describe('PostgreSQL → CSV', () => {
     expect(fs.readFileSync(ours.file).equals(theirs)).toBe(true);
   });
 
+  it('reads every parallel range in one snapshot while the table changes', async () => {
+    // Once the first range is written, rows are added past the end and the last rows are
+    // deleted: ranges planned and copied later must still see the data as it was.
+    let changed = false;
+    const res = await run(
+      { export: { source: { table: 'big' }, chunk_size: 1000 } },
+      {
+        out: path.join(dir, 'snapshot.csv'),
+        copyRangeBytes: 16 << 10,
+        progressIntervalMs: 0,
+        onProgress: () => {
+          if (changed) return;
+          changed = true;
+          server.psql(
+            `INSERT INTO big SELECT g, 'late', NULL FROM generate_series(${BIG + 1}, ${BIG + 100}) g; DELETE FROM big WHERE id > ${BIG - 100}`,
+          );
+        },
+      },
+    );
+    server.psql(
+      `DELETE FROM big WHERE id > ${BIG}; INSERT INTO big SELECT g, 'name ' || g || CASE WHEN g % 7 = 0 THEN ', "quoted"' ELSE '' END, CASE WHEN g % 5 = 0 THEN E'multi\\nline' END FROM generate_series(${BIG - 99}, ${BIG}) g`,
+    );
+    expect(changed).toBe(true);
+    expect(res.path).toBe('parallel-copy');
+    const ids = parseCsv(fs.readFileSync(res.file, 'utf8'))
+      .slice(1)
+      .map((r) => Number(r[0]));
+    expect(ids.length).toBe(BIG);
+    expect(ids[ids.length - 1]).toBe(BIG);
+  });
+
+  it('stops parallel COPY ranges at max_rows with ROW_LIMIT_EXCEEDED and no final file', async () => {
+    const out = path.join(dir, 'capped.csv');
+    const err = await run(
+      { export: { source: { table: 'big' }, chunk_size: 1000, limits: { max_rows: 50_000 } } },
+      { out, copyRangeBytes: 16 << 10 },
+    ).catch((e: unknown) => e);
+    expect((err as ExportError).code).toBe('ROW_LIMIT_EXCEEDED');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('truncates by code points on both paths alike', async () => {
     const cols = {
       export: { columns: [{ name: 'id' }, { name: 'label', from: 'name', max_length: 2 }, { name: 'note' }] },
     };
-    const copy = await run(cols, { out: path.join(dir, 'tc.csv') });
+    const copy = await run(cols, { out: path.join(dir, 'tc.csv'), copyRangeBytes: 2048 });
     const rows = await run(cols, { out: path.join(dir, 'tr.csv'), allowCopy: false });
-    expect(copy.path).toBe('copy');
+    expect(copy.path).toBe('parallel-copy');
     expect(rows.sha256).toBe(copy.sha256);
     const parsed = parseCsv(fs.readFileSync(copy.file, 'utf8'));
     expect(parsed.slice(1).map((r) => r[1])).toEqual(
@@ -152,8 +203,12 @@ describe('PostgreSQL incremental', () => {
 });
 
 describe('PostgreSQL failures', () => {
-  for (const allowCopy of [true, false]) {
-    it(`retries a terminated backend from the checkpoint (${allowCopy ? 'COPY' : 'rows'}): no row lost or repeated`, async () => {
+  for (const [reader, allowCopy, workers] of [
+    ['parallel COPY', true, undefined],
+    ['one COPY', true, 0],
+    ['rows', false, undefined],
+  ] as const) {
+    it(`retries a terminated backend from the checkpoint (${reader}): no row lost or repeated`, async () => {
       let terminated = 0;
       const res = await run(
         {
@@ -166,6 +221,8 @@ describe('PostgreSQL failures', () => {
         },
         {
           allowCopy,
+          workers,
+          copyRangeBytes: 64 << 10,
           checkpointIntervalMs: 20,
           progressIntervalMs: 0,
           onProgress: (p: { rows: number }) => {

@@ -8,8 +8,12 @@ import type { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { classifySourceError } from '../errors.js';
+import { CopyOutQuery, RangeBytes } from './pg-copy-out.js';
 import type { ColumnKind, Row, SqlValue } from '../row.js';
 import {
+  type CopiedRange,
+  type CopyRanges,
+  type CopyRequest,
   type ReadRequest,
   type RowChunk,
   type Source,
@@ -42,7 +46,7 @@ function textOf(v: SqlValue): string {
   return String(v);
 }
 
-export async function openPostgresSource(opts: PostgresSourceOptions): Promise<Source> {
+async function connect(opts: PostgresSourceOptions): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: opts.url,
     statement_timeout: opts.statementTimeoutMs,
@@ -58,6 +62,11 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
     await client.end().catch(() => {});
     throw classifySourceError(err, 'connect');
   }
+  return client;
+}
+
+export async function openPostgresSource(opts: PostgresSourceOptions): Promise<Source> {
+  const client = await connect(opts);
   const from = fromClause(opts);
   const run = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
@@ -141,19 +150,175 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
       }
     },
     async copyCsv(req): Promise<Readable> {
-      const lit = (v: SqlValue) => client.escapeLiteral(textOf(v));
-      const where = whereClause(req, lit);
-      const exprs = req.select.map((c, i) => {
-        const t = req.truncate.find((x) => x.index === i);
-        return t ? `left(${quoteIdent(c)}::text, ${t.maxLength})` : quoteIdent(c);
-      });
-      const sql = `COPY (SELECT ${exprs.join(', ')} FROM ${from}${where} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (FORMAT csv)`;
-      return client.query(copyStreams.to(sql));
+      return client.query(copyStreams.to(copySql(req, client, from)));
     },
+    openCopyRanges:
+      opts.table === undefined
+        ? undefined
+        : async (req, readers, rangeBytes) => {
+            if (readers < 1) return undefined;
+            return openCopyRanges(opts, client, from, req, readers, rangeBytes, () => {
+              closed = true;
+            });
+          },
     async close() {
       if (closed) return;
       closed = true;
       await client.end().catch(() => {});
+    },
+  };
+}
+
+/** `COPY (SELECT … ORDER BY key) TO STDOUT` for a request, with `extra` conditions. */
+function copySql(req: CopyRequest, client: pg.Client, from: string, extra: string[] = []): string {
+  const lit = (v: SqlValue) => client.escapeLiteral(textOf(v));
+  const where = whereClause(req, lit);
+  const conds = [...(where ? [where.slice(' WHERE '.length)] : []), ...extra];
+  const exprs = req.select.map((c, i) => {
+    const t = req.truncate.find((x) => x.index === i);
+    return t ? `left(${quoteIdent(c)}::text, ${t.maxLength})` : quoteIdent(c);
+  });
+  const whereAll = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+  return `COPY (SELECT ${exprs.join(', ')} FROM ${from}${whereAll} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (FORMAT csv)`;
+}
+
+const MAX_RANGE_ROWS = 1_000_000;
+
+/**
+ * Parallel COPY of key ranges. The source's connection opens a read-only repeatable-read
+ * transaction and exports its snapshot; each reader connection imports it (as pg_dump -j
+ * does), so every range sees the same data. The source's connection plans the ranges (the
+ * greatest key among the next chunk_size keys, from the key's index); readers COPY them
+ * round-robin; ranges are handed out strictly in key order.
+ */
+async function openCopyRanges(
+  opts: PostgresSourceOptions,
+  planner: pg.Client,
+  from: string,
+  req: CopyRequest,
+  readerCount: number,
+  rangeBytes: number,
+  onAbort: () => void,
+): Promise<CopyRanges | undefined> {
+  let snapshot: string;
+  try {
+    await planner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const res = await planner.query<string[]>({ text: 'SELECT pg_export_snapshot()', rowMode: 'array' });
+    snapshot = res.rows[0][0];
+  } catch (err) {
+    await planner.query('ROLLBACK').catch(() => {});
+    const e = classifySourceError(err, 'query');
+    if (e.transient) throw e;
+    return undefined; // a server that cannot export snapshots: one COPY stream instead
+  }
+  // Readers that cannot connect (the server's connection limit) are done without.
+  const settled = await Promise.allSettled(
+    Array.from({ length: readerCount }, async () => {
+      const c = await connect(opts);
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await c.query(`SET TRANSACTION SNAPSHOT ${c.escapeLiteral(snapshot)}`);
+      } catch (err) {
+        await c.end().catch(() => {});
+        throw classifySourceError(err, 'query');
+      }
+      return c;
+    }),
+  );
+  const readers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const endAll = async () => {
+    await Promise.all(readers.map((c) => c.end().catch(() => {})));
+  };
+  if (readers.length === 0) {
+    await planner.query('ROLLBACK').catch(() => {});
+    const failure = settled.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    if ((failure.reason as { transient?: boolean }).transient) throw failure.reason;
+    return undefined;
+  }
+  const k = quoteIdent(req.key);
+  // Each COPY costs a statement and a round trip: ranges start at chunk_size rows and grow
+  // to about `rangeBytes` once the rows' size is known, so the overhead stays small and a
+  // range's buffer bounded.
+  let rowsSeen = 0;
+  let bytesSeen = 0;
+  const rangeRows = () =>
+    rowsSeen === 0
+      ? req.chunkSize
+      : Math.max(req.chunkSize, Math.min(MAX_RANGE_ROWS, Math.floor(rangeBytes / (bytesSeen / rowsSeen))));
+  const boundary = async (after: SqlValue | undefined): Promise<string | undefined> => {
+    const values: string[] = [];
+    const where = whereClause({ ...req, afterKey: after }, (v) => {
+      values.push(textOf(v));
+      return `$${values.length}`;
+    });
+    values.push(String(rangeRows()));
+    const text = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT $${values.length}) AS exportctl_range`;
+    try {
+      const res = await planner.query<Array<string | null>>({ text, values, rowMode: 'array' });
+      return res.rows[0][0] ?? undefined;
+    } catch (err) {
+      throw classifySourceError(err, 'query');
+    }
+  };
+  const abort = () => {
+    onAbort();
+    planner.end().catch(() => {});
+    void endAll();
+  };
+  req.signal?.addEventListener('abort', abort, { once: true });
+  let closed = false;
+  return {
+    async *ranges(inFlight: number): AsyncGenerator<CopiedRange> {
+      const queue: Array<{ query: CopyOutQuery; bytes: RangeBytes }> = [];
+      const spare: RangeBytes[] = [];
+      let after = req.afterKey;
+      let planned = 0;
+      let planDone = false;
+      for (;;) {
+        while (!planDone && queue.length < Math.max(1, inFlight)) {
+          const upTo = await boundary(after);
+          if (upTo === undefined) {
+            planDone = true;
+            break;
+          }
+          const lo = after === undefined ? [] : [`${k} > ${planner.escapeLiteral(textOf(after))}`];
+          const sql = copySql({ ...req, afterKey: undefined }, planner, from, [
+            ...lo,
+            `${k} <= ${planner.escapeLiteral(upTo)}`,
+          ]);
+          const bytes = spare.pop() ?? new RangeBytes();
+          const query = new CopyOutQuery(sql, bytes);
+          readers[planned % readers.length].query(query as unknown as pg.QueryConfig);
+          queue.push({ query, bytes });
+          planned++;
+          after = upTo;
+        }
+        const head = queue.shift();
+        if (!head) return;
+        let r: Awaited<CopyOutQuery['done']>;
+        try {
+          r = await head.query.done;
+        } catch (err) {
+          throw classifySourceError(err, 'query');
+        }
+        if (req.signal?.aborted) return;
+        rowsSeen += r.rows;
+        bytesSeen += r.data.length;
+        yield {
+          data: r.data,
+          rows: r.rows,
+          firstRow: r.first && r.data.subarray(r.first[0], r.first[1]),
+          lastRow: r.last && r.data.subarray(r.last[0], r.last[1]),
+        };
+        spare.push(head.bytes);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      req.signal?.removeEventListener('abort', abort);
+      await endAll();
+      await planner.query('COMMIT').catch(() => {});
     },
   };
 }

@@ -52,6 +52,28 @@ export interface Source {
   readonly rangeSource?: { file: string; from: string; busyTimeoutMs: number };
   /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
   copyCsv?(req: CopyRequest): Promise<Readable>;
+  /**
+   * PostgreSQL tables only: COPY key ranges on `readers` extra connections at once, every
+   * range in the snapshot of this source's connection, so the whole export is one consistent
+   * read. Undefined when the server cannot share a snapshot (the caller streams one COPY).
+   */
+  openCopyRanges?(req: CopyRequest, readers: number, rangeBytes: number): Promise<CopyRanges | undefined>;
+  close(): Promise<void>;
+}
+
+/** One key range's rows as CSV, as COPY wrote them. */
+export interface CopiedRange {
+  /** Valid until the next range is asked for (the buffer is reused). */
+  data: Buffer;
+  rows: number;
+  /** The first and the last row's bytes (without LF), for their keys. */
+  firstRow?: Buffer;
+  lastRow?: Buffer;
+}
+
+export interface CopyRanges {
+  /** The ranges in key order, at most `inFlight` read ahead. */
+  ranges(inFlight: number): AsyncIterable<CopiedRange>;
   close(): Promise<void>;
 }
 
