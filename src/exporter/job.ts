@@ -12,7 +12,13 @@ import { readCheckpointFile, removeCheckpointFile } from './checkpoint-file.js';
 import { createEncoder } from './encoding.js';
 import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
 import type { createFormatter } from './format.js';
-import { type DiskUsageProbe, checkDiskBreaker, statfsUsage, takeRateLimitSlot } from './limits.js';
+import {
+  type DiskUsageProbe,
+  type RateLimitSlot,
+  checkDiskBreaker,
+  statfsUsage,
+  takeRateLimitSlot,
+} from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, writeManifest } from './manifest.js';
 import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
@@ -180,6 +186,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
 
   let job: JobRecord | undefined;
   let source: Source | undefined;
+  let slot: RateLimitSlot | undefined;
   try {
     if (controller.signal.aborted) throw controller.signal.reason;
     const resumed = opts.resume !== undefined;
@@ -203,7 +210,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         ex.limits.diskUsageBreaker,
       );
       if (opts.rateLimit !== false)
-        await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
+        slot = await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
     }
     source = await withRetry(settings, logger, job?.id, controller.signal, () => openSource(settings));
     const columns = await source.columns();
@@ -278,7 +285,12 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         ? (controller.signal.reason as ExportError)
         : toExportError(err);
     if (job) await failJob(store, job, e, logger);
-    else logger.log('error', e.message, { code: e.code, error: e.message });
+    else {
+      // Refused before a job existed (source unreachable, a column missing): not a request
+      // that counts against the user's hourly limit.
+      await slot?.release().catch(() => {});
+      logger.log('error', e.message, { code: e.code, error: e.message });
+    }
     throw e;
   } finally {
     if (timer) clearTimeout(timer);

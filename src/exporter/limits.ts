@@ -32,15 +32,21 @@ export function checkDiskBreaker(probe: DiskUsageProbe, dir: string, threshold: 
 
 const HOUR_MS = 3_600_000;
 
+/** A slot taken by `takeRateLimitSlot`, to give back if the request never starts. */
+export interface RateLimitSlot {
+  release(): Promise<void>;
+}
+
 export async function takeRateLimitSlot(
   store: StateStore,
   env: string,
   user: string,
   perHour: number | undefined,
   now: number,
-): Promise<void> {
-  if (perHour === undefined) return;
-  const decision = await store.takeRateSlot(`${env}\u0000${user}`, perHour, HOUR_MS, now);
+): Promise<RateLimitSlot | undefined> {
+  if (perHour === undefined) return undefined;
+  const subject = `${env}\u0000${user}`;
+  const decision = await store.takeRateSlot(subject, perHour, HOUR_MS, now);
   if (!decision.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil((decision.retryAt - now) / 1000));
     const retryAt = new Date(decision.retryAt).toISOString();
@@ -50,4 +56,6 @@ export async function takeRateLimitSlot(
       { retryAt, retryAfterSeconds, limit: perHour },
     );
   }
+  const { slot } = decision;
+  return { release: () => store.releaseRateSlot(subject, slot) };
 }

@@ -22,9 +22,21 @@ export function loadValue(s: StoredValue): string | number | bigint {
   return s.t === 'b' ? BigInt(s.v) : s.v;
 }
 
-/** Orders keys and cursors as the database does for one column's type (numbers or text). */
+const INTEGER_TEXT = /^-?\d+$/;
+
+/**
+ * Orders cursors as the database does for one column's type: numbers as numbers (also
+ * integers in PostgreSQL's text format, where "10" follows "9"), other text as text.
+ */
 export function compareValues(a: SqlValue, b: SqlValue): number {
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (INTEGER_TEXT.test(a) && INTEGER_TEXT.test(b)) {
+      const x = BigInt(a);
+      const y = BigInt(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   const x = typeof a === 'bigint' ? a : Number(a);
   const y = typeof b === 'bigint' ? b : Number(b);
   return x < y ? -1 : x > y ? 1 : 0;

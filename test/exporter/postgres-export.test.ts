@@ -202,6 +202,28 @@ describe('PostgreSQL incremental', () => {
   });
 });
 
+describe('PostgreSQL incremental on an integer cursor', () => {
+  it('orders versions as numbers, so "10" after "9" leaves nothing to export again', async () => {
+    server.psql(
+      'CREATE TABLE versioned (id bigint PRIMARY KEY, ver bigint NOT NULL); INSERT INTO versioned VALUES (1, 10), (2, 9), (3, 100), (4, 11)',
+    );
+    const inc = {
+      export: { source: { table: 'versioned', incremental: { column: 'ver', type: 'integer' } } },
+    };
+    const first = await run(inc);
+    expect(first.rows).toBe(4);
+    expect(JSON.parse(fs.readFileSync(first.manifest, 'utf8')).cursor).toEqual({
+      column: 'ver',
+      min: '9',
+      max: '100',
+    });
+    expect((await run(inc)).rows).toBe(0);
+    server.psql('INSERT INTO versioned VALUES (5, 101)');
+    const third = await run(inc);
+    expect(parseCsv(fs.readFileSync(third.file, 'utf8')).slice(1)).toEqual([['5', '101']]);
+  });
+});
+
 describe('PostgreSQL failures', () => {
   for (const [reader, allowCopy, workers] of [
     ['parallel COPY', true, undefined],

@@ -242,6 +242,19 @@ describe('limits', () => {
     await run(limits, { now });
   });
 
+  it('does not count a request that failed before its job started against the hourly limit', async () => {
+    const limits = { export: { limits: { per_user_per_hour: 1 } } };
+    const user = 'carol';
+    // A column the table lacks: refused before a job exists, three times over.
+    const broken = { export: { ...limits.export, columns: [{ name: 'id' }, { name: 'missing' }] } };
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(run(broken, { user }))).code).toBe('CONFIG_INVALID');
+    }
+    // The one export of the hour is still there; the next one is refused.
+    await run(limits, { user });
+    expect((await failure(run(limits, { user }))).code).toBe('RATE_LIMITED');
+  });
+
   it('refuses a new job above the disk breaker and stops a running one, resumable', async () => {
     const e = await failure(run({}, { diskUsage: () => 0.9 }));
     expect(e.code).toBe('DISK_BREAKER_OPEN');

@@ -6,6 +6,7 @@ import { CsvRowScanner, csvFieldAt } from '../../src/exporter/copy-scanner.js';
 import { createEncoder } from '../../src/exporter/encoding.js';
 import { redactSecretsInText } from '../../src/exporter/errors.js';
 import { createFormatter } from '../../src/exporter/format.js';
+import { Progress } from '../../src/exporter/progress.js';
 import { BoundedQueue } from '../../src/exporter/queue.js';
 import { truncateCodePoints } from '../../src/exporter/transform.js';
 
@@ -108,6 +109,36 @@ describe('small parts', () => {
     expect(line).toContain('50,000/100,000 rows');
     expect(line).toContain('10k rows/s');
     expect(line).toContain('ETA 5s');
+  });
+
+  it('tracks integer cursors in PostgreSQL text form by value, timestamps as text', () => {
+    const p = new Progress({ rows: 0, bytes: 0, replaced: 0 });
+    p.track(
+      [
+        ['1', '9'],
+        ['2', '100'],
+        ['3', '10'],
+        ['4', '-3'],
+      ],
+      0,
+      1,
+    );
+    expect([p.minCursor, p.maxCursor, p.highKey]).toEqual(['-3', '100', '2']);
+    const t = new Progress({ rows: 0, bytes: 0, replaced: 0 });
+    t.track(
+      [
+        ['1', '2024-01-02 00:00:00.5'],
+        ['2', '2024-01-02 00:00:00'],
+        ['3', '2023-12-31 23:59:59'],
+      ],
+      0,
+      1,
+    );
+    expect([t.minCursor, t.maxCursor, t.highKey]).toEqual([
+      '2023-12-31 23:59:59',
+      '2024-01-02 00:00:00.5',
+      '1',
+    ]);
   });
 
   it('counts GBK replacements per code point', () => {

@@ -136,10 +136,16 @@ export class SqliteStateStore implements StateStore {
         if (times.length >= limit) {
           return { allowed: false, retryAt: times[times.length - limit] + windowMs, used: times.length };
         }
-        this.#db.prepare('INSERT INTO rate_ledger (subject, at) VALUES (?, ?)').run(subject, now);
-        return { allowed: true, used: times.length + 1 };
+        const { lastInsertRowid } = this.#db
+          .prepare('INSERT INTO rate_ledger (subject, at) VALUES (?, ?)')
+          .run(subject, now);
+        return { allowed: true, used: times.length + 1, slot: String(lastInsertRowid) };
       })
       .immediate();
+  }
+
+  async releaseRateSlot(subject: string, slot: string): Promise<void> {
+    this.#db.prepare('DELETE FROM rate_ledger WHERE rowid = ? AND subject = ?').run(Number(slot), subject);
   }
 
   async close(): Promise<void> {

@@ -62,8 +62,8 @@ export type JobUpdate = Partial<
 >;
 
 export type RateDecision =
-  | { allowed: true; used: number }
-  | { allowed: false; retryAt: number; used: number };
+  /** `slot` names the recorded request, for `releaseRateSlot`. */
+  { allowed: true; used: number; slot: string } | { allowed: false; retryAt: number; used: number };
 
 export interface StateStore {
   createJob(job: JobRecord): Promise<void>;
@@ -79,5 +79,7 @@ export interface StateStore {
    * `windowMs` before it; otherwise refuses and says when the oldest one leaves the window.
    */
   takeRateSlot(subject: string, limit: number, windowMs: number, now: number): Promise<RateDecision>;
+  /** Gives back a slot taken for a request that never started (it does not count). */
+  releaseRateSlot(subject: string, slot: string): Promise<void>;
   close(): Promise<void>;
 }

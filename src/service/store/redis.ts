@@ -160,7 +160,11 @@ export class RedisStateStore implements StateStore {
       String(limit),
       member,
     )) as [number, number, number];
-    return allowed === 1 ? { allowed: true, used } : { allowed: false, retryAt, used };
+    return allowed === 1 ? { allowed: true, used, slot: member } : { allowed: false, retryAt, used };
+  }
+
+  async releaseRateSlot(subject: string, slot: string): Promise<void> {
+    await this.redis.zrem(`${this.prefix}:rate:${subject}`, slot);
   }
 
   /** The connection belongs to the service; it closes it. */
