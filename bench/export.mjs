@@ -286,13 +286,29 @@ try {
         theirsOut,
       ),
     );
+    // One COPY stream instead of parallel key ranges.
+    const one = { ...env, EXPORTCTL_WORKERS: '0' };
+    report.results.push(
+      await duel(
+        `PostgreSQL → CSV, ${ROWS} rows (psql \\copy), EXPORTCTL_WORKERS=0`,
+        () => ours(pgProj, oursOut, one),
+        () => theirs('psql', [pg.url, '-X', '-c', `\\copy (${QUERY}) to stdout csv`], theirsOut),
+        oursOut,
+        theirsOut,
+      ),
+    );
     report.rss.push({ source: 'postgres', ...peakRss(pgProj, ROWS, oursOut, env) });
+    report.rss.push({ source: 'postgres, one COPY', ...peakRss(pgProj, ROWS, oursOut, one) });
     const bigCsv = path.join(work, 'big.csv');
     theirs('sqlite3', ['-csv', dbBig, QUERY.replace('FROM orders', 'FROM orders')], bigCsv);
     psql('DROP TABLE orders');
     load('orders', bigCsv);
     fs.rmSync(bigCsv, { force: true });
     report.rss.push({ source: 'postgres', ...peakRss(pgProj, RSS_ROWS, oursOut, env) });
+    report.rss.push({
+      source: 'postgres, one COPY',
+      ...peakRss(pgProj, RSS_ROWS, oursOut, { ...env, EXPORTCTL_WORKERS: '0' }),
+    });
   }
 
   console.log('\nexportctl export benchmark');
@@ -307,7 +323,7 @@ try {
   console.log('\npeak RSS of the exporter');
   for (const r of report.rss) {
     console.log(
-      `  ${r.source.padEnd(18)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
+      `  ${r.source.padEnd(20)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
     );
   }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);

@@ -4,6 +4,7 @@
 // the example project (bench/cold-start.mjs). Native and heavy runtime packages stay
 // external and load only in the commands that use them.
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,6 +12,22 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * pg detects Cloudflare Workers by constructing a web `Response`, which makes Node load its
+ * fetch implementation (undici, ~10 ms) on every export. The CLI runs on Node only.
+ */
+const pgWithoutWorkerProbe = {
+  name: 'pg-without-worker-probe',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const probe = "typeof Response === 'function'";
+      if (!source.includes(probe)) throw new Error(`pg's stream.js changed: ${probe} not found`);
+      return { contents: source.replace(probe, 'false'), loader: 'js' };
+    });
+  },
+};
 
 await build({
   entryPoints: { exportctl: join(root, 'dist', 'cli', 'main.js') },
@@ -41,4 +58,5 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [pgWithoutWorkerProbe],
 });

@@ -12,6 +12,8 @@ const result = await runExport({
   out,
   statePath,
   processEnv: process.env,
+  // The CLI's EXPORTCTL_WORKERS, which this library call would not otherwise see.
+  workers: process.env.EXPORTCTL_WORKERS ? Number(process.env.EXPORTCTL_WORKERS) : undefined,
 });
 // VmHWM, not getrusage's maxRSS: after fork+exec the latter still counts the parent's pages.
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
