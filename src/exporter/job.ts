@@ -81,10 +81,11 @@ export interface RunExportOptions {
   /** Let PostgreSQL exports stream COPY when no row needs JS (default true). */
   allowCopy?: boolean;
   /**
-   * Parallel readers. SQLite: worker threads that read and render key ranges; 0 reads in the
-   * job's thread; default one per CPU, at most 2, when the compiled worker is available.
-   * PostgreSQL COPY: connections that copy key ranges in one shared snapshot, within the
-   * job's share of `database.pool.max_connections`; 0 streams one COPY; default 2.
+   * Parallel readers. Worker threads that read and render key ranges (SQLite; PostgreSQL
+   * when rows need JS); 0 reads in the job's thread; default one per CPU, at most 2, when
+   * the compiled worker is available. PostgreSQL COPY: connections that copy key ranges;
+   * 0 streams one COPY; default 2. PostgreSQL readers share one snapshot and stay within
+   * the job's share of `database.pool.max_connections`.
    */
   workers?: number;
   /** Bytes a parallel COPY range aims at (default 4 MiB; ranges in flight are buffered). */
@@ -93,8 +94,9 @@ export interface RunExportOptions {
 }
 
 /**
- * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite), one
- * COPY stream, or COPY of key ranges on parallel connections (PostgreSQL).
+ * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite, and
+ * PostgreSQL when rows need JS), one COPY stream, or COPY of key ranges on parallel
+ * connections (PostgreSQL).
  */
 export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy';
 
@@ -112,8 +114,10 @@ export interface ExportResult {
   replaced: number;
   duration_ms: number;
   resumed: boolean;
-  /** Which reader ran: keyset row chunks or PostgreSQL COPY. */
+  /** Which reader ran. */
   path: ExportPath;
+  /** How many read at once: worker threads or COPY connections (1 for one stream). */
+  readers: number;
 }
 
 /** Rows formatted and encoded at a time. */
@@ -235,6 +239,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     if (opts.countRows) ctx.total = job.checkpoint.rows + (await source.count(readRequest(ctx, projection)));
 
     let usedPath: ExportPath = 'rows';
+    let usedReaders = 1;
     let output: OutputFile | undefined;
     let progress: Progress | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -242,21 +247,25 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         if (!source) source = await openSource(settings);
         output = OutputFile.open(job.tempFile, job.checkpoint.bytes);
         const useCopy = canCopy(settings, projection, source, opts);
-        const workers = opts.workers ?? (parallelAvailable() ? defaultWorkerCount() : 0);
-        const useParallel =
-          !useCopy && workers > 0 && source.nextBoundary !== undefined && parallelAvailable();
-        const readers = Math.min(
-          opts.workers ?? DEFAULT_COPY_READERS,
-          settings.database.connectionsPerJob - 1,
+        // Parallel readers; a PostgreSQL job keeps one connection of its share for planning.
+        const connections = source.driver === 'postgres' ? settings.database.connectionsPerJob - 1 : Infinity;
+        const readers = Math.min(opts.workers ?? DEFAULT_COPY_READERS, connections);
+        const workers = Math.min(
+          opts.workers ?? (parallelAvailable() ? defaultWorkerCount() : 0),
+          connections,
         );
         const ranges = useCopy ? await openCopyRanges(ctx, source, projection, readers) : undefined;
-        usedPath = ranges ? 'parallel-copy' : useCopy ? 'copy' : useParallel ? 'parallel' : 'rows';
+        const plan =
+          !useCopy && workers > 0 && parallelAvailable()
+            ? await source.openRangePlan?.(readRequest(ctx, projection))
+            : undefined;
+        usedPath = ranges ? 'parallel-copy' : useCopy ? 'copy' : plan ? 'parallel' : 'rows';
+        usedReaders = ranges ? ranges.readers : plan ? workers : 1;
         progress = new Progress(job.checkpoint);
         encoder.replaced = job.checkpoint.replaced;
         if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress, readers);
         else if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
-        else if (useParallel)
-          await parallelAttempt(ctx, source, projection, kinds, output, progress, workers);
+        else if (plan) await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
         else await rowAttempt(ctx, source, projection, kinds, output, progress);
         // Sources end quietly when aborted: an aborted job never counts as complete.
         if (controller.signal.aborted) throw controller.signal.reason;
@@ -278,7 +287,14 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         await sleep(delay, controller.signal);
       }
     }
-    return await finish(ctx, output!, progress!, projection, usedPath, resumed);
+    return await finish(
+      ctx,
+      output!,
+      progress!,
+      projection,
+      { path: usedPath, readers: usedReaders },
+      resumed,
+    );
   } catch (err) {
     const e =
       controller.signal.aborted && !(err instanceof ExportError && err.code === 'ROW_LIMIT_EXCEEDED')
@@ -506,7 +522,7 @@ async function finish(
   output: OutputFile,
   progress: Progress,
   projection: Projection,
-  usedPath: ExportPath,
+  used: { path: ExportPath; readers: number },
   resumed: boolean,
 ): Promise<ExportResult> {
   const { job, settings, store } = ctx;
@@ -547,7 +563,8 @@ async function finish(
     rows: final.rows,
     bytes,
     duration_ms: durationMs,
-    reader: usedPath,
+    reader: used.path,
+    readers: used.readers,
   });
   return {
     job: job.id,
@@ -560,7 +577,8 @@ async function finish(
     replaced: final.replaced,
     duration_ms: durationMs,
     resumed,
-    path: usedPath,
+    path: used.path,
+    readers: used.readers,
   };
 }
 

@@ -1,19 +1,23 @@
 /**
- * SQLite's parallel range readers (worker threads; they run from the build) write the same
- * bytes, counts and manifest as the in-thread reader, for every format and encoding.
+ * The parallel range readers (worker threads; they run from the build) write the same
+ * bytes, counts and manifest as the in-thread reader, for every format and encoding, from
+ * SQLite and from a real PostgreSQL server (workers reading in the planner's snapshot).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { REPO } from '../helpers/cli.js';
 import { testValues } from '../helpers/example-config.js';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
 import { trickyRows } from './fixtures.js';
 
 let dir: string;
+let server: PostgresServer | undefined;
 const N = 20_000;
 
 beforeAll(() => {
@@ -30,22 +34,38 @@ beforeAll(() => {
   db.close();
 }, 120_000);
 afterAll(() => {
+  server?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the built library in a child process (worker threads need compiled JS). */
-function runBuilt(overrides: Record<string, unknown>, workers: number, out: string): Record<string, unknown> {
-  const script = `
-    import { runExport } from ${JSON.stringify(path.join(REPO, 'dist', 'exporter', 'index.js'))};
-    const [values, root, out, workers] = JSON.parse(process.argv[1]);
-    const r = await runExport({ values, projectRoot: root, env: 'test', user: 'u' + workers + out.length, out, workers,
-      statePath: root + '/state-' + workers + '.db', full: true });
-    process.stdout.write(JSON.stringify(r));
-  `;
+/** The built library's runExport in a child process (worker threads need compiled JS). */
+const RUN_BUILT_SCRIPT = `
+  import { runExport } from ${JSON.stringify(path.join(REPO, 'dist', 'exporter', 'index.js'))};
+  const [values, root, out, workers, opts] = JSON.parse(process.argv[1]);
+  const r = await runExport({ values, projectRoot: root, env: 'test', user: 'u' + workers + out.length, out, workers,
+    statePath: root + '/state-' + workers + '.db', full: true, ...opts });
+  process.stdout.write(JSON.stringify(r));
+`;
+
+function runBuilt(
+  overrides: Record<string, unknown>,
+  workers: number,
+  out: string,
+  opts: Record<string, unknown> = {},
+): Record<string, unknown> {
   const stdout = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', script, JSON.stringify([testValues(overrides), dir, out, workers])],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--input-type=module',
+      '-e',
+      RUN_BUILT_SCRIPT,
+      JSON.stringify([testValues(overrides), dir, out, workers, opts]),
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, EXPORTCTL_TEST_PG_URL: server?.url ?? '' },
+    },
   );
   return JSON.parse(stdout) as Record<string, unknown>;
 }
@@ -142,5 +162,127 @@ describe('parallel SQLite readers', () => {
     };
     expect(message(0)).toBe('row 711, column name: U+1F600');
     expect(message(2)).toBe('row 711, column name: U+1F600');
+  });
+});
+
+describe('parallel PostgreSQL readers', () => {
+  beforeAll(async () => {
+    server = await startPostgres();
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    await client.query(
+      'CREATE TABLE items (id bigint PRIMARY KEY, name text, note text, amount numeric, qty int, updated_at timestamp NOT NULL)',
+    );
+    const rows = trickyRows(N);
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500);
+      const params = part.flatMap((r) => r.map((v) => (v === null ? null : String(v))));
+      const values = part
+        .map((_, j) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${j * 6 + k}`).join(', ')})`)
+        .join(', ');
+      await client.query(`INSERT INTO items VALUES ${values}`, params);
+    }
+    await client.end();
+  }, 120_000);
+
+  // allowCopy: false, so that CSV in UTF-8 is read as rows too rather than by COPY.
+  const opts = { allowCopy: false };
+  for (const [name, overrides] of cases) {
+    it(`write what the in-thread reader writes: ${name}`, () => {
+      const o = {
+        database: { driver: 'postgres', url: '${EXPORTCTL_TEST_PG_URL}', statement_timeout: '30s' },
+        export: { chunk_size: 1300, queue: { capacity: 2600 }, ...((overrides.export as object) ?? {}) },
+      };
+      const a = runBuilt(o, 0, path.join(dir, `pg-single-${name.length}.out`), opts);
+      const b = runBuilt(o, 2, path.join(dir, `pg-parallel-${name.length}.out`), opts);
+      expect(a.path).toBe('rows');
+      expect(b.path).toBe('parallel');
+      expect(b.rows).toBe(N);
+      expect(b.sha256).toBe(a.sha256);
+      expect(b.replaced).toBe(a.replaced);
+      expect(fs.readFileSync(b.file as string).equals(fs.readFileSync(a.file as string))).toBe(true);
+      const ma = JSON.parse(fs.readFileSync(a.manifest as string, 'utf8'));
+      const mb = JSON.parse(fs.readFileSync(b.manifest as string, 'utf8'));
+      for (const k of ['rows', 'bytes', 'sha256', 'replaced', 'key', 'cursor']) expect(mb[k]).toEqual(ma[k]);
+    });
+  }
+
+  it('retries when the backends are terminated mid-export: no row lost or repeated', async () => {
+    const rows = 300_000;
+    server!.psql(
+      `CREATE TABLE big AS SELECT g AS id, 'name ' || g AS name FROM generate_series(1, ${rows}) g; ALTER TABLE big ADD PRIMARY KEY (id)`,
+    );
+    const o = {
+      database: { driver: 'postgres', url: '${EXPORTCTL_TEST_PG_URL}', statement_timeout: '30s' },
+      export: {
+        source: { table: 'big' },
+        columns: null,
+        chunk_size: 2000,
+        output: { format: 'jsonl' },
+        retry: { attempts: 3, initial_backoff: '50ms' },
+      },
+    };
+    const out = path.join(dir, 'pg-kill.jsonl');
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', RUN_BUILT_SCRIPT, JSON.stringify([testValues(o), dir, out, 2, {}])],
+      { env: { ...process.env, EXPORTCTL_TEST_PG_URL: server!.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Once a few MB are written, every exportctl backend (planner and workers) goes.
+    let terminated = false;
+    const partialSize = () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith('.pg-kill.jsonl.') && f.endsWith('.partial'))
+        .reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    while (child.exitCode === null && !terminated) {
+      if (partialSize() > 2_000_000) {
+        server!.psql(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'exportctl'",
+        );
+        terminated = true;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await exited).toBe(0);
+    expect(terminated).toBe(true);
+    const r = JSON.parse(stdout) as { path: string; rows: number; file: string };
+    expect(r.path).toBe('parallel');
+    expect(r.rows).toBe(rows);
+    const ids = fs
+      .readFileSync(r.file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(ids.length).toBe(rows);
+    for (let i = 0; i < rows; i++) if (ids[i] !== i + 1) expect(ids[i]).toBe(i + 1);
+  }, 60_000);
+
+  it("reads on the connections of the job's share of the pool, less the planner's", () => {
+    // max_connections 8 among 4 jobs: 2 per job, one of them plans: one worker reads.
+    const o = {
+      database: {
+        driver: 'postgres',
+        url: '${EXPORTCTL_TEST_PG_URL}',
+        statement_timeout: '30s',
+        pool: { max_connections: 8 },
+      },
+      export: { workers: 4, chunk_size: 1300, output: { format: 'jsonl' } },
+    };
+    const r = runBuilt(o, 3, path.join(dir, 'pg-share.jsonl'));
+    expect(r.path).toBe('parallel');
+    expect(r.readers).toBe(1);
+    expect(r.rows).toBe(N);
+    const wide = runBuilt(
+      { ...o, database: { ...o.database, pool: { max_connections: 20 } } },
+      3,
+      path.join(dir, 'pg-wide.jsonl'),
+    );
+    expect(wide.readers).toBe(3);
   });
 });

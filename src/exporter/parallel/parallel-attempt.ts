@@ -1,9 +1,11 @@
 /**
- * The parallel reader of SQLite exports. The job thread plans key ranges of `chunk_size`
- * rows (a keyset scan over the key alone), worker threads read and render them, and the job
- * thread writes the rendered ranges strictly in key order, so the output is byte for byte
- * the one the single-threaded path writes. Ranges in flight are bounded by
- * `queue.capacity` rows (at least two per worker): memory stays flat.
+ * The parallel reader of exports whose rows need JS (SQLite always; PostgreSQL for JSONL,
+ * other encodings, incremental runs). The job thread plans key ranges of `chunk_size` rows
+ * (a keyset scan over the key alone; for PostgreSQL in a snapshot the workers import),
+ * worker threads read and render them, and the job thread writes the rendered ranges
+ * strictly in key order, so the output is byte for byte the one the single-threaded path
+ * writes. Ranges in flight are bounded by `queue.capacity` rows (at least two per worker):
+ * memory stays flat.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +20,7 @@ import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatt
 import type { OutputFile } from '../output-file.js';
 import type { Progress } from '../progress.js';
 import type { ColumnKind, SqlValue } from '../row.js';
-import type { Source } from '../sources/source.js';
+import type { RangePlan } from '../sources/source.js';
 import type { Projection } from '../transform.js';
 import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
 
@@ -125,7 +127,7 @@ function toError(
 
 export async function parallelAttempt(
   ctx: JobContext,
-  source: Source,
+  plan: RangePlan,
   projection: Projection,
   kinds: readonly ColumnKind[],
   output: OutputFile,
@@ -133,14 +135,11 @@ export async function parallelAttempt(
   workerCount: number,
 ): Promise<void> {
   const ex = ctx.settings.export;
-  const rs = source.rangeSource!;
   // the header of a fresh file; the rows are formatted by the range workers
   startFormatter(ctx, projection, kinds, output);
   const req = readRequest(ctx, projection);
   const config: RangeWorkerConfig = {
-    file: rs.file,
-    busyTimeoutMs: rs.busyTimeoutMs,
-    from: rs.from,
+    source: plan.worker,
     select: projection.select,
     key: req.key,
     window: req.window,
@@ -165,7 +164,7 @@ export async function parallelAttempt(
   try {
     for (;;) {
       while (!planDone && inFlight.size < maxInFlight) {
-        const upTo = await source.nextBoundary!(req, after);
+        const upTo = await plan.nextBoundary(after, ex.chunkSize);
         if (upTo === undefined) {
           planDone = true;
           break;
@@ -197,5 +196,6 @@ export async function parallelAttempt(
     throw err;
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await plan.close();
   }
 }

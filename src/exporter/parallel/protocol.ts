@@ -3,13 +3,11 @@ import type { ExportErrorCode, ExportErrorDetails } from '../errors.js';
 import type { ProgressStats } from '../progress.js';
 import type { ColumnKind, SqlValue } from '../row.js';
 import type { OutputEncoding, OutputFormat } from '../settings.js';
-import type { ReadWindow } from '../sources/source.js';
+import type { RangeWorkerSource, ReadWindow } from '../sources/source.js';
 
 export interface RangeWorkerConfig {
-  file: string;
-  busyTimeoutMs: number;
-  /** The FROM clause (quoted table or subquery). */
-  from: string;
+  /** The database to read, as the job's source opened it. */
+  source: RangeWorkerSource;
   select: readonly string[];
   key: string;
   window: ReadWindow;

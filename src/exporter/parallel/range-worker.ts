@@ -1,66 +1,43 @@
 /**
- * A worker thread that turns key ranges of a SQLite source into output bytes: read,
+ * A worker thread that turns key ranges of the job's source into output bytes: read,
  * truncate, format, encode. The job thread plans the ranges, writes the bytes in key
  * order, hashes and checkpoints; reading and formatting, the costly part, run in parallel.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { createEncoder } from '../encoding.js';
 import { ExportError, classifySourceError } from '../errors.js';
 import { createFormatter } from '../format.js';
 import { Progress } from '../progress.js';
-import type { Row } from '../row.js';
-import { quoteIdent, whereClause } from '../sources/source.js';
 import { applyTruncation } from '../transform.js';
 import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
+import { openRangeReader } from './range-readers.js';
 
 const cfg = workerData as RangeWorkerConfig;
 const port = parentPort!;
 
-const db = new Database(cfg.file, { readonly: true, fileMustExist: true, timeout: cfg.busyTimeoutMs });
-// A range is one forward scan: the OS page cache serves it; a big private cache only costs RSS.
-db.pragma('cache_size = -2048');
+const opened = openRangeReader(cfg);
+opened.catch(() => {}); // surfaces through the first range
 const encoder = createEncoder(cfg.encoding, cfg.onUnencodable);
 const formatter = createFormatter(cfg.format, cfg.names, cfg.kinds, { header: false, encoder });
-const cols = cfg.select.map(quoteIdent).join(', ');
-const k = quoteIdent(cfg.key);
-
-function statement(withAfter: boolean) {
-  const params: unknown[] = [];
-  const where = whereClause(
-    { key: cfg.key, window: cfg.window, afterKey: withAfter ? 0 : undefined },
-    (v) => {
-      params.push(v);
-      return '?';
-    },
-  );
-  const sql = `SELECT ${cols} FROM ${cfg.from}${where ? `${where} AND` : ' WHERE'} ${k} <= ? ORDER BY ${k} LIMIT ?`;
-  return { stmt: db.prepare(sql).raw(true), params };
-}
-
-const first = statement(false);
-const next = statement(true);
 
 /**
- * A range is read and formatted a slice at a time (keyset within the range, one read
- * transaction), straight into the range's buffer: a slice's rows and text die young in a
- * small young generation instead of a whole range surviving into the old one.
+ * A range is read and formatted a slice at a time (keyset within the range), straight into
+ * the range's buffer: a slice's rows and text die young in a small young generation instead
+ * of a whole range surviving into the old one.
  */
 export const SLICE_ROWS = 512;
 
-function run(task: RangeTask): RangeResult {
+async function run(task: RangeTask): Promise<RangeResult> {
   try {
     encoder.replaced = 0;
     const out = new RangeBuffer();
     const progress = new Progress({ rows: 0, bytes: 0, replaced: 0 });
-    db.exec('BEGIN');
+    const reader = await opened;
+    await reader.begin();
     try {
       let after = task.after;
       for (;;) {
-        const s = after === undefined ? first : next;
-        const params = [...s.params];
-        if (after !== undefined) params[0] = after;
-        const rows = s.stmt.all(...params, task.upTo, SLICE_ROWS) as Row[];
+        const rows = await reader.read(after, task.upTo, SLICE_ROWS);
         if (rows.length === 0) break;
         applyTruncation(rows, cfg.truncate);
         const text = formatter.format(rows, 0, rows.length, progress.rows + 1);
@@ -72,7 +49,7 @@ function run(task: RangeTask): RangeResult {
         after = rows[rows.length - 1][cfg.keyIndex];
       }
     } finally {
-      if (db.inTransaction) db.exec('COMMIT');
+      await reader.end();
     }
     return { id: task.id, ok: true, data: out.view(), stats: progress.stats(), replaced: encoder.replaced };
   } catch (err) {
@@ -120,12 +97,17 @@ class RangeBuffer {
   }
 }
 
+// Ranges run one after another (PostgreSQL reads are asynchronous).
+let queue: Promise<void> = Promise.resolve();
+
 port.on('message', (msg: RangeTask | { recycle: ArrayBuffer }) => {
   if ('recycle' in msg) {
     pool.push(msg.recycle);
     return;
   }
   const task = msg;
-  const result = run(task);
-  port.postMessage(result, result.ok ? [result.data.buffer as ArrayBuffer] : []);
+  queue = queue.then(async () => {
+    const result = await run(task);
+    port.postMessage(result, result.ok ? [result.data.buffer as ArrayBuffer] : []);
+  });
 });

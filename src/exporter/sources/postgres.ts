@@ -14,6 +14,7 @@ import {
   type CopiedRange,
   type CopyRanges,
   type CopyRequest,
+  type RangePlan,
   type ReadRequest,
   type RowChunk,
   type Source,
@@ -152,6 +153,34 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
     async copyCsv(req): Promise<Readable> {
       return client.query(copyStreams.to(copySql(req, client, from)));
     },
+    openRangePlan:
+      opts.table === undefined
+        ? undefined
+        : async (req): Promise<RangePlan | undefined> => {
+            const snapshot = await exportSnapshot(client);
+            if (snapshot === undefined) return undefined;
+            // Cancellation ends the planning connection, as it does the chunk reads.
+            const onAbort = () => {
+              closed = true;
+              client.end().catch(() => {});
+            };
+            req.signal?.addEventListener('abort', onAbort, { once: true });
+            return {
+              worker: {
+                driver: 'postgres',
+                url: opts.url,
+                from,
+                statementTimeoutMs: opts.statementTimeoutMs,
+                connectTimeoutMs: opts.connectTimeoutMs,
+                snapshot,
+              },
+              nextBoundary: (after, rows) => nextKeyBoundary(client, from, req, after, rows),
+              async close() {
+                req.signal?.removeEventListener('abort', onAbort);
+                if (!closed) await client.query('COMMIT').catch(() => {});
+              },
+            };
+          },
     openCopyRanges:
       opts.table === undefined
         ? undefined
@@ -185,6 +214,61 @@ function copySql(req: CopyRequest, client: pg.Client, from: string, extra: strin
 const MAX_RANGE_ROWS = 1_000_000;
 
 /**
+ * Opens a read-only repeatable-read transaction on `planner` and exports its snapshot for
+ * other connections to import; undefined when the server cannot (the transaction is rolled
+ * back). Connection failures are thrown (the job retries them).
+ */
+async function exportSnapshot(planner: pg.Client): Promise<string | undefined> {
+  try {
+    await planner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const res = await planner.query<string[]>({ text: 'SELECT pg_export_snapshot()', rowMode: 'array' });
+    return res.rows[0][0];
+  } catch (err) {
+    await planner.query('ROLLBACK').catch(() => {});
+    const e = classifySourceError(err, 'query');
+    if (e.transient) throw e;
+    return undefined;
+  }
+}
+
+/** A connection reading in `snapshot` (exported by a planning transaction still open). */
+export async function connectInSnapshot(opts: PostgresSourceOptions, snapshot: string): Promise<pg.Client> {
+  const c = await connect(opts);
+  try {
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await c.query(`SET TRANSACTION SNAPSHOT ${c.escapeLiteral(snapshot)}`);
+  } catch (err) {
+    await c.end().catch(() => {});
+    throw classifySourceError(err, 'query');
+  }
+  return c;
+}
+
+/** The greatest key among the next `rows` rows after `after`, from the key's index. */
+async function nextKeyBoundary(
+  planner: pg.Client,
+  from: string,
+  req: ReadRequest,
+  after: SqlValue | undefined,
+  rows: number,
+): Promise<string | undefined> {
+  const k = quoteIdent(req.key);
+  const values: string[] = [];
+  const where = whereClause({ ...req, afterKey: after }, (v) => {
+    values.push(textOf(v));
+    return `$${values.length}`;
+  });
+  values.push(String(rows));
+  const text = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT $${values.length}) AS exportctl_range`;
+  try {
+    const res = await planner.query<Array<string | null>>({ text, values, rowMode: 'array' });
+    return res.rows[0][0] ?? undefined;
+  } catch (err) {
+    throw classifySourceError(err, 'query');
+  }
+}
+
+/**
  * Parallel COPY of key ranges. The source's connection opens a read-only repeatable-read
  * transaction and exports its snapshot; each reader connection imports it (as pg_dump -j
  * does), so every range sees the same data. The source's connection plans the ranges (the
@@ -200,30 +284,11 @@ async function openCopyRanges(
   rangeBytes: number,
   onAbort: () => void,
 ): Promise<CopyRanges | undefined> {
-  let snapshot: string;
-  try {
-    await planner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const res = await planner.query<string[]>({ text: 'SELECT pg_export_snapshot()', rowMode: 'array' });
-    snapshot = res.rows[0][0];
-  } catch (err) {
-    await planner.query('ROLLBACK').catch(() => {});
-    const e = classifySourceError(err, 'query');
-    if (e.transient) throw e;
-    return undefined; // a server that cannot export snapshots: one COPY stream instead
-  }
+  const snapshot = await exportSnapshot(planner);
+  if (snapshot === undefined) return undefined; // one COPY stream instead
   // Readers that cannot connect (the server's connection limit) are done without.
   const settled = await Promise.allSettled(
-    Array.from({ length: readerCount }, async () => {
-      const c = await connect(opts);
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        await c.query(`SET TRANSACTION SNAPSHOT ${c.escapeLiteral(snapshot)}`);
-      } catch (err) {
-        await c.end().catch(() => {});
-        throw classifySourceError(err, 'query');
-      }
-      return c;
-    }),
+    Array.from({ length: readerCount }, () => connectInSnapshot(opts, snapshot)),
   );
   const readers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const endAll = async () => {
@@ -245,21 +310,7 @@ async function openCopyRanges(
     rowsSeen === 0
       ? req.chunkSize
       : Math.max(req.chunkSize, Math.min(MAX_RANGE_ROWS, Math.floor(rangeBytes / (bytesSeen / rowsSeen))));
-  const boundary = async (after: SqlValue | undefined): Promise<string | undefined> => {
-    const values: string[] = [];
-    const where = whereClause({ ...req, afterKey: after }, (v) => {
-      values.push(textOf(v));
-      return `$${values.length}`;
-    });
-    values.push(String(rangeRows()));
-    const text = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT $${values.length}) AS exportctl_range`;
-    try {
-      const res = await planner.query<Array<string | null>>({ text, values, rowMode: 'array' });
-      return res.rows[0][0] ?? undefined;
-    } catch (err) {
-      throw classifySourceError(err, 'query');
-    }
-  };
+  const boundary = (after: SqlValue | undefined) => nextKeyBoundary(planner, from, req, after, rangeRows());
   const abort = () => {
     onAbort();
     planner.end().catch(() => {});
@@ -268,6 +319,7 @@ async function openCopyRanges(
   req.signal?.addEventListener('abort', abort, { once: true });
   let closed = false;
   return {
+    readers: readers.length,
     async *ranges(inFlight: number): AsyncGenerator<CopiedRange> {
       const queue: Array<{ query: CopyOutQuery; bytes: RangeBytes }> = [];
       const spare: RangeBytes[] = [];

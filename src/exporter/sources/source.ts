@@ -44,12 +44,10 @@ export interface Source {
   /** Chunks of at most chunkSize rows in key order, keyset-paginated. */
   chunks(req: ReadRequest): AsyncIterable<RowChunk>;
   /**
-   * SQLite only: the greatest key among the next `chunkSize` rows after `after`, without
-   * reading the rows (undefined at the end). Plans the key ranges of parallel readers.
+   * Plans key ranges for parallel range workers (SQLite; PostgreSQL tables, in a snapshot
+   * the workers share). Undefined when this source cannot.
    */
-  nextBoundary?(req: ReadRequest, after: SqlValue | undefined): Promise<SqlValue | undefined>;
-  /** SQLite only: what a range worker needs to open the same source. */
-  readonly rangeSource?: { file: string; from: string; busyTimeoutMs: number };
+  openRangePlan?(req: ReadRequest): Promise<RangePlan | undefined>;
   /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
   copyCsv?(req: CopyRequest): Promise<Readable>;
   /**
@@ -58,6 +56,29 @@ export interface Source {
    * read. Undefined when the server cannot share a snapshot (the caller streams one COPY).
    */
   openCopyRanges?(req: CopyRequest, readers: number, rangeBytes: number): Promise<CopyRanges | undefined>;
+  close(): Promise<void>;
+}
+
+/** What a range worker opens to read the same data as the job's source. */
+export type RangeWorkerSource =
+  | { driver: 'sqlite'; file: string; from: string; busyTimeoutMs: number }
+  | {
+      driver: 'postgres';
+      url: string;
+      from: string;
+      statementTimeoutMs?: number;
+      connectTimeoutMs: number;
+      /** The planning transaction's exported snapshot: every worker reads the same data. */
+      snapshot: string;
+    };
+
+export interface RangePlan {
+  readonly worker: RangeWorkerSource;
+  /**
+   * The greatest key among the next `rows` rows after `after` (from the start when
+   * undefined), without reading the rows; undefined at the end.
+   */
+  nextBoundary(after: SqlValue | undefined, rows: number): Promise<SqlValue | undefined>;
   close(): Promise<void>;
 }
 
@@ -72,6 +93,8 @@ export interface CopiedRange {
 }
 
 export interface CopyRanges {
+  /** Reader connections that opened (some may not have: the server's connection limit). */
+  readonly readers: number;
   /** The ranges in key order, at most `inFlight` read ahead. */
   ranges(inFlight: number): AsyncIterable<CopiedRange>;
   close(): Promise<void>;

@@ -109,23 +109,28 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
         if (db.inTransaction) db.exec('COMMIT');
       }
     },
-    rangeSource: { file: opts.file, from, busyTimeoutMs: opts.busyTimeoutMs },
-    async nextBoundary(req, after) {
-      const params: SqlValue[] = [];
-      const where = whereClause({ ...req, afterKey: after }, (v) => {
-        params.push(v);
-        return '?';
-      });
-      const k = quoteIdent(req.key);
-      const sql = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT ?)`;
-      let stmt = boundaryStatements.get(sql);
-      if (!stmt) {
-        stmt = guard(() => db.prepare(sql).pluck());
-        boundaryStatements.set(sql, stmt);
-      }
-      const s = stmt;
-      const v = guard(() => s.get(...params, req.chunkSize)) as SqlValue | undefined;
-      return v === null || v === undefined ? undefined : v;
+    async openRangePlan(req) {
+      return {
+        worker: { driver: 'sqlite', file: opts.file, from, busyTimeoutMs: opts.busyTimeoutMs },
+        async nextBoundary(after, rows) {
+          const params: SqlValue[] = [];
+          const where = whereClause({ ...req, afterKey: after }, (v) => {
+            params.push(v);
+            return '?';
+          });
+          const k = quoteIdent(req.key);
+          const sql = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT ?)`;
+          let stmt = boundaryStatements.get(sql);
+          if (!stmt) {
+            stmt = guard(() => db.prepare(sql).pluck());
+            boundaryStatements.set(sql, stmt);
+          }
+          const s = stmt;
+          const v = guard(() => s.get(...params, rows)) as SqlValue | undefined;
+          return v === null || v === undefined ? undefined : v;
+        },
+        async close() {},
+      };
     },
     async close() {
       db.close();
