@@ -170,6 +170,11 @@ export class CopyOutQuery {
 
   handleCommandComplete(): void {}
 
+  /** pg only parses what is handed back (CopyDone or an error onward): a row here would be lost. */
+  handleCopyData(): void {
+    this.handleError(new Error('COPY data reached the connection after the range reader handed it back'));
+  }
+
   handleReadyForQuery(): void {
     if (this.#settled) return;
     this.#settled = true;
