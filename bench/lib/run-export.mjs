@@ -12,6 +12,8 @@ const result = await runExport({
   out,
   statePath,
   processEnv: process.env,
+  // A user per run: the per-user rate limit is not what is measured.
+  user: `bench-rss-${process.pid}`,
   // The CLI's EXPORTCTL_WORKERS, which this library call would not otherwise see.
   workers: process.env.EXPORTCTL_WORKERS ? Number(process.env.EXPORTCTL_WORKERS) : undefined,
 });
