@@ -91,7 +91,6 @@ export async function copyRangesAttempt(
   projection: Projection,
   output: OutputFile,
   progress: Progress,
-  readers: number,
 ): Promise<void> {
   const ex = ctx.settings.export;
   writeHeader(ctx, projection, output);
@@ -99,8 +98,9 @@ export async function copyRangesAttempt(
   const max = ex.limits.maxRows;
   const key = (row: Buffer | undefined): SqlValue | undefined =>
     row === undefined ? undefined : (csvFieldAt(row.toString('utf8'), projection.keyIndex) ?? undefined);
-  // Two ranges queued per reader keep every connection busy while one is written.
-  const inFlight = Math.max(2 * readers, Math.ceil(ex.queueCapacity / ex.chunkSize));
+  // Two ranges queued per reader keep every connection busy while one is written; ranges are
+  // sized in bytes, so this also bounds the memory they hold (about 8 MiB per reader).
+  const inFlight = 2 * ranges.readers;
   try {
     for await (const r of ranges.ranges(inFlight)) {
       if (r.rows === 0) continue;

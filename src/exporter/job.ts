@@ -263,7 +263,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         usedReaders = ranges ? ranges.readers : plan ? workers : 1;
         progress = new Progress(job.checkpoint);
         encoder.replaced = job.checkpoint.replaced;
-        if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress, readers);
+        if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress);
         else if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
         else if (plan) await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
         else await rowAttempt(ctx, source, projection, kinds, output, progress);
