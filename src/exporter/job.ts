@@ -265,8 +265,14 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         encoder.replaced = job.checkpoint.replaced;
         if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress);
         else if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
-        else if (plan) await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
-        else await rowAttempt(ctx, source, projection, kinds, output, progress);
+        else if (plan) {
+          usedReaders = await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
+          if (usedReaders === 0) {
+            usedPath = 'rows';
+            usedReaders = 1;
+            await rowAttempt(ctx, source, projection, kinds, output, progress);
+          }
+        } else await rowAttempt(ctx, source, projection, kinds, output, progress);
         // Sources end quietly when aborted: an aborted job never counts as complete.
         if (controller.signal.aborted) throw controller.signal.reason;
         break;

@@ -52,6 +52,7 @@ function runBuilt(
   workers: number,
   out: string,
   opts: Record<string, unknown> = {},
+  pgUrl = server?.url ?? '',
 ): Record<string, unknown> {
   const stdout = execFileSync(
     process.execPath,
@@ -64,7 +65,7 @@ function runBuilt(
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, EXPORTCTL_TEST_PG_URL: server?.url ?? '' },
+      env: { ...process.env, EXPORTCTL_TEST_PG_URL: pgUrl },
     },
   );
   return JSON.parse(stdout) as Record<string, unknown>;
@@ -262,6 +263,28 @@ describe('parallel PostgreSQL readers', () => {
     expect(ids.length).toBe(rows);
     for (let i = 0; i < rows; i++) if (ids[i] !== i + 1) expect(ids[i]).toBe(i + 1);
   }, 60_000);
+
+  it('reads in one thread, or one COPY, when no reader can connect (a role limited to one connection)', () => {
+    server!.psql('CREATE ROLE solo LOGIN CONNECTION LIMIT 1; GRANT SELECT ON items TO solo');
+    const o = {
+      database: { driver: 'postgres', url: '${EXPORTCTL_TEST_PG_URL}', statement_timeout: '30s' },
+      export: { chunk_size: 1300, output: { format: 'jsonl' } },
+    };
+    const url = server!.url.replace('postgres://postgres@', 'postgres://solo@');
+    const both = runBuilt(o, 2, path.join(dir, 'pg-all.jsonl'));
+    const solo = runBuilt(o, 2, path.join(dir, 'pg-solo.jsonl'), {}, url);
+    expect(both.path).toBe('parallel');
+    expect(solo.path).toBe('rows');
+    expect(solo.readers).toBe(1);
+    expect(solo.sha256).toBe(both.sha256);
+    // COPY likewise: no reader connection, one COPY stream.
+    const csv = { ...o, export: { chunk_size: 1300 } };
+    const copyAll = runBuilt(csv, 2, path.join(dir, 'pg-all.csv'));
+    const copySolo = runBuilt(csv, 2, path.join(dir, 'pg-solo.csv'), {}, url);
+    expect(copyAll.path).toBe('parallel-copy');
+    expect(copySolo.path).toBe('copy');
+    expect(copySolo.sha256).toBe(copyAll.sha256);
+  });
 
   it("reads on the connections of the job's share of the pool, less the planner's", () => {
     // max_connections 8 among 4 jobs: 2 per job, one of them plans: one worker reads.

@@ -20,9 +20,9 @@ import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatt
 import type { OutputFile } from '../output-file.js';
 import type { Progress } from '../progress.js';
 import type { ColumnKind, SqlValue } from '../row.js';
-import type { RangePlan } from '../sources/source.js';
+import type { RangePlan, ReadRequest } from '../sources/source.js';
 import type { Projection } from '../transform.js';
-import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
+import type { RangeResult, RangeTask, RangeWorkerConfig, RangeWorkerReady } from './protocol.js';
 
 /**
  * The compiled worker: beside this module in dist/, or in dist/ under the package root when
@@ -61,6 +61,9 @@ class RangeWorker {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #failed: unknown;
+  /** Resolves once the worker opened its source: undefined, or why it could not. */
+  readonly ready: Promise<ExportError | undefined>;
+  #onReady!: (e: ExportError | undefined) => void;
 
   constructor(config: RangeWorkerConfig) {
     this.#worker = new Worker(WORKER_FILE, {
@@ -72,12 +75,22 @@ class RangeWorker {
       // RSS per worker for no speed.
       resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
-    this.#worker.on('message', (r: RangeResult) => {
+    this.ready = new Promise((resolve) => {
+      this.#onReady = resolve;
+    });
+    this.#worker.on('message', (r: RangeResult | RangeWorkerReady) => {
+      if ('ready' in r) {
+        if (r.ready) this.#onReady(undefined);
+        else
+          this.#onReady(new ExportError(r.error.code, r.error.message, r.error.details, r.error.transient));
+        return;
+      }
       const p = this.#pending.get(r.id);
       this.#pending.delete(r.id);
       p?.resolve(r);
     });
     const fail = (err: unknown) => {
+      this.#onReady(err instanceof ExportError ? err : new ExportError('SOURCE_UNAVAILABLE', String(err)));
       this.#failed = err;
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
@@ -133,10 +146,8 @@ export async function parallelAttempt(
   output: OutputFile,
   progress: Progress,
   workerCount: number,
-): Promise<void> {
+): Promise<number> {
   const ex = ctx.settings.export;
-  // the header of a fresh file; the rows are formatted by the range workers
-  startFormatter(ctx, projection, kinds, output);
   const req = readRequest(ctx, projection);
   const config: RangeWorkerConfig = {
     source: plan.worker,
@@ -152,50 +163,83 @@ export async function parallelAttempt(
     keyIndex: projection.keyIndex,
     cursorIndex: projection.cursorIndex,
   };
-  const workers = Array.from({ length: workerCount }, () => new RangeWorker(config));
-  const maxInFlight = Math.min(64, Math.max(2 * workerCount, Math.ceil(ex.queueCapacity / ex.chunkSize)));
-  const inFlight = new Map<number, Promise<RangeResult>>();
+  const started = Array.from({ length: workerCount }, () => new RangeWorker(config));
+  let workers: RangeWorker[] = [];
   const cp = new Checkpointer(ctx, output, progress);
-  const max = ex.limits.maxRows;
-  let after: SqlValue | undefined = req.afterKey;
-  let planned = 0;
-  let written = 0;
-  let planDone = false;
   try {
-    for (;;) {
-      while (!planDone && inFlight.size < maxInFlight) {
-        const upTo = await plan.nextBoundary(after, ex.chunkSize);
-        if (upTo === undefined) {
-          planDone = true;
-          break;
-        }
-        const p = workers[planned % workerCount].run({ id: planned, after, upTo });
-        p.catch(() => {}); // awaited in order below
-        inFlight.set(planned, p);
-        planned++;
-        after = upTo;
-      }
-      const next = inFlight.get(written);
-      if (!next) break;
-      const r = await next;
-      inFlight.delete(written);
-      written++;
-      if (!r.ok) throw toError(r, progress.rows, ctx.encoder);
-      if (max !== undefined && progress.rows + r.stats.rows > max) throw rowLimitError(max);
-      output.write(r.data);
-      workers[(written - 1) % workerCount].recycle(r.data);
-      progress.merge(r.stats);
-      ctx.encoder.replaced += r.replaced;
-      progress.replaced = ctx.encoder.replaced;
-      await cp.maybe();
+    // Workers that cannot open the source (PostgreSQL: the server's connection limit) are
+    // done without; with none, the caller reads in its own thread.
+    const failures = await Promise.all(started.map((w) => w.ready));
+    workers = started.filter((_, i) => failures[i] === undefined);
+    if (workers.length === 0) {
+      const e = failures[0]!;
+      if (!e.transient) throw e;
+      ctx.logger.log('warn', `no range worker could open the source, reading in one thread: ${e.message}`, {
+        job: ctx.job.id,
+        code: e.code,
+        error: e.message,
+      });
+      return 0;
     }
+    // the header of a fresh file; the rows are formatted by the range workers
+    startFormatter(ctx, projection, kinds, output);
+    await writeRanges(ctx, plan, workers, req, output, progress, cp);
     await cp.drain();
+    return workers.length;
   } catch (err) {
     // Keep what was written whole: a retry or --resume continues from here.
     await cp.save().catch(() => {});
     throw err;
   } finally {
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(started.map((w) => w.stop()));
     await plan.close();
+  }
+}
+
+/** Plans ranges, hands them to the workers round-robin and writes their bytes in key order. */
+async function writeRanges(
+  ctx: JobContext,
+  plan: RangePlan,
+  workers: RangeWorker[],
+  req: ReadRequest,
+  output: OutputFile,
+  progress: Progress,
+  cp: Checkpointer,
+): Promise<void> {
+  const ex = ctx.settings.export;
+  const workerCount = workers.length;
+  const maxInFlight = Math.min(64, Math.max(2 * workerCount, Math.ceil(ex.queueCapacity / ex.chunkSize)));
+  const inFlight = new Map<number, Promise<RangeResult>>();
+  const max = ex.limits.maxRows;
+  let after: SqlValue | undefined = req.afterKey;
+  let planned = 0;
+  let written = 0;
+  let planDone = false;
+  for (;;) {
+    while (!planDone && inFlight.size < maxInFlight) {
+      const upTo = await plan.nextBoundary(after, ex.chunkSize);
+      if (upTo === undefined) {
+        planDone = true;
+        break;
+      }
+      const p = workers[planned % workerCount].run({ id: planned, after, upTo });
+      p.catch(() => {}); // awaited in order below
+      inFlight.set(planned, p);
+      planned++;
+      after = upTo;
+    }
+    const next = inFlight.get(written);
+    if (!next) break;
+    const r = await next;
+    inFlight.delete(written);
+    written++;
+    if (!r.ok) throw toError(r, progress.rows, ctx.encoder);
+    if (max !== undefined && progress.rows + r.stats.rows > max) throw rowLimitError(max);
+    output.write(r.data);
+    workers[(written - 1) % workerCount].recycle(r.data);
+    progress.merge(r.stats);
+    ctx.encoder.replaced += r.replaced;
+    progress.replaced = ctx.encoder.replaced;
+    await cp.maybe();
   }
 }

@@ -35,3 +35,11 @@ export type RangeResult =
       ok: false;
       error: { code: ExportErrorCode; message: string; details: ExportErrorDetails; transient: boolean };
     };
+
+/** A worker's first message: whether it opened its source (PostgreSQL: connected in the snapshot). */
+export type RangeWorkerReady =
+  | { ready: true }
+  | {
+      ready: false;
+      error: { code: ExportErrorCode; message: string; details: ExportErrorDetails; transient: boolean };
+    };

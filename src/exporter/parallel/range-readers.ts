@@ -92,7 +92,7 @@ async function postgresReader(
     },
     source.snapshot,
   );
-  connection.catch(() => {}); // surfaces through the first read
+  await connection; // opened = connected in the snapshot (a failure is the worker's first message)
   const statements = [false, true].map((withAfter) => rangeSql(spec, withAfter, (n) => `$${n}`));
   return {
     async begin() {},

@@ -9,14 +9,23 @@ import { ExportError, classifySourceError } from '../errors.js';
 import { createFormatter } from '../format.js';
 import { Progress } from '../progress.js';
 import { applyTruncation } from '../transform.js';
-import type { RangeResult, RangeTask, RangeWorkerConfig } from './protocol.js';
+import type { RangeResult, RangeTask, RangeWorkerConfig, RangeWorkerReady } from './protocol.js';
 import { openRangeReader } from './range-readers.js';
 
 const cfg = workerData as RangeWorkerConfig;
 const port = parentPort!;
 
 const opened = openRangeReader(cfg);
-opened.catch(() => {}); // surfaces through the first range
+opened.then(
+  () => port.postMessage({ ready: true } satisfies RangeWorkerReady),
+  (err: unknown) => {
+    const e = err instanceof ExportError ? err : classifySourceError(err, 'connect');
+    port.postMessage({
+      ready: false,
+      error: { code: e.code, message: e.message, details: e.details, transient: e.transient },
+    } satisfies RangeWorkerReady);
+  },
+);
 const encoder = createEncoder(cfg.encoding, cfg.onUnencodable);
 const formatter = createFormatter(cfg.format, cfg.names, cfg.kinds, { header: false, encoder });
 
