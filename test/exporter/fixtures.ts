@@ -1,4 +1,5 @@
 /** Tricky values shared by the SQLite and PostgreSQL round-trip tests. */
+import type pg from 'pg';
 export const TRICKY_TEXTS: Array<string | null> = [
   'plain',
   'comma, inside',
@@ -41,4 +42,20 @@ export function trickyRows(
     rows.push([i * 3, name, note, amount, i % 5, `2024-01-02 ${hour}:${min}:${sec}`]);
   }
   return rows;
+}
+
+/** Creates `items` in PostgreSQL with trickyRows(n) (the same rows as the SQLite tests). */
+export async function loadTrickyRowsIntoPostgres(client: pg.Client, n: number): Promise<void> {
+  await client.query(
+    'CREATE TABLE items (id bigint PRIMARY KEY, name text, note text, amount numeric, qty int, updated_at timestamp NOT NULL)',
+  );
+  const rows = trickyRows(n);
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const params = part.flatMap((r) => r.map((v) => (v === null ? null : String(v))));
+    const values = part
+      .map((_, j) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${j * 6 + k}`).join(', ')})`)
+      .join(', ');
+    await client.query(`INSERT INTO items VALUES ${values}`, params);
+  }
 }

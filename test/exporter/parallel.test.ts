@@ -14,7 +14,7 @@ import { ensureBuilt } from '../helpers/build.js';
 import { REPO } from '../helpers/cli.js';
 import { testValues } from '../helpers/example-config.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
-import { trickyRows } from './fixtures.js';
+import { loadTrickyRowsIntoPostgres, trickyRows } from './fixtures.js';
 
 let dir: string;
 let server: PostgresServer | undefined;
@@ -71,6 +71,19 @@ function runBuilt(
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
+/** The in-thread reader's export `a` and the parallel readers' `b`: same bytes, counts, manifest. */
+function expectSameExport(a: Record<string, unknown>, b: Record<string, unknown>): void {
+  expect(a.path).toBe('rows');
+  expect(b.path).toBe('parallel');
+  expect(b.rows).toBe(N);
+  expect(b.sha256).toBe(a.sha256);
+  expect(b.replaced).toBe(a.replaced);
+  expect(fs.readFileSync(b.file as string).equals(fs.readFileSync(a.file as string))).toBe(true);
+  const ma = JSON.parse(fs.readFileSync(a.manifest as string, 'utf8'));
+  const mb = JSON.parse(fs.readFileSync(b.manifest as string, 'utf8'));
+  for (const k of ['rows', 'bytes', 'sha256', 'replaced', 'key', 'cursor']) expect(mb[k]).toEqual(ma[k]);
+}
+
 const cases: Array<[string, Record<string, unknown>]> = [
   ['CSV UTF-8', {}],
   [
@@ -105,15 +118,7 @@ describe('parallel SQLite readers', () => {
       };
       const a = runBuilt(o, 0, path.join(dir, `single-${chunk}-${name.length}.out`));
       const b = runBuilt(o, 2, path.join(dir, `parallel-${chunk}-${name.length}.out`));
-      expect(a.path).toBe('rows');
-      expect(b.path).toBe('parallel');
-      expect(b.rows).toBe(N);
-      expect(b.sha256).toBe(a.sha256);
-      expect(b.replaced).toBe(a.replaced);
-      expect(fs.readFileSync(b.file as string).equals(fs.readFileSync(a.file as string))).toBe(true);
-      const ma = JSON.parse(fs.readFileSync(a.manifest as string, 'utf8'));
-      const mb = JSON.parse(fs.readFileSync(b.manifest as string, 'utf8'));
-      for (const k of ['rows', 'bytes', 'sha256', 'replaced', 'key', 'cursor']) expect(mb[k]).toEqual(ma[k]);
+      expectSameExport(a, b);
     });
   }
 
@@ -171,18 +176,7 @@ describe('parallel PostgreSQL readers', () => {
     server = await startPostgres();
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
-    await client.query(
-      'CREATE TABLE items (id bigint PRIMARY KEY, name text, note text, amount numeric, qty int, updated_at timestamp NOT NULL)',
-    );
-    const rows = trickyRows(N);
-    for (let i = 0; i < rows.length; i += 500) {
-      const part = rows.slice(i, i + 500);
-      const params = part.flatMap((r) => r.map((v) => (v === null ? null : String(v))));
-      const values = part
-        .map((_, j) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${j * 6 + k}`).join(', ')})`)
-        .join(', ');
-      await client.query(`INSERT INTO items VALUES ${values}`, params);
-    }
+    await loadTrickyRowsIntoPostgres(client, N);
     await client.end();
   }, 120_000);
 
@@ -196,15 +190,7 @@ describe('parallel PostgreSQL readers', () => {
       };
       const a = runBuilt(o, 0, path.join(dir, `pg-single-${name.length}.out`), opts);
       const b = runBuilt(o, 2, path.join(dir, `pg-parallel-${name.length}.out`), opts);
-      expect(a.path).toBe('rows');
-      expect(b.path).toBe('parallel');
-      expect(b.rows).toBe(N);
-      expect(b.sha256).toBe(a.sha256);
-      expect(b.replaced).toBe(a.replaced);
-      expect(fs.readFileSync(b.file as string).equals(fs.readFileSync(a.file as string))).toBe(true);
-      const ma = JSON.parse(fs.readFileSync(a.manifest as string, 'utf8'));
-      const mb = JSON.parse(fs.readFileSync(b.manifest as string, 'utf8'));
-      for (const k of ['rows', 'bytes', 'sha256', 'replaced', 'key', 'cursor']) expect(mb[k]).toEqual(ma[k]);
+      expectSameExport(a, b);
     });
   }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportError, type ExportResult, runExport } from '../../src/exporter/index.js';
 import { testValues } from '../helpers/example-config.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
-import { trickyRows } from './fixtures.js';
+import { loadTrickyRowsIntoPostgres, trickyRows } from './fixtures.js';
 
 let server: PostgresServer;
 let dir: string;
@@ -28,18 +28,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-pgx-'));
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
-  await client.query(
-    'CREATE TABLE items (id bigint PRIMARY KEY, name text, note text, amount numeric, qty int, updated_at timestamp NOT NULL)',
-  );
-  const rows = trickyRows(N);
-  for (let i = 0; i < rows.length; i += 500) {
-    const part = rows.slice(i, i + 500);
-    const params = part.flatMap((r) => r.map((v) => (v === null ? null : String(v))));
-    const values = part
-      .map((_, j) => `(${[1, 2, 3, 4, 5, 6].map((k) => `$${j * 6 + k}`).join(', ')})`)
-      .join(', ');
-    await client.query(`INSERT INTO items VALUES ${values}`, params);
-  }
+  await loadTrickyRowsIntoPostgres(client, N);
   await client.query(
     `CREATE TABLE big AS SELECT g AS id, 'name ' || g || CASE WHEN g % 7 = 0 THEN ', "quoted"' ELSE '' END AS name,
        CASE WHEN g % 5 = 0 THEN E'multi\\nline' END AS note FROM generate_series(1, ${BIG}) g`,
