@@ -11,7 +11,6 @@ import type { ConfigValues } from '../config/types.js';
 import { readCheckpointFile, removeCheckpointFile } from './checkpoint-file.js';
 import { createEncoder } from './encoding.js';
 import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
-import type { createFormatter } from './format.js';
 import {
   type DiskUsageProbe,
   type RateLimitSlot,
@@ -21,19 +20,17 @@ import {
 } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, writeManifest } from './manifest.js';
-import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
-import { copyAttempt, copyRangesAttempt, openCopyRanges } from './copy-attempt.js';
+import { type JobContext, readRequest } from './job-context.js';
 import { OutputFile } from './output-file.js';
-import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
-import { BoundedQueue } from './queue.js';
+import { type ExportPath, type ReaderRun, runReader } from './run-reader.js';
 import { Progress } from './progress.js';
-import { type Row, type StoredValue, storeValue } from './row.js';
+import { type StoredValue, storeValue } from './row.js';
 import { type ExporterSettings, readExporterSettings } from './settings.js';
 import { openSource } from './sources/index.js';
 import type { Source } from './sources/source.js';
 import { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
 import type { JobRecord, StateStore } from './state/store.js';
-import { type Projection, applyTruncation, buildProjection } from './transform.js';
+import { type Projection, buildProjection } from './transform.js';
 
 export interface ExportProgress {
   job: string;
@@ -93,16 +90,6 @@ export interface RunExportOptions {
   now?: () => number;
 }
 
-/**
- * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite, and
- * PostgreSQL when rows need JS), one COPY stream, or COPY of key ranges on parallel
- * connections (PostgreSQL).
- */
-export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy';
-
-/** COPY connections of a PostgreSQL export besides the planning one. */
-const DEFAULT_COPY_READERS = 2;
-
 export interface ExportResult {
   job: string;
   file: string;
@@ -119,9 +106,6 @@ export interface ExportResult {
   /** How many read at once: worker threads or COPY connections (1 for one stream). */
   readers: number;
 }
-
-/** Rows formatted and encoded at a time. */
-const FORMAT_SLICE_ROWS = 512;
 
 /** Codes after which the partial file and checkpoint are kept for `--resume`. */
 const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
@@ -238,41 +222,16 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     const kinds = await source.kinds(projection.select);
     if (opts.countRows) ctx.total = job.checkpoint.rows + (await source.count(readRequest(ctx, projection)));
 
-    let usedPath: ExportPath = 'rows';
-    let usedReaders = 1;
+    let used: ReaderRun = { path: 'rows', readers: 1 };
     let output: OutputFile | undefined;
     let progress: Progress | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
         if (!source) source = await openSource(settings);
         output = OutputFile.open(job.tempFile, job.checkpoint.bytes);
-        const useCopy = canCopy(settings, projection, source, opts);
-        // Parallel readers; a PostgreSQL job keeps one connection of its share for planning.
-        const connections = source.driver === 'postgres' ? settings.database.connectionsPerJob - 1 : Infinity;
-        const readers = Math.min(opts.workers ?? DEFAULT_COPY_READERS, connections);
-        const workers = Math.min(
-          opts.workers ?? (parallelAvailable() ? defaultWorkerCount() : 0),
-          connections,
-        );
-        const ranges = useCopy ? await openCopyRanges(ctx, source, projection, readers) : undefined;
-        const plan =
-          !useCopy && workers > 0 && parallelAvailable()
-            ? await source.openRangePlan?.(readRequest(ctx, projection))
-            : undefined;
-        usedPath = ranges ? 'parallel-copy' : useCopy ? 'copy' : plan ? 'parallel' : 'rows';
-        usedReaders = ranges ? ranges.readers : plan ? workers : 1;
         progress = new Progress(job.checkpoint);
         encoder.replaced = job.checkpoint.replaced;
-        if (ranges) await copyRangesAttempt(ctx, ranges, projection, output, progress);
-        else if (useCopy) await copyAttempt(ctx, source, projection, output, progress);
-        else if (plan) {
-          usedReaders = await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
-          if (usedReaders === 0) {
-            usedPath = 'rows';
-            usedReaders = 1;
-            await rowAttempt(ctx, source, projection, kinds, output, progress);
-          }
-        } else await rowAttempt(ctx, source, projection, kinds, output, progress);
+        used = await runReader(ctx, source, projection, kinds, output, progress);
         // Sources end quietly when aborted: an aborted job never counts as complete.
         if (controller.signal.aborted) throw controller.signal.reason;
         break;
@@ -293,14 +252,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         await sleep(delay, controller.signal);
       }
     }
-    return await finish(
-      ctx,
-      output!,
-      progress!,
-      projection,
-      { path: usedPath, readers: usedReaders },
-      resumed,
-    );
+    return await finish(ctx, output!, progress!, projection, used, resumed);
   } catch (err) {
     const e =
       controller.signal.aborted && !(err instanceof ExportError && err.code === 'ROW_LIMIT_EXCEEDED')
@@ -452,83 +404,12 @@ async function createJob(
   return job;
 }
 
-/** COPY needs no JS per row: PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track. */
-function canCopy(
-  settings: ExporterSettings,
-  projection: Projection,
-  source: Source,
-  opts: RunExportOptions,
-): boolean {
-  const ex = settings.export;
-  return (
-    opts.allowCopy !== false &&
-    source.copyCsv !== undefined &&
-    ex.output.format === 'csv' &&
-    ex.output.encoding === 'utf-8' &&
-    ex.source.incremental === undefined &&
-    projection.keyIndex < projection.names.length
-  );
-}
-
-async function rowAttempt(
-  ctx: JobContext,
-  source: Source,
-  projection: Projection,
-  kinds: Parameters<typeof createFormatter>[2],
-  output: OutputFile,
-  progress: Progress,
-): Promise<void> {
-  const ex = ctx.settings.export;
-  const formatter = startFormatter(ctx, projection, kinds, output);
-  const queue = new BoundedQueue<Row>(ex.queueCapacity);
-  const req = readRequest(ctx, projection);
-  const onAbort = () => queue.fail(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const producer = (async () => {
-    try {
-      for await (const chunk of source.chunks(req)) await queue.push(chunk.rows);
-      queue.close();
-    } catch (err) {
-      queue.fail(err);
-    }
-  })();
-  const cp = new Checkpointer(ctx, output, progress);
-  const max = ex.limits.maxRows;
-  const { keyIndex, cursorIndex, truncate } = projection;
-  try {
-    for (;;) {
-      const rows = await queue.take();
-      if (rows === null) break;
-      if (max !== undefined && progress.rows + rows.length > max) throw rowLimitError(max);
-      applyTruncation(rows, truncate);
-      // A slice at a time: its text dies young instead of a chunk-sized string aging.
-      for (let i = 0; i < rows.length; i += FORMAT_SLICE_ROWS) {
-        const to = Math.min(rows.length, i + FORMAT_SLICE_ROWS);
-        output.write(ctx.encoder.encode(formatter.format(rows, i, to, progress.rows + i + 1)));
-      }
-      progress.track(rows, keyIndex, cursorIndex);
-      progress.rows += rows.length;
-      progress.replaced = ctx.encoder.replaced;
-      await cp.maybe();
-    }
-    await cp.drain();
-  } catch (err) {
-    queue.fail(err);
-    // Keep what was written whole: a retry or --resume continues from here.
-    await cp.save().catch(() => {});
-    throw err;
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    await producer;
-  }
-}
-
 async function finish(
   ctx: JobContext,
   output: OutputFile,
   progress: Progress,
   projection: Projection,
-  used: { path: ExportPath; readers: number },
+  used: ReaderRun,
   resumed: boolean,
 ): Promise<ExportResult> {
   const { job, settings, store } = ctx;

@@ -1,0 +1,82 @@
+/**
+ * Which reader an attempt runs, and how many read at once: decided here, in one place.
+ *
+ * - PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track (no JS per row):
+ *   COPY of key ranges on parallel connections, or one COPY stream.
+ * - Otherwise range workers when they can run (SQLite; PostgreSQL tables), else the
+ *   in-thread reader.
+ * PostgreSQL readers stay within the job's share of the pool, one connection planning.
+ */
+import { copyAttempt, copyRangesAttempt, openCopyRanges } from './copy-attempt.js';
+import { type JobContext, readRequest } from './job-context.js';
+import type { OutputFile } from './output-file.js';
+import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
+import type { Progress } from './progress.js';
+import type { ColumnKind } from './row.js';
+import { rowAttempt } from './row-attempt.js';
+import type { Source } from './sources/source.js';
+import type { Projection } from './transform.js';
+
+/**
+ * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite, and
+ * PostgreSQL when rows need JS), one COPY stream, or COPY of key ranges on parallel
+ * connections (PostgreSQL).
+ */
+export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy';
+
+export interface ReaderRun {
+  path: ExportPath;
+  /** How many read at once: worker threads or COPY connections (1 for one stream). */
+  readers: number;
+}
+
+/** COPY connections of a PostgreSQL export besides the planning one. */
+const DEFAULT_COPY_READERS = 2;
+
+/** COPY needs no JS per row: PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track. */
+function canCopy(ctx: JobContext, projection: Projection, source: Source): boolean {
+  const ex = ctx.settings.export;
+  return (
+    ctx.opts.allowCopy !== false &&
+    source.copyCsv !== undefined &&
+    ex.output.format === 'csv' &&
+    ex.output.encoding === 'utf-8' &&
+    ex.source.incremental === undefined &&
+    projection.keyIndex < projection.names.length
+  );
+}
+
+/** Runs one attempt of the job with the reader that fits; says which ran. */
+export async function runReader(
+  ctx: JobContext,
+  source: Source,
+  projection: Projection,
+  kinds: readonly ColumnKind[],
+  output: OutputFile,
+  progress: Progress,
+): Promise<ReaderRun> {
+  const requested = ctx.opts.workers;
+  const connections =
+    source.driver === 'postgres' ? ctx.settings.database.connectionsPerJob - 1 : Number.POSITIVE_INFINITY;
+  if (canCopy(ctx, projection, source)) {
+    const readers = Math.min(requested ?? DEFAULT_COPY_READERS, connections);
+    const ranges = await openCopyRanges(ctx, source, projection, readers);
+    if (ranges) {
+      await copyRangesAttempt(ctx, ranges, projection, output, progress);
+      return { path: 'parallel-copy', readers: ranges.readers };
+    }
+    await copyAttempt(ctx, source, projection, output, progress);
+    return { path: 'copy', readers: 1 };
+  }
+  const workers = Math.min(requested ?? (parallelAvailable() ? defaultWorkerCount() : 0), connections);
+  const plan =
+    workers > 0 && parallelAvailable()
+      ? await source.openRangePlan?.(readRequest(ctx, projection))
+      : undefined;
+  if (plan) {
+    const ran = await parallelAttempt(ctx, plan, projection, kinds, output, progress, workers);
+    if (ran > 0) return { path: 'parallel', readers: ran };
+  }
+  await rowAttempt(ctx, source, projection, kinds, output, progress);
+  return { path: 'rows', readers: 1 };
+}
