@@ -32,9 +32,13 @@ const formatter = createFormatter(cfg.format, cfg.names, cfg.kinds, { header: fa
 /**
  * A range is read and formatted a slice at a time (keyset within the range), straight into
  * the range's buffer: a slice's rows and text die young in a small young generation instead
- * of a whole range surviving into the old one.
+ * of a whole range surviving into the old one. Slices hold at most MAX_SLICE_ROWS rows and
+ * about SLICE_CHARS characters of output, so big rows make small slices; the first slice
+ * learns the rows' size.
  */
-export const SLICE_ROWS = 512;
+export const MAX_SLICE_ROWS = 512;
+const SLICE_CHARS = 1 << 19;
+let sliceRows = 16;
 
 async function run(task: RangeTask): Promise<RangeResult> {
   try {
@@ -46,15 +50,18 @@ async function run(task: RangeTask): Promise<RangeResult> {
     try {
       let after = task.after;
       for (;;) {
-        const rows = await reader.read(after, task.upTo, SLICE_ROWS);
+        const limit = sliceRows;
+        const rows = await reader.read(after, task.upTo, limit);
         if (rows.length === 0) break;
         applyTruncation(rows, cfg.truncate);
         const text = formatter.format(rows, 0, rows.length, progress.rows + 1);
+        const perRow = Math.max(1, text.length / rows.length);
+        sliceRows = Math.max(1, Math.min(MAX_SLICE_ROWS, Math.floor(SLICE_CHARS / perRow)));
         if (encoder.encoding === 'utf-8') out.writeUtf8(text);
         else out.writeBytes(encoder.encode(text));
         progress.track(rows, cfg.keyIndex, cfg.cursorIndex);
         progress.rows += rows.length;
-        if (rows.length < SLICE_ROWS) break;
+        if (rows.length < limit) break;
         after = rows[rows.length - 1][cfg.keyIndex];
       }
     } finally {
