@@ -90,14 +90,20 @@ class RangeWorker {
       p?.resolve(r);
     });
     const fail = (err: unknown) => {
-      this.#onReady(err instanceof ExportError ? err : new ExportError('SOURCE_UNAVAILABLE', String(err)));
+      // A worker that died before it opened the source: the job can still read in-thread.
+      this.#onReady(
+        err instanceof ExportError
+          ? err
+          : new ExportError('SOURCE_UNAVAILABLE', `range worker failed: ${String(err)}`, {}, true),
+      );
       this.#failed = err;
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
     };
     this.#worker.on('error', fail);
     this.#worker.on('exit', (code) => {
-      if (this.#pending.size > 0) fail(new Error(`range worker exited with code ${code}`));
+      // Also settles `ready` when the worker ends before saying whether it opened the source.
+      fail(new Error(`range worker exited with code ${code}`));
     });
   }
 
