@@ -5,8 +5,7 @@
  */
 import { CsvRowScanner, csvFieldAt } from './copy-scanner.js';
 import { ExportError } from './errors.js';
-import { createFormatter } from './format.js';
-import { Checkpointer, type JobContext, readRequest, rowLimitError } from './job-context.js';
+import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
 import type { OutputFile } from './output-file.js';
 import type { Progress } from './progress.js';
 import type { SqlValue } from './row.js';
@@ -16,17 +15,6 @@ import type { Projection } from './transform.js';
 /** Bytes a parallel COPY range aims at: the ranges in flight are buffered whole. */
 const DEFAULT_RANGE_BYTES = 4 << 20;
 
-/** A fresh file's CSV header. */
-function writeHeader(ctx: JobContext, projection: Projection, output: OutputFile): void {
-  if (output.bytes !== 0) return;
-  const formatter = createFormatter('csv', projection.names, [], {
-    header: ctx.settings.export.output.header,
-    encoder: ctx.encoder,
-  });
-  const header = formatter.header();
-  if (header) output.write(ctx.encoder.encode(header));
-}
-
 export async function copyAttempt(
   ctx: JobContext,
   source: Source,
@@ -35,7 +23,7 @@ export async function copyAttempt(
   progress: Progress,
 ): Promise<void> {
   const ex = ctx.settings.export;
-  writeHeader(ctx, projection, output);
+  startFormatter(ctx, projection, [], output); // a fresh file's header; COPY writes the rows
   const stream = await source.copyCsv!({ ...readRequest(ctx, projection), truncate: projection.truncate });
   const onAbort = () => stream.destroy(ctx.signal.reason as Error);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -93,7 +81,7 @@ export async function copyRangesAttempt(
   progress: Progress,
 ): Promise<void> {
   const ex = ctx.settings.export;
-  writeHeader(ctx, projection, output);
+  startFormatter(ctx, projection, [], output); // a fresh file's header; COPY writes the rows
   const cp = new Checkpointer(ctx, output, progress);
   const max = ex.limits.maxRows;
   const key = (row: Buffer | undefined): SqlValue | undefined =>

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type Iconv from 'iconv-lite';
 import { ExportError } from './errors.js';
+import { GrowableBytes } from './growable-bytes.js';
 import type { OutputEncoding } from './settings.js';
 
 export interface OutputEncoder {
@@ -21,21 +22,6 @@ export interface OutputEncoder {
   encode(text: string): Buffer;
 }
 
-/**
- * UTF-8 into a reused buffer: no allocation per batch, so memory stays flat instead of
- * waiting for the GC to notice external buffers.
- */
-export class Utf8Scratch {
-  #buf = Buffer.allocUnsafe(1 << 16);
-
-  encode(text: string): Buffer {
-    // 3 bytes per UTF-16 unit is the most UTF-8 needs.
-    if (this.#buf.length < text.length * 3) this.#buf = Buffer.allocUnsafe(text.length * 3 + (1 << 16));
-    const n = this.#buf.write(text, 0, 'utf8');
-    return this.#buf.subarray(0, n);
-  }
-}
-
 // iconv-lite (and its code tables) loads only for GBK/GB18030: UTF-8 is Node's own.
 const require = createRequire(import.meta.url);
 let iconvModule: typeof Iconv | undefined;
@@ -48,8 +34,14 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace' | 'fail'): OutputEncoder {
   if (encoding === 'utf-8') {
-    const scratch = new Utf8Scratch();
-    return { encoding, replaced: 0, encode: (text) => scratch.encode(text) };
+    // Into a reused buffer: no allocation per batch.
+    const scratch = new GrowableBytes(1 << 16);
+    const encode = (text: string) => {
+      scratch.length = 0;
+      scratch.writeUtf8(text);
+      return scratch.view();
+    };
+    return { encoding, replaced: 0, encode };
   }
   const iconv = iconvLite();
   if (!iconv.encodingExists(encoding)) {

@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { CopyOutQuery, RangeBytes } from '../../src/exporter/sources/pg-copy-out.js';
+import { GrowableBytes } from '../../src/exporter/growable-bytes.js';
+import { CopyOutQuery } from '../../src/exporter/sources/pg-copy-out.js';
 
 function message(type: string, payload: Buffer): Buffer {
   const head = Buffer.alloc(5);
@@ -45,7 +46,7 @@ describe('range COPY reader', () => {
     const all = Buffer.concat([copy, after]);
     for (let split = 1; split < all.length; split++) {
       const { conn, socket, handedBack } = connection();
-      const q = new CopyOutQuery('COPY …', new RangeBytes(16));
+      const q = new CopyOutQuery('COPY …', new GrowableBytes(16));
       q.submit(conn as never);
       socket.emit('data', all.subarray(0, split));
       socket.emit('data', all.subarray(split));
@@ -62,7 +63,7 @@ describe('range COPY reader', () => {
 
   it('hands an error back to pg at once and fails with it', async () => {
     const { conn, socket, handedBack } = connection();
-    const q = new CopyOutQuery('COPY …', new RangeBytes());
+    const q = new CopyOutQuery('COPY …', new GrowableBytes());
     q.submit(conn as never);
     const err = message('E', Buffer.from('SERROR\0Mboom\0\0'));
     socket.emit(

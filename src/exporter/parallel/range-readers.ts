@@ -22,25 +22,33 @@ export interface RangeReader {
   end(): Promise<void>;
 }
 
-/** SELECT … WHERE <window> [AND key > ?] AND key <= ? ORDER BY key LIMIT ?, with placeholders. */
+/**
+ * `SELECT … WHERE [key > ?] AND <window> AND key <= ? ORDER BY key LIMIT ?` with placeholders,
+ * and a function giving its parameters for one read.
+ */
 function rangeSql(
   spec: RangeReaderSpec,
   withAfter: boolean,
   placeholder: (n: number) => string,
-): { text: string; windowParams: SqlValue[] } {
-  const windowParams: SqlValue[] = [];
+): { text: string; params: (after: SqlValue | undefined, upTo: SqlValue, limit: number) => SqlValue[] } {
+  const bound: SqlValue[] = [];
   const where = whereClause(
-    { key: spec.key, window: spec.window, afterKey: withAfter ? 0 : undefined },
+    { key: spec.key, window: spec.window, afterKey: withAfter ? 0 : undefined, upToKey: 0 },
     (v) => {
-      windowParams.push(v);
-      return placeholder(windowParams.length);
+      bound.push(v);
+      return placeholder(bound.length);
     },
   );
-  const k = quoteIdent(spec.key);
-  const n = windowParams.length;
   const cols = spec.select.map(quoteIdent).join(', ');
-  const text = `SELECT ${cols} FROM ${spec.source.from}${where ? `${where} AND` : ' WHERE'} ${k} <= ${placeholder(n + 1)} ORDER BY ${k} LIMIT ${placeholder(n + 2)}`;
-  return { text, windowParams };
+  const text = `SELECT ${cols} FROM ${spec.source.from}${where} ORDER BY ${quoteIdent(spec.key)} LIMIT ${placeholder(bound.length + 1)}`;
+  // whereClause binds the range's start first and its end last.
+  const params = (after: SqlValue | undefined, upTo: SqlValue, limit: number) => {
+    const values = [...bound, limit];
+    if (after !== undefined) values[0] = after;
+    values[bound.length - 1] = upTo;
+    return values;
+  };
+  return { text, params };
 }
 
 async function sqliteReader(
@@ -56,8 +64,8 @@ async function sqliteReader(
   // A range is one forward scan: the OS page cache serves it; a big private cache only costs RSS.
   db.pragma('cache_size = -2048');
   const prepare = (withAfter: boolean) => {
-    const { text, windowParams } = rangeSql(spec, withAfter, () => '?');
-    return { stmt: db.prepare(text).raw(true), windowParams };
+    const { text, params } = rangeSql(spec, withAfter, () => '?');
+    return { stmt: db.prepare(text).raw(true), params };
   };
   const first = prepare(false);
   const next = prepare(true);
@@ -67,10 +75,7 @@ async function sqliteReader(
     },
     async read(after, upTo, limit) {
       const s = after === undefined ? first : next;
-      const params = [...s.windowParams];
-      // whereClause puts the afterKey placeholder first.
-      if (after !== undefined) params[0] = after;
-      return s.stmt.all(...params, upTo, limit) as Row[];
+      return s.stmt.all(...s.params(after, upTo, limit)) as Row[];
     },
     async end() {
       if (db.inTransaction) db.exec('COMMIT');
@@ -82,9 +87,9 @@ async function postgresReader(
   spec: RangeReaderSpec,
   source: Extract<RangeWorkerSource, { driver: 'postgres' }>,
 ): Promise<RangeReader> {
-  const { connectInSnapshot } = await import('../sources/postgres.js');
-  const text = (v: SqlValue) => (typeof v === 'string' ? v : String(v));
-  const connection = connectInSnapshot(
+  const { connectInSnapshot, textOf } = await import('../sources/postgres.js');
+  // Opened = connected in the snapshot (a failure is the worker's first message).
+  const client = await connectInSnapshot(
     {
       url: source.url,
       statementTimeoutMs: source.statementTimeoutMs,
@@ -92,20 +97,16 @@ async function postgresReader(
     },
     source.snapshot,
   );
-  await connection; // opened = connected in the snapshot (a failure is the worker's first message)
   const statements = [false, true].map((withAfter) => rangeSql(spec, withAfter, (n) => `$${n}`));
   return {
     async begin() {},
     async read(after, upTo, limit) {
-      const client = await connection;
       const s = statements[after === undefined ? 0 : 1];
-      const values = s.windowParams.map(text);
-      if (after !== undefined) values[0] = text(after);
       try {
         const res = await client.query<Row>({
           name: `exportctl_range_${after === undefined ? 0 : 1}`,
           text: s.text,
-          values: [...values, text(upTo), String(limit)],
+          values: s.params(after, upTo, limit).map(textOf),
           rowMode: 'array',
         });
         return res.rows;

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEncoder } from '../encoding.js';
 import { ExportError, classifySourceError } from '../errors.js';
 import { createFormatter } from '../format.js';
+import { GrowableBytes } from '../growable-bytes.js';
 import { Progress } from '../progress.js';
 import { applyTruncation } from '../transform.js';
 import type { RangeResult, RangeTask, RangeWorkerConfig, RangeWorkerReady } from './protocol.js';
@@ -43,7 +44,7 @@ let sliceRows = 16;
 async function run(task: RangeTask): Promise<RangeResult> {
   try {
     encoder.replaced = 0;
-    const out = new RangeBuffer();
+    const out = new GrowableBytes(pool.pop() ?? 1 << 20);
     const progress = new Progress({ rows: 0, bytes: 0, replaced: 0 });
     const reader = await opened;
     await reader.begin();
@@ -67,7 +68,8 @@ async function run(task: RangeTask): Promise<RangeResult> {
     } finally {
       await reader.end();
     }
-    return { id: task.id, ok: true, data: out.view(), stats: progress.stats(), replaced: encoder.replaced };
+    const data = new Uint8Array(out.arrayBuffer, 0, out.length);
+    return { id: task.id, ok: true, data, stats: progress.stats(), replaced: encoder.replaced };
   } catch (err) {
     const e = err instanceof ExportError ? err : classifySourceError(err, 'query');
     return {
@@ -80,38 +82,6 @@ async function run(task: RangeTask): Promise<RangeResult> {
 
 // Buffers go to the job thread and come back once written: a few per worker, reused.
 const pool: ArrayBuffer[] = [];
-
-/** A range's output bytes in a pooled ArrayBuffer that grows (and is transferred) whole. */
-class RangeBuffer {
-  #ab: ArrayBuffer = pool.pop() ?? new ArrayBuffer(1 << 20);
-  #buf = Buffer.from(this.#ab);
-  #len = 0;
-
-  #reserve(n: number): void {
-    if (this.#len + n <= this.#ab.byteLength) return;
-    const ab = new ArrayBuffer(Math.max(this.#ab.byteLength * 2, this.#len + n + (1 << 16)));
-    const buf = Buffer.from(ab);
-    this.#buf.copy(buf, 0, 0, this.#len);
-    this.#ab = ab;
-    this.#buf = buf;
-  }
-
-  writeUtf8(text: string): void {
-    // 3 bytes per UTF-16 unit is the most UTF-8 needs.
-    this.#reserve(text.length * 3);
-    this.#len += this.#buf.write(text, this.#len, 'utf8');
-  }
-
-  writeBytes(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
-    this.#buf.set(bytes, this.#len);
-    this.#len += bytes.length;
-  }
-
-  view(): Uint8Array {
-    return new Uint8Array(this.#ab, 0, this.#len);
-  }
-}
 
 // Ranges run one after another (PostgreSQL reads are asynchronous).
 let queue: Promise<void> = Promise.resolve();

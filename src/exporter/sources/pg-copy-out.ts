@@ -8,6 +8,7 @@
  * counted without looking inside them, and the first and last row are located for their key.
  */
 import type { Socket } from 'node:net';
+import type { GrowableBytes } from '../growable-bytes.js';
 
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
@@ -20,32 +21,8 @@ const INTERSPERSED = new Set([
   0x41, // NotificationResponse 'A'
 ]);
 
-/** A buffer that grows by doubling and is reused from range to range. */
-export class RangeBytes {
-  #buf: Buffer;
-  length = 0;
-
-  constructor(initial = 1 << 20) {
-    this.#buf = Buffer.allocUnsafe(initial);
-  }
-
-  reserve(n: number): Buffer {
-    if (this.length + n > this.#buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.length + n));
-      this.#buf.copy(next, 0, 0, this.length);
-      this.#buf = next;
-    }
-    return this.#buf;
-  }
-
-  /** The bytes collected so far (a view, valid until the next write or reset). */
-  view(): Buffer {
-    return this.#buf.subarray(0, this.length);
-  }
-}
-
 export interface CopyOutResult {
-  /** The rows' CSV bytes (a view into the caller's RangeBytes). */
+  /** The rows' CSV bytes (a view into the caller's GrowableBytes). */
   data: Buffer;
   rows: number;
   /** Byte ranges of the first and last row within `data` (without the row's LF). */
@@ -79,7 +56,7 @@ export class CopyOutQuery {
 
   constructor(
     readonly text: string,
-    readonly out: RangeBytes,
+    readonly out: GrowableBytes,
   ) {
     out.length = 0;
     this.done = new Promise<CopyOutResult>((resolve, reject) => {
@@ -201,7 +178,7 @@ export class CopyOutQuery {
 }
 
 /** End of the row that starts at `start` (before its LF): rows are LF-terminated in CSV. */
-function rowEnd(out: RangeBytes, start: number): number {
+function rowEnd(out: GrowableBytes, start: number): number {
   const end = out.length;
   return end > start && out.view()[end - 1] === 0x0a ? end - 1 : end;
 }

@@ -8,7 +8,8 @@ import type { Readable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { classifySourceError } from '../errors.js';
-import { CopyOutQuery, RangeBytes } from './pg-copy-out.js';
+import { GrowableBytes } from '../growable-bytes.js';
+import { CopyOutQuery } from './pg-copy-out.js';
 import type { ColumnKind, Row, SqlValue } from '../row.js';
 import {
   type CopiedRange,
@@ -20,6 +21,7 @@ import {
   type Source,
   fromClause,
   quoteIdent,
+  keyBoundarySql,
   whereClause,
 } from './source.js';
 
@@ -42,7 +44,8 @@ function kindOf(oid: number): ColumnKind {
   return 'text';
 }
 
-function textOf(v: SqlValue): string {
+/** A value as a PostgreSQL text parameter (keys and cursors: never NULL or binary). */
+export function textOf(v: SqlValue): string {
   if (v === null || v instanceof Uint8Array) throw new TypeError('a key or cursor cannot be NULL or binary');
   return String(v);
 }
@@ -198,17 +201,14 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
   };
 }
 
-/** `COPY (SELECT … ORDER BY key) TO STDOUT` for a request, with `extra` conditions. */
-function copySql(req: CopyRequest, client: pg.Client, from: string, extra: string[] = []): string {
-  const lit = (v: SqlValue) => client.escapeLiteral(textOf(v));
-  const where = whereClause(req, lit);
-  const conds = [...(where ? [where.slice(' WHERE '.length)] : []), ...extra];
+/** `COPY (SELECT … ORDER BY key) TO STDOUT` for a request (a range's when `upToKey` is set). */
+function copySql(req: CopyRequest & { upToKey?: SqlValue }, client: pg.Client, from: string): string {
+  const where = whereClause(req, (v) => client.escapeLiteral(textOf(v)));
   const exprs = req.select.map((c, i) => {
     const t = req.truncate.find((x) => x.index === i);
     return t ? `left(${quoteIdent(c)}::text, ${t.maxLength})` : quoteIdent(c);
   });
-  const whereAll = conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
-  return `COPY (SELECT ${exprs.join(', ')} FROM ${from}${whereAll} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (FORMAT csv)`;
+  return `COPY (SELECT ${exprs.join(', ')} FROM ${from}${where} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (FORMAT csv)`;
 }
 
 const MAX_RANGE_ROWS = 1_000_000;
@@ -252,14 +252,11 @@ async function nextKeyBoundary(
   after: SqlValue | undefined,
   rows: number,
 ): Promise<string | undefined> {
-  const k = quoteIdent(req.key);
   const values: string[] = [];
-  const where = whereClause({ ...req, afterKey: after }, (v) => {
+  const text = keyBoundarySql(req, from, after, rows, (v) => {
     values.push(textOf(v));
     return `$${values.length}`;
   });
-  values.push(String(rows));
-  const text = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT $${values.length}) AS exportctl_range`;
   try {
     const res = await planner.query<Array<string | null>>({ text, values, rowMode: 'array' });
     return res.rows[0][0] ?? undefined;
@@ -300,7 +297,6 @@ async function openCopyRanges(
     await planner.query('ROLLBACK').catch(() => {});
     return undefined;
   }
-  const k = quoteIdent(req.key);
   // Each COPY costs a statement and a round trip: ranges start at chunk_size rows and grow
   // to about `rangeBytes` once the rows' size is known, so the overhead stays small and a
   // range's buffer bounded.
@@ -321,8 +317,8 @@ async function openCopyRanges(
   return {
     readers: readers.length,
     async *ranges(inFlight: number): AsyncGenerator<CopiedRange> {
-      const queue: Array<{ query: CopyOutQuery; bytes: RangeBytes }> = [];
-      const spare: RangeBytes[] = [];
+      const queue: Array<{ query: CopyOutQuery; bytes: GrowableBytes }> = [];
+      const spare: GrowableBytes[] = [];
       let after = req.afterKey;
       let planned = 0;
       let planDone = false;
@@ -333,12 +329,8 @@ async function openCopyRanges(
             planDone = true;
             break;
           }
-          const lo = after === undefined ? [] : [`${k} > ${planner.escapeLiteral(textOf(after))}`];
-          const sql = copySql({ ...req, afterKey: undefined }, planner, from, [
-            ...lo,
-            `${k} <= ${planner.escapeLiteral(upTo)}`,
-          ]);
-          const bytes = spare.pop() ?? new RangeBytes();
+          const sql = copySql({ ...req, afterKey: after, upToKey: upTo }, planner, from);
+          const bytes = spare.pop() ?? new GrowableBytes();
           const query = new CopyOutQuery(sql, bytes);
           readers[planned % readers.length].query(query as unknown as pg.QueryConfig);
           queue.push({ query, bytes });

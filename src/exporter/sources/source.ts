@@ -113,9 +113,12 @@ export function fromClause(source: { table?: string; query?: string }): string {
   return source.table !== undefined ? quoteQualified(source.table) : `(${source.query}) AS exportctl_src`;
 }
 
-/** WHERE conditions of a read; `param` returns the placeholder of a bound value. */
+/**
+ * WHERE conditions of a read: `key > afterKey`, the incremental window, `key <= upToKey` (a
+ * parallel range's end), in that order; `param` returns the placeholder of a bound value.
+ */
 export function whereClause(
-  req: Pick<ReadRequest, 'key' | 'window' | 'afterKey'>,
+  req: Pick<ReadRequest, 'key' | 'window' | 'afterKey'> & { upToKey?: SqlValue },
   param: (v: SqlValue) => string,
 ) {
   const k = quoteIdent(req.key);
@@ -131,5 +134,22 @@ export function whereClause(
     }
     if (w.upTo !== undefined) conds.push(`${c} <= ${param(w.upTo)}`);
   }
+  if (req.upToKey !== undefined) conds.push(`${k} <= ${param(req.upToKey)}`);
   return conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+}
+
+/**
+ * The query that plans parallel ranges: the greatest key among the next `rows` rows after
+ * `after`, from the key's index, without reading the rows.
+ */
+export function keyBoundarySql(
+  req: Pick<ReadRequest, 'key' | 'window'>,
+  from: string,
+  after: SqlValue | undefined,
+  rows: number,
+  param: (v: SqlValue) => string,
+): string {
+  const k = quoteIdent(req.key);
+  const where = whereClause({ ...req, afterKey: after }, param);
+  return `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT ${param(rows)}) AS exportctl_range`;
 }

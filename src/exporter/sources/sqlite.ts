@@ -9,6 +9,7 @@ import {
   type Source,
   fromClause,
   quoteIdent,
+  keyBoundarySql,
   whereClause,
 } from './source.js';
 
@@ -114,19 +115,17 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
         worker: { driver: 'sqlite', file: opts.file, from, busyTimeoutMs: opts.busyTimeoutMs },
         async nextBoundary(after, rows) {
           const params: SqlValue[] = [];
-          const where = whereClause({ ...req, afterKey: after }, (v) => {
+          const sql = keyBoundarySql(req, from, after, rows, (v) => {
             params.push(v);
             return '?';
           });
-          const k = quoteIdent(req.key);
-          const sql = `SELECT max(${k}) FROM (SELECT ${k} FROM ${from}${where} ORDER BY ${k} LIMIT ?)`;
           let stmt = boundaryStatements.get(sql);
           if (!stmt) {
             stmt = guard(() => db.prepare(sql).pluck());
             boundaryStatements.set(sql, stmt);
           }
           const s = stmt;
-          const v = guard(() => s.get(...params, rows)) as SqlValue | undefined;
+          const v = guard(() => s.get(...params)) as SqlValue | undefined;
           return v === null || v === undefined ? undefined : v;
         },
         async close() {},
