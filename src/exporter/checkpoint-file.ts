@@ -24,25 +24,18 @@ export async function writeCheckpointFile(tempFile: string, cp: Checkpoint): Pro
   await fs.promises.rename(tmp, file);
 }
 
-export function writeCheckpointFileSync(tempFile: string, cp: Checkpoint): void {
-  const file = checkpointFilePath(tempFile);
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(cp));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 export function readCheckpointFile(tempFile: string): Checkpoint | undefined {
   try {
     return JSON.parse(fs.readFileSync(checkpointFilePath(tempFile), 'utf8')) as Checkpoint;
   } catch {
     return undefined;
   }
+}
+
+/** Where a resume starts: the store's checkpoint or the sidecar's, whichever covers more bytes. */
+export function resumeCheckpoint(tempFile: string, stored: Checkpoint): Checkpoint {
+  const side = readCheckpointFile(tempFile);
+  return side && side.bytes > stored.bytes ? side : stored;
 }
 
 export function removeCheckpointFile(tempFile: string): void {

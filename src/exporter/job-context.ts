@@ -1,7 +1,7 @@
 /** What the stages of a running job share, and the checkpointing they all use. */
 import * as path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { writeCheckpointFile, writeCheckpointFileSync } from './checkpoint-file.js';
+import { writeCheckpointFile } from './checkpoint-file.js';
 import type { OutputEncoder } from './encoding.js';
 import { ExportError } from './errors.js';
 import { createFormatter, type RowFormatter } from './format.js';
@@ -98,9 +98,9 @@ export class Checkpointer {
     await this.#inFlight;
     this.#last = Date.now();
     this.#lastBytes = this.output.bytes;
-    this.output.sync();
     const cp = this.progress.checkpoint(this.output.bytes);
-    writeCheckpointFileSync(this.ctx.job.tempFile, cp);
+    await this.output.syncAsync();
+    await writeCheckpointFile(this.ctx.job.tempFile, cp);
     await this.ctx.store.saveCheckpoint(this.ctx.job.id, cp);
     this.#recorded(cp);
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigValues } from '../config/types.js';
-import { readCheckpointFile, removeCheckpointFile } from './checkpoint-file.js';
+import { removeCheckpointFile, resumeCheckpoint } from './checkpoint-file.js';
 import { createEncoder } from './encoding.js';
 import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
 import {
@@ -44,6 +44,8 @@ export interface ExportProgress {
 export interface RunExportOptions {
   /** The environment's effective config values, `${VAR}` unresolved (SPEC §1.2 shape). */
   values: ConfigValues;
+  /** The settings already read from `values` (the service reads them once per config). */
+  settings?: ExporterSettings;
   /** Absolute project directory: relative paths (sqlite url, output.dir) resolve from it. */
   projectRoot: string;
   env: string;
@@ -118,12 +120,13 @@ const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
   'CANCELLED',
 ]);
 
-function newJobId(now: number): string {
+/** A job id: a UTC timestamp and `random` random bytes in hex (the service uses more). */
+export function newJobId(now: number, random = 3): string {
   const stamp = new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${randomBytes(random).toString('hex')}`;
 }
 
 function pidAlive(pid: number): boolean {
@@ -136,8 +139,7 @@ function pidAlive(pid: number): boolean {
 }
 
 function plain(v: StoredValue | undefined): string | number | null {
-  if (v === undefined) return null;
-  return v.t === 'n' ? v.v : v.v;
+  return v?.v ?? null;
 }
 
 /** Runs one export job to completion. Throws ExportError (with `code`) on failure. */
@@ -145,7 +147,9 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const logger = opts.logger ?? silentLogger;
-  const settings = readExporterSettings(opts.values, { projectRoot: opts.projectRoot, env: opts.processEnv });
+  const settings =
+    opts.settings ??
+    readExporterSettings(opts.values, { projectRoot: opts.projectRoot, env: opts.processEnv });
   const ex = settings.export;
   const encoder = createEncoder(ex.output.encoding, ex.output.onUnencodable);
   const diskUsage = opts.diskUsage ?? statfsUsage;
@@ -347,8 +351,7 @@ async function findJobToResume(
   ) {
     throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
   }
-  const side = readCheckpointFile(job.tempFile);
-  if (side && side.bytes > job.checkpoint.bytes) job.checkpoint = side;
+  job.checkpoint = resumeCheckpoint(job.tempFile, job.checkpoint);
   if (job.configDigest !== settings.configDigest) {
     throw new ExportError(
       'CONFIG_INVALID',

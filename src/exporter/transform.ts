@@ -16,8 +16,6 @@ export interface Projection {
   cursorIndex: number;
   /** Output i comes from selected column sourceIndex[i] (selected rows hold outputs first). */
   truncate: Array<{ index: number; maxLength: number }>;
-  /** Whether output rows need a JS pass (truncation); projection is done by the SELECT. */
-  needsRowTransform: boolean;
 }
 
 export function buildProjection(
@@ -68,7 +66,6 @@ export function buildProjection(
     keyIndex,
     cursorIndex,
     truncate,
-    needsRowTransform: truncate.length > 0,
   };
 }
 

@@ -13,7 +13,7 @@ import {
   type StateStore,
   runExport,
 } from '../exporter/index.js';
-import { readCheckpointFile } from '../exporter/checkpoint-file.js';
+import { resumeCheckpoint } from '../exporter/checkpoint-file.js';
 import { manifestPath, type ExportManifest } from '../exporter/manifest.js';
 import type { RunningConfig } from './config.js';
 import type { ServiceJob, ServiceJobStore } from './jobs.js';
@@ -71,14 +71,14 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
     worker: WORKER_ID,
   });
   if (existing) {
-    // The exporter resumes from whichever of its store record and sidecar file covers more.
-    const side = readCheckpointFile(existing.tempFile);
-    const from = side && side.bytes > existing.checkpoint.bytes ? side : existing.checkpoint;
+    const from = resumeCheckpoint(existing.tempFile, existing.checkpoint);
     logger.log('info', `taking up job ${id} from row ${from.rows}`, { job: id, rows: from.rows });
   }
   try {
     const result = await runExport({
       values: config.values,
+      // Read once when the config was loaded, with the service's variables.
+      settings: config.exporter,
       projectRoot: config.projectRoot,
       env: config.env,
       user: sj.user,

@@ -1,10 +1,4 @@
-/**
- * The exporter service (`exportctl serve`, SPEC §6): an HTTP API in front of a job queue and
- * workers running the exporter. Lifecycle: `startService` validates and listens; `reload`
- * swaps in a new config only when it passes `check`; `drain` stops taking work, checkpoints
- * the running jobs and closes.
- */
-import { randomBytes } from 'node:crypto';
+
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +16,7 @@ import {
   silentLogger,
   statfsUsage,
 } from '../exporter/index.js';
+import { newJobId } from '../exporter/job.js';
 import { checkDiskBreaker, takeRateLimitSlot } from '../exporter/limits.js';
 import { TokenAuthenticator, type Principal } from './auth.js';
 import { type RunningConfig, loadRunningConfig } from './config.js';
@@ -589,11 +584,7 @@ function authenticator(config: RunningConfig, env: NodeJS.ProcessEnv): TokenAuth
 }
 
 function newRequestId(): string {
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(6).toString('hex')}`;
+  return newJobId(Date.now(), 6);
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

@@ -41,13 +41,13 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
       throw classifySourceError(err, 'query');
     }
   };
-  const build = (req: ReadRequest, tail: string) => {
+  const build = (req: ReadRequest) => {
     const params: SqlValue[] = [];
     const where = whereClause(req, (v) => {
-      params.push(typeof v === 'bigint' ? v : v);
+      params.push(v);
       return '?';
     });
-    return { where, params, tail };
+    return { where, params };
   };
   return {
     driver: 'sqlite',
@@ -70,7 +70,7 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
       );
     },
     async count(req) {
-      const { where, params } = build(req, '');
+      const { where, params } = build(req);
       return guard(() =>
         Number(
           db
@@ -84,8 +84,8 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
       const cols = req.select.map(quoteIdent).join(', ');
       const order = ` ORDER BY ${quoteIdent(req.key)} LIMIT ?`;
       const keyIndex = req.select.indexOf(req.key);
-      const first = build(req, order);
-      const next = build({ ...req, afterKey: 0 }, order);
+      const first = build(req);
+      const next = build({ ...req, afterKey: 0 });
       const firstStmt = guard(() =>
         db.prepare(`SELECT ${cols} FROM ${from}${first.where}${order}`).raw(true),
       );
