@@ -11,7 +11,7 @@ import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
 import { applyRuleControls } from '../policy/controls.js';
-import { loadLocalPack, projectRules } from '../policy/rule-set.js';
+import { compileLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind } from '../schema/schemas.js';
@@ -171,7 +171,6 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       configs,
       checkedEnvs: checked,
       schemaValid,
-      now,
     };
     complete = true;
     for (const stage of stages) {
@@ -248,7 +247,7 @@ function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: b
   }
   if (kind === 'PolicyPack') {
     // Schema, then every CEL expression parsed and type-checked, as when a project loads it.
-    const pack = loadLocalPack(file);
+    const pack = compileLocalPack(loaded.doc);
     result.findings.push(...pack.findings);
     if (pack.findings.length > 0) result.fatal = true;
     return;

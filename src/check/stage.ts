@@ -14,8 +14,6 @@ export interface CheckContext {
   checkedEnvs: ReadonlySet<string>;
   /** Whether each environment's effective config passed its JSON Schema. */
   schemaValid: ReadonlyMap<string, boolean>;
-  /** Today, for waiver expiry. */
-  now: Date;
 }
 
 export interface StageResult {

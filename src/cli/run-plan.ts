@@ -5,7 +5,7 @@ import { checkPlan } from '../plan/check-plan.js';
 import { parsePlanJson } from '../plan/plan-json.js';
 import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-cli.js';
 import { synthProject } from '../terraform/synth-project.js';
-import { writeStacks } from '../terraform/synth.js';
+import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
@@ -33,7 +33,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     return r.fatal ? EXIT.USAGE : EXIT.FINDINGS;
   }
   const [file] = writeStacks(resolve(cwd, flags.out), [stack], r.emitterName ?? 'unknown');
-  const dir = join(resolve(cwd, flags.out), 'stacks', stack.name);
+  const dir = stackDir(resolve(cwd, flags.out), stack.name);
   process.stderr.write(`synthesized ${stack.name}: ${displayPath(cwd, file)}\n`);
 
   const planFile = join(dir, PLAN_FILE);

@@ -38,3 +38,8 @@ export function getAtPath(value: unknown, path: ConfigPath): unknown {
   }
   return cur;
 }
+
+/** `s` matched literally inside a regular expression (path patterns are built from it). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -144,11 +144,6 @@ interface Context {
   config: EffectiveConfig;
 }
 
-/** Whether the environment declares dependencies at all. */
-export function hasDependencies(config: EffectiveConfig): boolean {
-  return isPlainObject(config.values.dependencies);
-}
-
 export function analyzeEnvironment(
   root: string,
   config: EffectiveConfig,

@@ -107,10 +107,6 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
   },
 ];
 
-export function depsRule(id: string): DepsRuleMeta | undefined {
-  return DEPS_RULES.find((r) => r.id === id);
-}
-
 /** The rules as the policy engine's registry holds rules that a pipeline stage produces. */
 export const DEPS_REGISTRY_RULES: Rule[] = DEPS_RULES.map((r) => ({
   id: r.id,

@@ -2,6 +2,7 @@
  * Comparing and showing config values (equality is `canonicalJson`): normalization of the environment's own name, and a short display form.
  */
 import { isPlainObject } from '../config/compose.js';
+import { escapeRegExp } from '../config/path.js';
 
 /** What an environment's own name is replaced with before comparing. */
 export const ENV_PLACEHOLDER = '{env}';
@@ -12,7 +13,7 @@ const cache = new Map<string, RegExp>();
 function envToken(env: string): RegExp {
   let re = cache.get(env);
   if (!re) {
-    const escaped = env.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const escaped = escapeRegExp(env);
     re = new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'gi');
     cache.set(env, re);
   }

@@ -3,7 +3,8 @@
  * and `plan/required-tags`. Findings point at the resource's entry in the plan file.
  */
 import type { Finding } from '../diagnostics/finding.js';
-import { escapeRegExp, locateInJson } from '../terraform/flatten.js';
+import { escapeRegExp } from '../config/path.js';
+import { locateInJson } from '../terraform/flatten.js';
 import { RULE_PROTECTED_DESTROY, RULE_REQUIRED_TAGS } from '../terraform/rules.js';
 import type { PlanJson, ResourceChange } from './plan-json.js';
 

@@ -21,7 +21,6 @@ export interface BuiltinRules {
   registry: RuleRegistry;
   /** Rules from the shipped packs (CEL and native). */
   packRules: Rule[];
-  files: string[];
   /** Problems of the shipped packs (a bug in exportctl; tests keep this empty). */
   findings: Finding[];
 }
@@ -64,6 +63,6 @@ export function builtinRules(): BuiltinRules {
         message: `native rule "${id}" has no metadata in any built-in pack`,
       });
   }
-  cached = { registry: new RuleRegistry([...stageRules, ...packRules]), packRules, files, findings };
+  cached = { registry: new RuleRegistry([...stageRules, ...packRules]), packRules, findings };
   return cached;
 }

@@ -4,7 +4,7 @@
  * with a reason and an expiry). An expired waiver stops waiving and is reported
  * (`waiver/expired`); a waiver that matched nothing is reported (`waiver/unused`).
  */
-import { appendPath } from '../config/path.js';
+import { appendPath, escapeRegExp } from '../config/path.js';
 import type { Project } from '../config/types.js';
 import type { Finding, Severity } from '../diagnostics/finding.js';
 import type { RuleRegistry } from './registry.js';
@@ -27,12 +27,7 @@ type Waiver = NonNullable<Project['manifest']['waivers']>[number];
 /** Config paths a waiver's `path` covers: itself, everything under it, `[*]` for any index. */
 export function waiverPathMatches(pattern: string, path: string | undefined): boolean {
   if (path === undefined) return false;
-  const re = new RegExp(
-    `^${pattern
-      .split('[*]')
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('\\[[^\\]]+\\]')}(?:$|[.[])`,
-  );
+  const re = new RegExp(`^${pattern.split('[*]').map(escapeRegExp).join('\\[[^\\]]+\\]')}(?:$|[.[])`);
   return re.test(path);
 }
 

@@ -30,11 +30,6 @@ export class RuleRegistry {
     return [...this.#rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Rules that evaluate configs (CEL and native), sorted by id. */
-  evaluable(): Rule[] {
-    return this.all().filter((r) => r.evaluate !== undefined);
-  }
-
   /** The closest known id to a misspelt one. */
   suggest(id: string): string | undefined {
     const ids = [...this.#rules.keys()];

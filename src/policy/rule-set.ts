@@ -4,12 +4,12 @@
  * version (path, size, mtime), so checking many projects or re-checking is cheap.
  */
 import { statSync } from 'node:fs';
-import type { Project } from '../config/types.js';
+import type { LoadedDocument, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { builtinRules } from './builtin.js';
 import { NATIVE_RULES } from './native/index.js';
 import { discoverPackFiles } from './pack/discover.js';
-import { loadPolicyPack, type PackLoad } from './pack/load-pack.js';
+import { compilePolicyPack, loadPolicyPack, type PackLoad } from './pack/load-pack.js';
 import type { RuleRegistry } from './registry.js';
 import type { Rule } from './rule.js';
 
@@ -35,11 +35,18 @@ function stampOf(file: string): string {
   }
 }
 
+const LOCAL = { origin: 'local', natives: NATIVE_RULES } as const;
+
+/** A local pack already loaded as a document (a pack file given to `check` on its own). */
+export function compileLocalPack(doc: LoadedDocument): PackLoad {
+  return compilePolicyPack(doc, LOCAL);
+}
+
 export function loadLocalPack(file: string): PackLoad {
   const stamp = stampOf(file);
   const hit = packCache.get(file);
   if (hit && hit.stamp === stamp) return hit.load;
-  const load = loadPolicyPack(file, { origin: 'local', natives: NATIVE_RULES });
+  const load = loadPolicyPack(file, LOCAL);
   packCache.set(file, { stamp, load });
   return load;
 }

@@ -5,12 +5,12 @@
  */
 import { DRIFT_RULES } from '../drift/rules.js';
 import { TERRAFORM_RULES } from '../terraform/rules.js';
-import type { Rule } from './rule.js';
+import { type Rule, ruleGroup } from './rule.js';
 
 function stageRule(r: Omit<Rule, 'group' | 'engine' | 'origin' | 'tests'>): Rule {
   return {
     ...r,
-    group: r.id.split('/')[0],
+    group: ruleGroup(r.id),
     engine: 'stage',
     origin: 'builtin',
     tests: { pass: [], fail: [] },

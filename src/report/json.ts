@@ -2,9 +2,10 @@
 import { countFindings } from '../diagnostics/counts.js';
 import { type ReportInput, relativeFile } from './report.js';
 
-export function formatJson(input: ReportInput): string {
-  const results = input.findings.map((f) => ({
-    file: f.location ? relativeFile(input.cwd, f.location.file) : null,
+/** Findings as `check --format json` lists them (SPEC §3.1). */
+export function jsonResults(findings: ReportInput['findings'], cwd: string) {
+  return findings.map((f) => ({
+    file: f.location ? relativeFile(cwd, f.location.file) : null,
     line: f.location?.line ?? null,
     column: f.location?.column ?? null,
     endLine: f.location?.endLine ?? null,
@@ -15,6 +16,10 @@ export function formatJson(input: ReportInput): string {
     path: f.path ?? null,
     env: f.env ?? null,
   }));
+}
+
+export function formatJson(input: ReportInput): string {
+  const results = jsonResults(input.findings, input.cwd);
   const c = countFindings(input.findings);
   return `${JSON.stringify({ version: 1, results, summary: { errors: c.errors, warnings: c.warnings, files: input.files.length } }, null, 2)}\n`;
 }

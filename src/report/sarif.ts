@@ -10,6 +10,7 @@ import { packageVersion } from '../package-root.js';
 import { type Anchor, anchorOf, reportRoot } from './anchor.js';
 import { fingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
+import { ruleGroup } from '../policy/rule.js';
 import { type ReportInput, relativeFile } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -53,7 +54,7 @@ export function formatSarif(input: ReportInput): string {
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
     const doc = input.rules?.(id);
-    const group = id.split('/')[0];
+    const group = ruleGroup(id);
     const severity = doc?.defaultSeverity ?? items.find((i) => i.finding.rule === id)!.finding.severity;
     const help =
       doc?.help ??

@@ -43,7 +43,3 @@ export function locateInJson(
   const len = m ? m[0].length : 1;
   return { file, line, column, endLine: line, endColumn: column + len };
 }
-
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

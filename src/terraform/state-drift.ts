@@ -11,7 +11,8 @@ import { appendPath } from '../config/path.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import type { TerraformJson } from './emitter.js';
-import { escapeRegExp, locateInJson, show } from './flatten.js';
+import { escapeRegExp } from '../config/path.js';
+import { locateInJson, show } from './flatten.js';
 import { resourceAddress, type StackSpec, sourceOf } from './model.js';
 import { RULE_STATE_DRIFT } from './rules.js';
 

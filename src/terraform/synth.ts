@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigValues, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
-import { buildStack, stackName } from './build-stack.js';
+import { buildStack } from './build-stack.js';
 import { driftAllowMatcher } from './drift-allow.js';
 import type { Emitter, TerraformJson } from './emitter.js';
 import { checkIdenticalEnvironments } from './identical-environments.js';
@@ -72,8 +72,8 @@ export function synthesize(input: SynthInput, emitter: Emitter): SynthResult {
 }
 
 /** Directory of a stack under the output directory (CDKTF's layout). */
-export function stackDir(outDir: string, project: string, env: string): string {
-  return join(outDir, 'stacks', stackName(project, env));
+export function stackDir(outDir: string, stack: string): string {
+  return join(outDir, 'stacks', stack);
 }
 
 /**
@@ -95,7 +95,7 @@ export function writeStacks(
     if (old && typeof old.stacks === 'object') manifest = { version: emitterName, stacks: old.stacks };
   } catch {}
   for (const s of stacks) {
-    const dir = join(outDir, 'stacks', s.name);
+    const dir = stackDir(outDir, s.name);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'cdk.tf.json');
     atomicWrite(file, s.text);

@@ -3,7 +3,7 @@
  * environment) and the findings in `check`'s JSON shape (SPEC §3.1).
  */
 import { countFindings } from '../../diagnostics/counts.js';
-import { formatJson } from '../../report/json.js';
+import { jsonResults } from '../../report/json.js';
 import { relativeFile } from '../../report/report.js';
 import { allowReason, type DriftReportInput, shownRows, tally } from './report-input.js';
 
@@ -33,9 +33,7 @@ export function formatDriftJson(input: DriftReportInput): string {
     ),
   }));
   // The findings in exactly the shape `check --format json` gives them.
-  const results = (
-    JSON.parse(formatJson({ ...input, envs: [], color: false, codeFrames: false })) as { results: unknown[] }
-  ).results;
+  const results = jsonResults(input.findings, input.cwd);
   const c = countFindings(input.findings);
   const t = tally(cmp);
   const out = {

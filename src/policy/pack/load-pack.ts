@@ -13,7 +13,7 @@ import type { CelEngine } from '../cel/engine.js';
 import { policyCelEngine } from '../cel/policy-environment.js';
 import { type CompiledCheck, type CompiledExpression, celRuleEvaluator } from '../cel-rule.js';
 import { compileMessage } from '../message.js';
-import type { NativeRuleImpl, Rule, RuleFixture, RuleOutcome } from '../rule.js';
+import { type NativeRuleImpl, type Rule, type RuleFixture, type RuleOutcome, ruleGroup } from '../rule.js';
 import { expressionRange } from './expr-location.js';
 
 export interface PackLoad {
@@ -165,7 +165,7 @@ export function compilePolicyPack(doc: LoadedDocument, options: PackOptions): Pa
 
     rules.push({
       id: raw.id,
-      group: raw.id.split('/')[0],
+      group: ruleGroup(raw.id),
       severity: raw.severity,
       description: raw.description,
       rationale: raw.rationale,
