@@ -21,17 +21,21 @@ function candidates(eco: Ecosystem, specs: readonly Specifier[]): { boundaries: 
   for (const b of boundaries) for (const n of eco.neighbours(b)) near.add(n);
   for (const b of boundaries) near.delete(b);
   const sorted = (xs: Iterable<string>) =>
-    [...xs].filter((v) => eco.isVersion(v)).sort((a, b) => safeCompare(eco, a, b));
+    [...xs].filter((v) => eco.isVersion(v)).sort((a, b) => eco.compare(a, b));
   // `===` clauses may name versions that are not PEP 440 (`===foobar`): they stay candidates.
   return { boundaries: [...boundaries], near: sorted(near) };
 }
 
-function safeCompare(eco: Ecosystem, a: string, b: string): number {
-  try {
-    return eco.compare(a, b);
-  } catch {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
+/**
+ * Versions in the ecosystem's order, then strings that are not versions (`===foobar`) by
+ * text: `compare` is only ever asked about two versions.
+ */
+function byVersion(eco: Ecosystem, a: string, b: string): number {
+  const x = eco.isVersion(a);
+  const y = eco.isVersion(b);
+  if (x && y) return eco.compare(a, b);
+  if (x !== y) return x ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -53,7 +57,7 @@ export function findVersion(
     return tries.find((v) => eco.accepts(v, allowed, excluded));
   }
   const { boundaries, near } = candidates(eco, [...allowed, ...excluded]);
-  const ordered = [...boundaries].sort((a, b) => safeCompare(eco, a, b));
+  const ordered = [...boundaries].sort((a, b) => byVersion(eco, a, b));
   for (const v of ordered) if (eco.accepts(v, allowed, excluded)) return v;
   for (const v of near) if (eco.accepts(v, allowed, excluded)) return v;
   return undefined;

@@ -1,28 +1,25 @@
 /**
- * `pypi`: PEP 440 versions and specifiers through `@renovatebot/pep440` (a port of Python's
- * `packaging`). pip's rules for one package's combined constraints: every clause must hold,
- * and pre-releases are admitted only when some clause names one.
+ * `pypi`: PEP 440 versions and specifiers with packaging's meaning of each clause
+ * (`./pep440.ts`), and pip's rules for one package's combined constraints: every clause must
+ * hold, and pre-releases are admitted only when some clause names one (pip has an index to
+ * fall back on when only pre-releases match; exportctl has none, see docs/dependencies.md).
  */
-import * as pep440 from '@renovatebot/pep440';
+import {
+  clauseContains,
+  clauseNamesPrerelease,
+  compareVersions,
+  type Pep440Clause,
+  parseClause,
+  parseVersion,
+  stripPython,
+} from './pep440.js';
 import type { Ecosystem, Specifier, SpecifierParse } from './types.js';
 
-const CLAUSE = new RegExp(`^${pep440.RANGE_PATTERN}$`, 'i');
 const NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
-interface ExplainedVersion {
-  epoch: number;
-  release: number[];
-  pre: (string | number)[] | null;
-  post: unknown;
-  dev: unknown;
-  local: string | null;
-  public: string;
-  is_prerelease: boolean;
-}
-
 /**
- * Memo of pure results (parsing a PEP 440 version is the solver's main cost): bounded, and
- * only ever holding what the library would compute again for the same input.
+ * Memo of pure results (matching is the solver's main cost): bounded, and only ever holding
+ * what would be computed again for the same input.
  */
 class Memo<V> {
   readonly #map = new Map<string, V>();
@@ -36,96 +33,56 @@ class Memo<V> {
   }
 }
 
-const explained = new Memo<ExplainedVersion | null>();
+const clauses = new Memo<Pep440Clause | null>();
 const satisfied = new Memo<boolean>();
-const compared = new Memo<number>();
 
-function explain(v: string): ExplainedVersion | null {
-  return explained.get(v, () => pep440.explain(v) as unknown as ExplainedVersion | null);
+function clause(text: string): Pep440Clause | null {
+  return clauses.get(text, () => parseClause(text));
 }
 
-/** The number of a post or dev segment: packaging versions differ in whether it is `n` or `['post', n]`. */
-function segmentNumber(seg: unknown): number | undefined {
-  if (typeof seg === 'number') return seg;
-  if (Array.isArray(seg) && typeof seg[seg.length - 1] === 'number') return seg[seg.length - 1] as number;
-  return undefined;
-}
-
-function clauseProblem(clause: string): string {
-  const c = clause.trim();
+function clauseProblem(c: string): string {
   if (c === '') return 'an empty clause (two commas, or a trailing comma)';
   if (/^[\^~](?!=)/.test(c)) return `"${c}" is npm syntax; PEP 440 writes compatible releases as ~=X.Y`;
   if (c === '*') return '"*" is not PEP 440; leave the specifier out (pip: any version) or write ">=0"';
-  if (pep440.valid(c)) return `"${c}" has no operator; an exact pin is written "==${c}"`;
+  if (parseVersion(c)) return `"${c}" has no operator; an exact pin is written "==${c}"`;
   const m = /^(~=)\s*(.*)$/.exec(c);
-  if (m && pep440.valid(m[2]) && explain(m[2])?.release.length === 1)
+  if (m && parseVersion(m[2])?.release.length === 1)
     return `"${c}": ~= needs at least two release segments (~=${m[2]}.0)`;
   if (/\+/.test(c) && !/^(==|!=|===)/.test(c))
     return `"${c}": a local version (+label) is only allowed with == and !=`;
   if (/\.\*$/.test(c) && !/^(==|!=)/.test(c)) return `"${c}": a .* wildcard is only allowed with == and !=`;
+  if (/^(==|!=)/.test(c) && /\.\*$/.test(c))
+    return `"${c}": a .* wildcard follows a release number only (==1.2.*), not a pre-, post-, dev- or local part`;
   return `"${c}" is not a valid PEP 440 specifier`;
 }
 
 function parseSpecifier(text: string): SpecifierParse {
-  const t = text.trim();
+  const t = stripPython(text);
   if (t === '')
     return { ok: true, spec: { text: '', kind: 'range', boundaries: [], clauses: [], prerelease: false } };
-  const clauses = t.split(',').map((c) => c.trim());
+  const parts = t.split(',').map(stripPython);
   const boundaries: string[] = [];
   let pin: string | undefined;
   let prerelease = false;
-  for (const c of clauses) {
-    const m = CLAUSE.exec(c);
-    if (!m?.groups || !pep440.validRange(c)) return { ok: false, message: clauseProblem(c) };
-    const { operator, version, prefix, legacy } = m.groups;
-    const v = version ?? legacy;
-    boundaries.push(v);
-    if (version && explain(version)?.is_prerelease) prerelease = true;
-    if ((operator === '==' && !prefix) || operator === '===') pin = v;
+  for (const p of parts) {
+    const c = clause(p);
+    if (!c) return { ok: false, message: clauseProblem(p) };
+    // A wildcard's boundaries are its prefix and the next one (==1.2.* spans 1.2.dev0 to 1.3.dev0).
+    boundaries.push(c.wildcard ? c.version.slice(0, -2) : c.version);
+    if (clauseNamesPrerelease(c)) prerelease = true;
+    if ((c.operator === '==' && !c.wildcard) || c.operator === '===') pin = c.version;
   }
-  return { ok: true, spec: { text: t, kind: 'range', pin, boundaries, clauses, prerelease } };
-}
-
-/** `==V+label` / `!=V+label`: a clause naming a local version. */
-const LOCAL_CLAUSE = /^(==|!=)(?!=)\s*([^*\s]+\+[^*\s]+)$/;
-
-function sameLocal(a: string | null, b: string | null): boolean {
-  const norm = (l: string | null) =>
-    (l ?? '')
-      .split('.')
-      .map((seg) => (/^\d+$/.test(seg) ? String(Number(seg)) : seg))
-      .join('.');
-  return norm(a) === norm(b);
-}
-
-/**
- * PEP 440: "If the specified version identifier is a local version, then both the public
- * version and the local label must match". @renovatebot/pep440 4.x (the release main pins,
- * for Node 20) drops the labels on both sides (`==1.13.0+cu117` admits `1.13.0+cu118`), so
- * local clauses are judged here, from the library's own parse of both versions.
- */
-function satisfiesLocalClause(version: string, clause: string): boolean {
-  const m = LOCAL_CLAUSE.exec(clause);
-  if (!m) return true;
-  const v = explain(version);
-  const w = explain(m[2]);
-  const equal = v !== null && w !== null && pep440.eq(v.public, w.public) && sameLocal(v.local, w.local);
-  return m[1] === '==' ? equal : !equal;
+  return { ok: true, spec: { text: t, kind: 'range', pin, boundaries, clauses: parts, prerelease } };
 }
 
 /** One specifier against one version, with pip's pre-release rule decided by the caller. */
 function satisfiesSpec(version: string, spec: Specifier, prereleases: boolean): boolean {
+  if (!prereleases && parseVersion(version)?.isPrerelease) return false;
   return satisfied.get(`${prereleases ? 1 : 0}|${spec.text}|${version}`, () =>
-    satisfiesSpecNow(version, spec, prereleases),
-  );
-}
-
-function satisfiesSpecNow(version: string, spec: Specifier, prereleases: boolean): boolean {
-  const local = spec.clauses.filter((c) => LOCAL_CLAUSE.test(c));
-  if (local.length === 0) return pep440.satisfies(version, spec.text, { prereleases });
-  const rest = spec.clauses.filter((c) => !LOCAL_CLAUSE.test(c)).join(',');
-  return (
-    pep440.satisfies(version, rest, { prereleases }) && local.every((c) => satisfiesLocalClause(version, c))
+    spec.clauses.every((text) => {
+      const c = clause(text);
+      return c !== null && clauseContains(c, version, prereleases);
+    }),
   );
 }
 
@@ -134,7 +91,7 @@ function prereleaseAllowed(specs: readonly Specifier[]): boolean {
 }
 
 function neighbours(boundary: string): string[] {
-  const e = explain(boundary);
+  const e = parseVersion(boundary);
   if (!e) return [];
   const ep = e.epoch ? `${e.epoch}!` : '';
   const r = e.release;
@@ -145,12 +102,23 @@ function neighbours(boundary: string): string[] {
     out.push(up, `${up}.dev0`);
     if (r[i] > 0) out.push(`${ep}${[...r.slice(0, i), r[i] - 1, 9999].join('.')}`);
   }
-  if (e.pre && typeof e.pre[1] === 'number') out.push(`${base}${e.pre[0]}${e.pre[1] + 1}`);
-  const post = segmentNumber(e.post);
-  if (post !== undefined) out.push(`${base}.post${post + 1}`);
-  const dev = segmentNumber(e.dev);
-  if (dev !== undefined) out.push(`${e.public.replace(/\.?dev\d*$/, '')}.dev${dev + 1}`);
+  if (e.pre) out.push(`${base}${e.pre.label}${e.pre.n + 1}`);
+  if (e.post !== null) out.push(`${base}.post${e.post + 1}`);
+  if (e.dev !== null) out.push(`${e.public.replace(/\.?dev\d*$/, '')}.dev${e.dev + 1}`);
+  // The first development release of a pre- or post-release (1.0a2.dev0: just below 1.0a2).
+  if ((e.pre || e.post !== null) && e.dev === null) out.push(`${e.public}.dev0`);
+  // Just above V's post-releases and local versions (`>V`, `!=V` leave those out).
+  if (e.post === null && e.dev === null) out.push(`${e.public}.post1`, `${e.public}+local`);
   return out;
+}
+
+/** Total: versions in PEP 440 order, then strings that are not versions (`===foobar`) by text. */
+function compare(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x && y) return compareVersions(x, y);
+  if (x || y) return x ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export const pypi: Ecosystem = {
@@ -159,7 +127,7 @@ export const pypi: Ecosystem = {
   pinExample: '==VERSION',
   normalizeName: (name) => name.toLowerCase().replace(/[-_.]+/g, '-'),
   isValidName: (name) => NAME.test(name),
-  isVersion: (text) => explain(text) !== null,
+  isVersion: (text) => parseVersion(text) !== null,
   parseSpecifier,
   satisfies(version, specifier) {
     const spec =
@@ -170,8 +138,9 @@ export const pypi: Ecosystem = {
   accepts(version, allowed, excluded = []) {
     const ranges = [...allowed, ...excluded].filter((s) => s.kind === 'range');
     const prereleases = prereleaseAllowed(ranges);
-    const e = explain(version);
-    if (!e || (e.is_prerelease && !prereleases)) return false;
+    const v = parseVersion(version);
+    if (v ? v.isPrerelease && !prereleases : !allowed.some((s) => s.kind === 'range' && s.clauses.length > 0))
+      return false;
     for (const s of allowed) {
       if (s.kind === 'range' && !satisfiesSpec(version, s, prereleases)) return false;
     }
@@ -182,5 +151,5 @@ export const pypi: Ecosystem = {
   },
   neighbours,
   floor: ['0', '0.0.1', '0.1'],
-  compare: (a, b) => compared.get(`${a}|${b}`, () => pep440.compare(a, b)),
+  compare,
 };
