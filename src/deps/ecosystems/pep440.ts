@@ -101,13 +101,27 @@ function withLocal(v: Pep440Version): string {
   return v.local === null ? v.public : `${v.public}+${v.local}`;
 }
 
+const comparedCache = new Map<string, number>();
+
+/** The library's order of two normalised, valid versions (memoised: the solver's main cost). */
+function compareText(a: string, b: string): number {
+  const key = `${a}|${b}`;
+  let c = comparedCache.get(key);
+  if (c === undefined) {
+    c = Math.sign(lib.compare(a, b));
+    if (comparedCache.size >= 50_000) comparedCache.clear();
+    comparedCache.set(key, c);
+  }
+  return c;
+}
+
 /** PEP 440 ordering (the library's, which follows packaging's sort key), local labels included. */
 export function compareVersions(a: Pep440Version, b: Pep440Version): number {
-  return Math.sign(lib.compare(withLocal(a), withLocal(b)));
+  return compareText(withLocal(a), withLocal(b));
 }
 
 function comparePublic(a: Pep440Version, b: Pep440Version): number {
-  return Math.sign(lib.compare(a.public, b.public));
+  return compareText(a.public, b.public);
 }
 
 function trimmed(release: readonly number[]): number[] {

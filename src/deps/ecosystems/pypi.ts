@@ -107,8 +107,8 @@ function neighbours(boundary: string): string[] {
   if (e.dev !== null) out.push(`${e.public.replace(/\.?dev\d*$/, '')}.dev${e.dev + 1}`);
   // The first development release of a pre- or post-release (1.0a2.dev0: just below 1.0a2).
   if ((e.pre || e.post !== null) && e.dev === null) out.push(`${e.public}.dev0`);
-  // Just above V's post-releases and local versions (`>V`, `!=V` leave those out).
-  if (e.post === null && e.dev === null) out.push(`${e.public}.post1`, `${e.public}+local`);
+  // The first post-release of a pre-release (1.0rc1.post1: inside `<=1.0rc1.post1`, outside `>1.0rc1`).
+  if (e.pre && e.post === null && e.dev === null) out.push(`${e.public}.post1`);
   return out;
 }
 
