@@ -93,6 +93,27 @@ describe('every specifier path is total', () => {
   });
 });
 
+describe('bounded time on long input', () => {
+  it('100 000-character versions, clauses and specifiers are refused or judged in well under a second each', () => {
+    const n = 100_000;
+    const inputs = [
+      `==1${'.1'.repeat(n / 2)}x`,
+      `===${' '.repeat(n)}x`,
+      `${' '.repeat(n)}1.0${'\u00a0'.repeat(n)}x`,
+      `==1-${'-'.repeat(n)}`,
+      `~=1.0${'a'.repeat(n)}`,
+      '>=1.0,'.repeat(n / 6),
+    ];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      pypi.parseSpecifier(text);
+      pypi.isVersion(text);
+      pypi.satisfies(text, '>=1.0');
+      expect(performance.now() - t0, text.slice(0, 20)).toBeLessThan(2_000);
+    }
+  });
+});
+
 describe('check, end to end', () => {
   it('an inline pin ==0.13.3 and tokenizers>0.13.3rc1 in requirements.txt check clean', () => {
     const dir = writeProject(

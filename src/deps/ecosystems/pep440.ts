@@ -14,12 +14,17 @@ import * as lib from '@renovatebot/pep440';
 /** Python's `\s` / `str.strip()` whitespace, which packaging trims around versions and clauses. */
 const PY_SPACE =
   '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const EDGE_SPACE = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const ONE_SPACE = new RegExp(`^[${PY_SPACE}]$`);
 /** Version text longer than this is refused (packaging bounds it too; the parse is linear anyway). */
 const MAX_VERSION = 1024;
 
+/** Python's `str.strip()`, in linear time (a `\s+$` regex backtracks on long inner runs). */
 export function stripPython(text: string): string {
-  return text.replace(EDGE_SPACE, '');
+  let start = 0;
+  let end = text.length;
+  while (start < end && ONE_SPACE.test(text[start])) start++;
+  while (end > start && ONE_SPACE.test(text[end - 1])) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 export interface Pep440Version {
