@@ -54,6 +54,10 @@ describe('PEP 440 clauses as packaging judges them', () => {
     if (!p.ok) expect(p.message).toMatch(/wildcard follows a release number only/);
   });
 
+  it('a bare === or == names no version', () => {
+    for (const bare of ['===', '==', '=== ', '>=']) expect(pypi.parseSpecifier(bare).ok, bare).toBe(false);
+  });
+
   it('versions and clauses padded with Python whitespace, non-breaking spaces included', () => {
     for (const pad of [' ', '\t', '\u00a0', '\u2003', '\u3000', '\x1f']) {
       expect(pypi.isVersion(`${pad}1.0${pad}`), JSON.stringify(pad)).toBe(true);

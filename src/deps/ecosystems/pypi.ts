@@ -67,6 +67,8 @@ function parseSpecifier(text: string): SpecifierParse {
   for (const p of parts) {
     const c = clause(p);
     if (!c) return { ok: false, message: clauseProblem(p) };
+    // packaging's pattern lets `===` stand alone; as a pin on the empty string it only misleads.
+    if (c.version === '') return { ok: false, message: `"${p}" names no version` };
     // A wildcard's boundaries are its prefix and the next one (==1.2.* spans 1.2.dev0 to 1.3.dev0).
     boundaries.push(c.wildcard ? c.version.slice(0, -2) : c.version);
     if (clauseNamesPrerelease(c)) prerelease = true;
