@@ -16,7 +16,7 @@ import {
 } from '../../src/deps/ecosystems/pep440.js';
 import { pypi } from '../../src/deps/ecosystems/pypi.js';
 import { findVersion } from '../../src/deps/solve.js';
-import { evaluate, type Pep440Impl } from './pep440-vectors/evaluate.js';
+import { evaluate, loadVectors, type Pep440Impl } from './pep440-vectors/evaluate.js';
 
 function setOf(text: string, prereleases: boolean | null) {
   const p = pypi.parseSpecifier(text);
@@ -67,6 +67,16 @@ describe('PEP 440 conformance with pypa/packaging', () => {
       expect(unlisted).toEqual([]);
     });
   }
+
+  it('the vectors name their source, commit and licence', () => {
+    for (const { doc } of loadVectors()) {
+      expect(doc.source).toMatch(
+        /^https:\/\/github\.com\/pypa\/packaging\/blob\/[0-9a-f]{40}\/tests\/test_\w+\.py$/,
+      );
+      expect(doc.source).toContain(doc.commit);
+      expect(doc.license).toBe('Apache-2.0 OR BSD-2-Clause');
+    }
+  });
 
   it('every listed divergence still diverges, and names a documented reason', () => {
     const disagree = new Set(results.flatMap((r) => r.disagree));

@@ -36,6 +36,7 @@ interface Table {
 interface VectorFile {
   source: string;
   commit: string;
+  license: string;
   tables: Record<string, Table>;
 }
 
