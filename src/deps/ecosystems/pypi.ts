@@ -1,8 +1,8 @@
 /**
  * `pypi`: PEP 440 versions and specifiers with packaging's meaning of each clause
  * (`./pep440.ts`), and pip's rules for one package's combined constraints: every clause must
- * hold, and pre-releases are admitted only when some clause names one (pip has an index to
- * fall back on when only pre-releases match; exportctl has none, see docs/dependencies.md).
+ * hold, and pre-releases are admitted only when some clause names one (pip's rule, stricter
+ * than packaging's `SpecifierSet.contains()`: docs/dependencies.md).
  */
 import {
   clauseContains,
