@@ -34,6 +34,13 @@ export class TokenAuthenticator {
     return this.#tokens.size;
   }
 
+  /** Tokens of users (`admin: false`) or of admins. */
+  count(admin: boolean): number {
+    let n = 0;
+    for (const p of this.#tokens.values()) if (p.admin === admin) n++;
+    return n;
+  }
+
   /** The principal of an `Authorization` header, or undefined. */
   authenticate(header: string | undefined): Principal | undefined {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');

@@ -10,6 +10,9 @@ export class ServiceMetrics {
   readonly jobs: Counter<'status'>;
   readonly failures: Counter<'code'>;
   readonly recycles: Counter;
+  readonly reloads: Counter;
+  readonly reloadFailures: Counter<'reason'>;
+  readonly lastReload: Gauge;
 
   constructor(queueLength: () => Promise<number>, running: () => number) {
     const registers = [this.registry];
@@ -57,6 +60,23 @@ export class ServiceMetrics {
       help: 'Workers recycled after failing several jobs in a row.',
       registers,
     });
+    this.reloads = new Counter({
+      name: 'exportctl_config_reloads_total',
+      help: 'Config reloads (SIGHUP) that were taken.',
+      registers,
+    });
+    this.reloadFailures = new Counter({
+      name: 'exportctl_config_reload_failures_total',
+      help: 'Config reloads refused (the running config stays), by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.lastReload = new Gauge({
+      name: 'exportctl_config_last_reload_success_timestamp_seconds',
+      help: 'When the running config was loaded (start or the last reload taken).',
+      registers,
+    });
+    this.lastReload.setToCurrentTime();
     collectDefaultMetrics({ register: this.registry });
   }
 }
