@@ -340,6 +340,7 @@ export class ExportService {
     await closed;
     clearTimeout(cut);
     await this.queue.close();
+    await this.#sourceHealth.close();
     await this.jobs.close();
     await this.state.close();
     this.#logger.log('info', 'drained');
