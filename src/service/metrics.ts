@@ -1,6 +1,10 @@
 /** The service's Prometheus metrics (SPEC §6), in a registry of its own (no global state). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Why a reload was refused: `exportctl_config_reload_failures_total{reason}`. */
+export const RELOAD_FAILURE_REASONS = ['load', 'check', 'settings', 'lockout', 'apply'] as const;
+export type ReloadFailure = (typeof RELOAD_FAILURE_REASONS)[number];
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly queueLength: Gauge;
@@ -71,6 +75,8 @@ export class ServiceMetrics {
       labelNames: ['reason'],
       registers,
     });
+    // Every reason from zero, so `increase()` and alerts see the first refusal.
+    for (const reason of RELOAD_FAILURE_REASONS) this.reloadFailures.inc({ reason }, 0);
     this.lastReload = new Gauge({
       name: 'exportctl_config_last_reload_success_timestamp_seconds',
       help: 'When the running config was loaded (start or the last reload taken).',

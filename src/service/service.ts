@@ -23,7 +23,7 @@ import { type RunningConfig, loadRunningConfig } from './config.js';
 import { SourceHealth } from './source-health.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './http.js';
 import { type ServiceJob, type ServiceJobStore, publicJob } from './jobs.js';
-import { ServiceMetrics } from './metrics.js';
+import { type ReloadFailure, ServiceMetrics } from './metrics.js';
 import { MemoryQueue } from './queue/memory.js';
 import type { JobHandler, QueueBackend } from './queue/queue.js';
 import { runServiceJob } from './runner.js';
@@ -613,8 +613,6 @@ function authenticator(config: RunningConfig, env: NodeJS.ProcessEnv): TokenAuth
     s.adminTokensEnv ? env[s.adminTokensEnv] : undefined,
   );
 }
-
-export type ReloadFailure = 'load' | 'check' | 'settings' | 'lockout' | 'apply';
 
 export interface ReloadResult {
   ok: boolean;

@@ -100,7 +100,8 @@ it('serves metrics on their own port, and only metrics there', async () => {
   const text = await scrape.text();
   expect(text).toMatch(/^export_jobs_total\{status="succeeded"\} 1$/m);
   expect(text).toMatch(new RegExp(`^export_rows_total ${ROWS}$`, 'm'));
-  expect(text).toMatch(/^exportctl_config_reload_failures_total /m);
+  expect(text).toMatch(/^exportctl_config_reload_failures_total\{reason="lockout"\} 0$/m);
+  expect(text).toMatch(/^exportctl_config_reloads_total 0$/m);
   // The API is not reachable through the metrics port.
   const origin = new URL(svc.metricsUrl!).origin;
   for (const p of ['/exports', '/config', '/healthz', `/exports/${id}`]) {
