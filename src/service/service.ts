@@ -259,7 +259,12 @@ export class ExportService {
       return this.#refuseReload('load', errorText(err), []);
     }
     if (!loaded.ok) {
-      if (loaded.error) return this.#refuseReload('settings', `${loaded.error.code}: ${loaded.error.message}`, loaded.findings);
+      if (loaded.error)
+        return this.#refuseReload(
+          'settings',
+          `${loaded.error.code}: ${loaded.error.message}`,
+          loaded.findings,
+        );
       const errors = loaded.findings.filter((f) => f.severity === 'error').length;
       return this.#refuseReload(loaded.fatal ? 'load' : 'check', `${errors} errors`, loaded.findings);
     }
@@ -516,7 +521,8 @@ export class ExportService {
    */
   async #fallback(res: http.ServerResponse, who: Principal, reason: string): Promise<void> {
     const fallback = this.#config.service.fallback!;
-    const cached = fallback.strategy === 'cache_first' ? await this.jobs.newestSucceeded(who.name) : undefined;
+    const cached =
+      fallback.strategy === 'cache_first' ? await this.jobs.newestSucceeded(who.name) : undefined;
     if (!cached) {
       this.metrics.failures.inc({ code: 'SOURCE_UNAVAILABLE' });
       throw new HttpError(503, 'SOURCE_UNAVAILABLE', `the source is unavailable: ${reason}`, {
@@ -630,7 +636,11 @@ function missingTokens(config: RunningConfig, auth: TokenAuthenticator): string 
 }
 
 /** A reload must not take sign-in away from every user (or every admin) who has it now. */
-function lostSignIn(now: TokenAuthenticator, next: TokenAuthenticator, config: RunningConfig): string | undefined {
+function lostSignIn(
+  now: TokenAuthenticator,
+  next: TokenAuthenticator,
+  config: RunningConfig,
+): string | undefined {
   const s = config.service;
   if (!s.tokensEnv && !s.adminTokensEnv) return undefined;
   if (now.count(false) > 0 && next.count(false) === 0)

@@ -69,7 +69,11 @@ describe('a reload never stops the service', () => {
       const t0 = Date.now();
       for (;;) {
         const lines = s.logs().match(/^.*"code":"CONFIG_RELOAD_REFUSED".*$/gm) ?? [];
-        if (lines.length >= refusals) return JSON.parse(lines[refusals - 1]) as Record<string, unknown>;
+        if (lines.length >= refusals) {
+          const line = JSON.parse(lines[refusals - 1]) as Record<string, unknown>;
+          expect(line.reason).toBe(reason);
+          return line;
+        }
         if (s.child.exitCode !== null || Date.now() - t0 > 30_000)
           throw new Error(`no refusal #${refusals} (exit ${s.child.exitCode}):\n${s.logs()}`);
         await new Promise((r) => setTimeout(r, 25));
@@ -85,7 +89,10 @@ describe('a reload never stops the service', () => {
 
     // 2. The manifest moved away.
     fs.renameSync(manifest, `${manifest}.away`);
-    expect(await refused('load')).toMatchObject({ reason: 'load', error: expect.stringMatching(/no exportctl\.yaml/) });
+    expect(await refused('load')).toMatchObject({
+      reason: 'load',
+      error: expect.stringMatching(/no exportctl\.yaml/),
+    });
     fs.renameSync(`${manifest}.away`, manifest);
     fs.writeFileSync(manifest, manifestText);
 
@@ -243,7 +250,9 @@ describe('a burst of 200 requests on PostgreSQL with max_connections = 20', () =
     const accepted = answers.filter((a) => a.status === 202);
     for (const a of accepted) {
       const who = answers.indexOf(a) % 2 ? ALICE : BOB;
-      expect(await waitForJob(svc.url, a.json.id as string, who, 120_000)).toMatchObject({ status: 'succeeded' });
+      expect(await waitForJob(svc.url, a.json.id as string, who, 120_000)).toMatchObject({
+        status: 'succeeded',
+      });
     }
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(9);

@@ -168,7 +168,8 @@ export async function sourceSeenDown(base: string, timeoutMs = 10_000): Promise<
   for (;;) {
     const r = await api(`${base}/readyz`, 'GET');
     if ((r.json.checks as { database?: { ok: boolean } } | undefined)?.database?.ok === false) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`the service still sees the source up: ${JSON.stringify(r.json)}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`the service still sees the source up: ${JSON.stringify(r.json)}`);
     await new Promise((res) => setTimeout(res, 100));
   }
 }
