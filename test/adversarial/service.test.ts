@@ -3,7 +3,7 @@
  * - reloads that cannot be used (the environment removed from the manifest, the manifest moved
  *   away, `tokens_env` renamed to an unset variable) are refused: the process stays up, a
  *   running job completes, each refusal is one structured log line and a metric;
- * - `cache_first` never answers one user with another user's export;
+ * - `cache_first` never answers one user with another user's export (memory and Redis stores);
  * - 200 concurrent `POST /exports` against a real PostgreSQL with max_connections = 20 get
  *   202/429 (never 500), the source checks hold one connection, and the healthy source is
  *   never taken for down.
@@ -16,6 +16,7 @@ import { jsonLineLogger } from '../../src/exporter/log.js';
 import { type ExportService, startService } from '../../src/service/service.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
+import { type RedisServer, startRedis } from '../helpers/redis.js';
 import {
   ALICE,
   BOB,
@@ -35,13 +36,15 @@ const projects: ServiceProject[] = [];
 const procs: ServeProcess[] = [];
 const running: ExportService[] = [];
 let postgres: PostgresServer | undefined;
+let redis: RedisServer | undefined;
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.drain()));
 });
-afterAll(() => {
+afterAll(async () => {
   for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   postgres?.stop();
+  await redis?.stop();
   for (const p of projects) p.cleanup();
 });
 
@@ -152,11 +155,19 @@ async function everything(res: Response): Promise<string> {
   return `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`;
 }
 
-describe('cache_first never crosses users', () => {
+describe.each(['memory', 'redis'] as const)('cache_first never crosses users (%s queue)', (backend) => {
   it("answers each user from their own export only; one without an export gets 503 and nothing of another's", async () => {
-    const project = serviceProject(seededDb(3000));
+    let env: NodeJS.ProcessEnv = {};
+    if (backend === 'redis') {
+      redis ??= await startRedis();
+      env = { QUEUE_REDIS_URL: `${redis.url}/2` };
+    }
+    const project = serviceProject(
+      seededDb(3000),
+      backend === 'redis' ? { queue: { backend: 'redis', url: '${QUEUE_REDIS_URL}' } } : {},
+    );
     projects.push(project);
-    const svc = await start(project);
+    const svc = await start(project, env);
     const aliceJob = (await api(`${svc.url}/exports`, 'POST', ALICE, { full: true })).json.id as string;
     const alice = await waitForJob(svc.url, aliceJob, ALICE);
     const aliceFile = path.basename(
