@@ -18,7 +18,7 @@ import {
 } from '../exporter/index.js';
 import { newJobId } from '../exporter/job.js';
 import { checkDiskBreaker, takeRateLimitSlot } from '../exporter/limits.js';
-import { TokenAuthenticator, type Principal } from './auth.js';
+import { type Principal, TokenAuthenticator, lostSignIn, missingTokens } from './auth.js';
 import { type RunningConfig, loadRunningConfig } from './config.js';
 import { SourceHealth } from './source-health.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './http.js';
@@ -134,7 +134,7 @@ export class ExportService {
     const config = loaded.config;
     const auth = authenticator(config, opts.processEnv ?? process.env);
     const s = config.service;
-    const noTokens = missingTokens(config, auth);
+    const noTokens = missingTokens(config.service, auth);
     // A configuration problem, like a port in use: exit 2, not "the config fails check".
     if (noTokens) throw new ServiceStartError(noTokens, [], 2);
     const onError = (err: unknown, id?: string) =>
@@ -270,7 +270,7 @@ export class ExportService {
     }
     const next = loaded.config;
     const auth = authenticator(next, this.opts.processEnv ?? process.env);
-    const lockout = missingTokens(next, auth) ?? lostSignIn(this.#auth, auth, next);
+    const lockout = missingTokens(next.service, auth) ?? lostSignIn(this.#auth, auth, next.service);
     if (lockout) return this.#refuseReload('lockout', lockout, loaded.findings);
     try {
       this.queue.setConcurrency(next.service.workers);
@@ -626,28 +626,6 @@ export interface ReloadResult {
   findings: Finding[];
   message?: string;
   reason?: ReloadFailure;
-}
-
-/** Why the config's token variables let nobody in, or undefined. */
-function missingTokens(config: RunningConfig, auth: TokenAuthenticator): string | undefined {
-  const s = config.service;
-  if (!(s.tokensEnv || s.adminTokensEnv) || auth.size > 0) return undefined;
-  return `no token in ${[s.tokensEnv, s.adminTokensEnv].filter(Boolean).join(' or ')} (expected "user:token,user2:token2")`;
-}
-
-/** A reload must not take sign-in away from every user (or every admin) who has it now. */
-function lostSignIn(
-  now: TokenAuthenticator,
-  next: TokenAuthenticator,
-  config: RunningConfig,
-): string | undefined {
-  const s = config.service;
-  if (!s.tokensEnv && !s.adminTokensEnv) return undefined;
-  if (now.count(false) > 0 && next.count(false) === 0)
-    return `no user token in ${s.tokensEnv ? `server.auth.tokens_env (${s.tokensEnv})` : 'the new config (server.auth.tokens_env is gone)'}: every user would be locked out`;
-  if (now.count(true) > 0 && next.count(true) === 0)
-    return `no admin token in ${s.adminTokensEnv ? `server.auth.admin_tokens_env (${s.adminTokensEnv})` : 'the new config (server.auth.admin_tokens_env is gone)'}: every admin would be locked out`;
-  return undefined;
 }
 
 function errorText(err: unknown): string {
