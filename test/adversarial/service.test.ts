@@ -265,6 +265,8 @@ describe('a burst of 200 requests on PostgreSQL with max_connections = 20', () =
         status: 'succeeded',
       });
     }
+    if (process.env.DEBUG_SVC)
+      process.stderr.write(`burst: ${JSON.stringify(statuses)}, peak ${peak} connections\n`);
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(9);
     const metrics = await svc.metrics.registry.metrics();
