@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { redactSecrets } from '../config/secrets.js';
 import type { Finding } from '../diagnostics/finding.js';
-import { UsageError } from '../diagnostics/usage-error.js';
 import {
   type DiskUsageProbe,
   ExportError,
@@ -628,8 +627,8 @@ export interface ReloadResult {
   reason?: ReloadFailure;
 }
 
+/** The message alone (a UsageError's is written for users); never a stack. */
 function errorText(err: unknown): string {
-  if (err instanceof UsageError) return err.message;
   return (err as Error)?.message ?? String(err);
 }
 
