@@ -1,7 +1,8 @@
 /**
- * `exportctl serve`: validate (errors: exit 1, nothing served), then run the service until
- * SIGTERM/SIGINT (drain: checkpoint running jobs, exit 0). SIGHUP reloads the config and
- * keeps the running one when the new one fails `check`.
+ * `exportctl serve`: validate (errors: exit 1, nothing served; a port in use, no tokens or an
+ * unusable manifest: exit 2; Redis unreachable: exit 4), then run the service until
+ * SIGTERM/SIGINT (drain: checkpoint running jobs, exit 0). SIGHUP reloads the config and keeps
+ * the running one when the new one cannot be used; a reload never stops the service.
  */
 import { UsageError } from '../diagnostics/usage-error.js';
 import { jsonLineLogger } from '../exporter/log.js';
@@ -70,7 +71,14 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     };
     const onHup = () => {
       logger.log('info', 'SIGHUP: reloading the config');
-      service.reload();
+      try {
+        service.reload();
+      } catch (err) {
+        // reload() refuses rather than throws; should it throw anyway, the service keeps running.
+        logger.log('error', `config reload failed: ${(err as Error)?.message ?? String(err)}`, {
+          code: 'CONFIG_RELOAD_REFUSED',
+        });
+      }
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -4,6 +4,7 @@
  * so comparing does not leak a token's prefix through timing.
  */
 import { createHash } from 'node:crypto';
+import type { ServiceSettings } from './config.js';
 
 export interface Principal {
   name: string;
@@ -34,9 +35,36 @@ export class TokenAuthenticator {
     return this.#tokens.size;
   }
 
+  /** Tokens of users (`admin: false`) or of admins. */
+  count(admin: boolean): number {
+    let n = 0;
+    for (const p of this.#tokens.values()) if (p.admin === admin) n++;
+    return n;
+  }
+
   /** The principal of an `Authorization` header, or undefined. */
   authenticate(header: string | undefined): Principal | undefined {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     return m ? this.#tokens.get(digest(m[1])) : undefined;
   }
+}
+
+/** Why the config's token variables let nobody in, or undefined. */
+export function missingTokens(s: ServiceSettings, auth: TokenAuthenticator): string | undefined {
+  if (!(s.tokensEnv || s.adminTokensEnv) || auth.size > 0) return undefined;
+  return `no token in ${[s.tokensEnv, s.adminTokensEnv].filter(Boolean).join(' or ')} (expected "user:token,user2:token2")`;
+}
+
+/** A reload must not take sign-in away from every user (or every admin) who has it now. */
+export function lostSignIn(
+  now: TokenAuthenticator,
+  next: TokenAuthenticator,
+  s: ServiceSettings,
+): string | undefined {
+  if (!s.tokensEnv && !s.adminTokensEnv) return undefined;
+  if (now.count(false) > 0 && next.count(false) === 0)
+    return `no user token in ${s.tokensEnv ? `server.auth.tokens_env (${s.tokensEnv})` : 'the new config (server.auth.tokens_env is gone)'}: every user would be locked out`;
+  if (now.count(true) > 0 && next.count(true) === 0)
+    return `no admin token in ${s.adminTokensEnv ? `server.auth.admin_tokens_env (${s.adminTokensEnv})` : 'the new config (server.auth.admin_tokens_env is gone)'}: every admin would be locked out`;
+  return undefined;
 }

@@ -24,7 +24,12 @@ export interface ServiceJob {
   bytes?: number;
   sha256?: string;
   error?: { code: string; message: string };
-  /** An answer from the newest completed export while the source was down (cache_first). */
+  /**
+   * An incremental run: the cursor column and the mark it read after (the previous export's
+   * high-water mark). Absent for full runs and first runs.
+   */
+  incremental?: { column: string; after: string | number };
+  /** An answer from the user's newest completed export while the source was down (cache_first). */
   stale?: boolean;
   staleFrom?: string;
 }
@@ -37,8 +42,11 @@ export interface ServiceJobStore {
   update(id: string, update: ServiceJobUpdate): Promise<ServiceJob>;
   /** Queued and running jobs, oldest first (a restarted memory queue takes them up again). */
   unfinished(): Promise<ServiceJob[]>;
-  /** The newest succeeded, non-stale job whose file still exists (cache_first fallback). */
-  newestSucceeded(): Promise<ServiceJob | undefined>;
+  /**
+   * `user`'s newest succeeded, non-stale job whose file still exists (cache_first fallback):
+   * a user is never answered with another user's export.
+   */
+  newestSucceeded(user: string): Promise<ServiceJob | undefined>;
   close(): Promise<void>;
 }
 
@@ -61,8 +69,17 @@ export function publicJob(
     bytes: job.status === 'succeeded' ? job.bytes : progress?.bytes,
     sha256: job.sha256,
     error: job.error,
+    incremental: job.incremental,
+    note: emptyIncrementalNote(job),
     stale: job.stale || undefined,
     stale_from: job.staleFrom,
     download: job.status === 'succeeded' ? `/exports/${job.id}/download` : undefined,
   };
+}
+
+/** Why an incremental run wrote no rows, and how to export everything. */
+export function emptyIncrementalNote(job: ServiceJob): string | undefined {
+  if (job.status !== 'succeeded' || job.rows !== 0 || !job.incremental || job.stale) return undefined;
+  const { column, after } = job.incremental;
+  return `incremental export: no rows changed after ${column} ${JSON.stringify(after)} (the previous export's mark); POST {"full": true} to export everything`;
 }

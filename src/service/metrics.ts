@@ -1,6 +1,10 @@
 /** The service's Prometheus metrics (SPEC §6), in a registry of its own (no global state). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Why a reload was refused: `exportctl_config_reload_failures_total{reason}`. */
+export const RELOAD_FAILURE_REASONS = ['load', 'check', 'settings', 'lockout', 'apply'] as const;
+export type ReloadFailure = (typeof RELOAD_FAILURE_REASONS)[number];
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly queueLength: Gauge;
@@ -10,6 +14,9 @@ export class ServiceMetrics {
   readonly jobs: Counter<'status'>;
   readonly failures: Counter<'code'>;
   readonly recycles: Counter;
+  readonly reloads: Counter;
+  readonly reloadFailures: Counter<'reason'>;
+  readonly lastReload: Gauge;
 
   constructor(queueLength: () => Promise<number>, running: () => number) {
     const registers = [this.registry];
@@ -57,6 +64,25 @@ export class ServiceMetrics {
       help: 'Workers recycled after failing several jobs in a row.',
       registers,
     });
+    this.reloads = new Counter({
+      name: 'exportctl_config_reloads_total',
+      help: 'Config reloads (SIGHUP) that were taken.',
+      registers,
+    });
+    this.reloadFailures = new Counter({
+      name: 'exportctl_config_reload_failures_total',
+      help: 'Config reloads refused (the running config stays), by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Every reason from zero, so `increase()` and alerts see the first refusal.
+    for (const reason of RELOAD_FAILURE_REASONS) this.reloadFailures.inc({ reason }, 0);
+    this.lastReload = new Gauge({
+      name: 'exportctl_config_last_reload_success_timestamp_seconds',
+      help: 'When the running config was loaded (start or the last reload taken).',
+      registers,
+    });
+    this.lastReload.setToCurrentTime();
     collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -16,7 +16,7 @@ import {
 import { resumeCheckpoint } from '../exporter/checkpoint-file.js';
 import { manifestPath, type ExportManifest } from '../exporter/manifest.js';
 import type { RunningConfig } from './config.js';
-import type { ServiceJob, ServiceJobStore } from './jobs.js';
+import { type ServiceJob, type ServiceJobStore, emptyIncrementalNote } from './jobs.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { JobOutcome } from './queue/queue.js';
 import { RedisStateStore, TakenOverError } from './store/redis.js';
@@ -93,6 +93,7 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
       // Jobs share the event loop with the API: yield often so requests stay fast.
       progressIntervalMs: 10,
     });
+    const window = (await store.getJob(id))?.window;
     const done = await jobs.update(id, {
       status: 'succeeded',
       finishedAt: Date.now(),
@@ -101,7 +102,13 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
       bytes: result.bytes,
       sha256: result.sha256,
       error: undefined,
+      incremental:
+        !sj.full && window?.cursor && window.after
+          ? { column: window.cursor, after: window.after.cursor.v }
+          : undefined,
     });
+    const note = emptyIncrementalNote(done);
+    if (note) logger.log('info', note, { job: id, rows: 0 });
     deps.metrics.jobs.inc({ status: 'succeeded' });
     deps.metrics.rows.inc(result.rows);
     deps.metrics.duration.observe(result.duration_ms / 1000);

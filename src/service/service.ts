@@ -17,12 +17,12 @@ import {
 } from '../exporter/index.js';
 import { newJobId } from '../exporter/job.js';
 import { checkDiskBreaker, takeRateLimitSlot } from '../exporter/limits.js';
-import { TokenAuthenticator, type Principal } from './auth.js';
+import { type Principal, TokenAuthenticator, lostSignIn, missingTokens } from './auth.js';
 import { type RunningConfig, loadRunningConfig } from './config.js';
-import { probeSource } from './fallback.js';
+import { SourceHealth } from './source-health.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './http.js';
 import { type ServiceJob, type ServiceJobStore, publicJob } from './jobs.js';
-import { ServiceMetrics } from './metrics.js';
+import { type ReloadFailure, ServiceMetrics } from './metrics.js';
 import { MemoryQueue } from './queue/memory.js';
 import type { JobHandler, QueueBackend } from './queue/queue.js';
 import { runServiceJob } from './runner.js';
@@ -77,6 +77,7 @@ export class ExportService {
   readonly metrics: ServiceMetrics;
   readonly notifier: WebhookNotifier;
   readonly #logger: Logger;
+  readonly #sourceHealth = new SourceHealth();
 
   private constructor(
     readonly opts: ServiceOptions,
@@ -132,11 +133,9 @@ export class ExportService {
     const config = loaded.config;
     const auth = authenticator(config, opts.processEnv ?? process.env);
     const s = config.service;
-    if ((s.tokensEnv || s.adminTokensEnv) && auth.size === 0) {
-      throw new ServiceStartError(
-        `no token in ${[s.tokensEnv, s.adminTokensEnv].filter(Boolean).join(' or ')} (expected "user:token,user2:token2")`,
-      );
-    }
+    const noTokens = missingTokens(config.service, auth);
+    // A configuration problem, like a port in use: exit 2, not "the config fails check".
+    if (noTokens) throw new ServiceStartError(noTokens, [], 2);
     const onError = (err: unknown, id?: string) =>
       logger.log('error', `queue: ${(err as Error)?.message ?? String(err)}`, { job: id });
     let queue: QueueBackend;
@@ -190,7 +189,7 @@ export class ExportService {
     const listen = (server: http.Server, host: string, port: number) =>
       new Promise<string>((resolve, reject) => {
         server.once('error', (err) =>
-          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${(err as Error).message}`, [], 4)),
+          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 2)),
         );
         server.listen(port, host, () => {
           const a = server.address() as AddressInfo;
@@ -239,34 +238,44 @@ export class ExportService {
     return r.outcome;
   };
 
-  /** Re-reads and re-checks the config; keeps the running one when the new one fails. */
-  reload(): { ok: boolean; digest: string; findings: Finding[]; message?: string } {
-    const loaded = loadRunningConfig({
-      cwd: this.opts.cwd ?? process.cwd(),
-      project: this.opts.project,
-      env: this.opts.env,
-      processEnv: this.opts.processEnv,
-    });
+  /**
+   * Re-reads and re-checks the config (SIGHUP). Never throws: a config that cannot be loaded,
+   * fails `check`, cannot be read into settings, would lock out the users or admins who can
+   * sign in now, or cannot be applied is refused, and the running one stays. Each refusal is
+   * one structured log line and counts in `exportctl_config_reload_failures_total{reason}`.
+   */
+  reload(): ReloadResult {
+    let loaded: ReturnType<typeof loadRunningConfig>;
+    try {
+      loaded = loadRunningConfig({
+        cwd: this.opts.cwd ?? process.cwd(),
+        project: this.opts.project,
+        env: this.opts.env,
+        processEnv: this.opts.processEnv,
+      });
+    } catch (err) {
+      // No manifest, the environment gone from it, an unreadable project...
+      return this.#refuseReload('load', errorText(err), []);
+    }
     if (!loaded.ok) {
-      const message = loaded.error
-        ? `${loaded.error.code}: ${loaded.error.message}`
-        : `${loaded.findings.filter((f) => f.severity === 'error').length} errors`;
-      this.#logger.log(
-        'error',
-        `config reload rejected (${message}); still running ${this.digest.slice(0, 12)}`,
-        {
-          code: 'CONFIG_INVALID',
-          error: message,
-          digest: this.digest,
-          findings: loaded.findings
-            .filter((f) => f.severity === 'error')
-            .slice(0, 20)
-            .map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
-        },
-      );
-      return { ok: false, digest: this.digest, findings: loaded.findings, message };
+      if (loaded.error)
+        return this.#refuseReload(
+          'settings',
+          `${loaded.error.code}: ${loaded.error.message}`,
+          loaded.findings,
+        );
+      const errors = loaded.findings.filter((f) => f.severity === 'error').length;
+      return this.#refuseReload(loaded.fatal ? 'load' : 'check', `${errors} errors`, loaded.findings);
     }
     const next = loaded.config;
+    const auth = authenticator(next, this.opts.processEnv ?? process.env);
+    const lockout = missingTokens(next.service, auth) ?? lostSignIn(this.#auth, auth, next.service);
+    if (lockout) return this.#refuseReload('lockout', lockout, loaded.findings);
+    try {
+      this.queue.setConcurrency(next.service.workers);
+    } catch (err) {
+      return this.#refuseReload('apply', errorText(err), loaded.findings);
+    }
     const prev = this.#config.service;
     for (const [what, a, b] of [
       ['server.host', prev.host, next.service.host],
@@ -276,13 +285,35 @@ export class ExportService {
     ] as const) {
       if (a !== b) this.#logger.log('warn', `${what} changed; it takes effect at the next restart`);
     }
+    if ((prev.tokensEnv || prev.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
+      this.#logger.log('warn', 'server.auth removed: the API no longer asks for a token');
     this.#config = next;
-    this.#auth = authenticator(next, this.opts.processEnv ?? process.env);
+    this.#auth = auth;
     this.#loadedAt = new Date();
     this.#server.requestTimeout = next.service.requestTimeoutMs + 1000;
-    this.queue.setConcurrency(next.service.workers);
+    this.metrics.reloads.inc();
+    this.metrics.lastReload.setToCurrentTime();
     this.#logger.log('info', 'config reloaded', { digest: next.digest });
     return { ok: true, digest: next.digest, findings: loaded.findings };
+  }
+
+  #refuseReload(reason: ReloadFailure, message: string, findings: Finding[]): ReloadResult {
+    this.metrics.reloadFailures.inc({ reason });
+    this.#logger.log(
+      'error',
+      `config reload rejected (${message}); still running ${this.digest.slice(0, 12)}`,
+      {
+        code: 'CONFIG_RELOAD_REFUSED',
+        reason,
+        error: message,
+        digest: this.digest,
+        findings: findings
+          .filter((f) => f.severity === 'error')
+          .slice(0, 20)
+          .map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
+      },
+    );
+    return { ok: false, digest: this.digest, findings, message, reason };
   }
 
   /** SIGTERM: no new jobs, running jobs checkpoint (they resume elsewhere or after restart), close. */
@@ -313,6 +344,7 @@ export class ExportService {
     await closed;
     clearTimeout(cut);
     await this.queue.close();
+    await this.#sourceHealth.close();
     await this.jobs.close();
     await this.state.close();
     this.#logger.log('info', 'drained');
@@ -443,7 +475,7 @@ export class ExportService {
     }
     const fallback = config.service.fallback;
     if (fallback) {
-      const down = await probeSource(config.exporter, fallback.timeoutMs);
+      const down = await this.#sourceHealth.check(config.exporter, fallback.timeoutMs);
       if (down) return this.#fallback(res, who, down);
     }
     try {
@@ -481,17 +513,22 @@ export class ExportService {
     );
   }
 
-  /** The source is down: `fail_fast` answers 503; `cache_first` the newest completed export, marked stale. */
+  /**
+   * The source is down: `fail_fast` answers 503; `cache_first` the requesting user's own newest
+   * completed export, marked stale (503 when they have none). Never another user's export: its
+   * id, file name and contents belong to that user.
+   */
   async #fallback(res: http.ServerResponse, who: Principal, reason: string): Promise<void> {
     const fallback = this.#config.service.fallback!;
-    const cached = fallback.strategy === 'cache_first' ? await this.jobs.newestSucceeded() : undefined;
+    const cached =
+      fallback.strategy === 'cache_first' ? await this.jobs.newestSucceeded(who.name) : undefined;
     if (!cached) {
       this.metrics.failures.inc({ code: 'SOURCE_UNAVAILABLE' });
       throw new HttpError(503, 'SOURCE_UNAVAILABLE', `the source is unavailable: ${reason}`, {
         'retry-after': '30',
       });
     }
-    // A record of the requesting user's own, pointing at the cached file: users still see only their jobs.
+    // A new record of the user's, pointing at their own cached file.
     const now = Date.now();
     const job: ServiceJob = {
       id: newRequestId(),
@@ -547,7 +584,7 @@ export class ExportService {
     const config = this.#config;
     const ex = config.exporter.export;
     const checks: Record<string, { ok: boolean; error?: string }> = {};
-    const down = await probeSource(config.exporter, config.service.fallback?.timeoutMs ?? 1000);
+    const down = await this.#sourceHealth.check(config.exporter, config.service.fallback?.timeoutMs ?? 1000);
     checks.database = down ? { ok: false, error: down } : { ok: true };
     checks.queue = (await this.queue.healthy()) ? { ok: true } : { ok: false, error: 'queue unavailable' };
     try {
@@ -580,6 +617,27 @@ function authenticator(config: RunningConfig, env: NodeJS.ProcessEnv): TokenAuth
     s.tokensEnv ? env[s.tokensEnv] : undefined,
     s.adminTokensEnv ? env[s.adminTokensEnv] : undefined,
   );
+}
+
+export interface ReloadResult {
+  ok: boolean;
+  digest: string;
+  findings: Finding[];
+  message?: string;
+  reason?: ReloadFailure;
+}
+
+/** The message alone (a UsageError's is written for users); never a stack. */
+function errorText(err: unknown): string {
+  return (err as Error)?.message ?? String(err);
+}
+
+function listenProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') return 'the port is already in use (choose another with --port or server.port)';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  if (code === 'EADDRNOTAVAIL') return 'the address is not on this machine (server.host)';
+  return (err as Error)?.message ?? String(err);
 }
 
 function newRequestId(): string {

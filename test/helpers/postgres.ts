@@ -52,7 +52,12 @@ function asPostgres(args: string[]): string {
   });
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /** Server settings passed as `-c name=value` (e.g. `{ max_connections: 20 }`); none by default. */
+  settings?: Record<string, string | number>;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const initdb = findBin('initdb');
   const pgCtl = findBin('pg_ctl');
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-pg-'));
@@ -75,7 +80,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     '--no-sync',
   ]);
   const port = await freePort();
-  const opts = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off`;
+  const extra = Object.entries(options.settings ?? {}).map(([name, value]) => {
+    if (!/^[a-z_.]+$/.test(name) || !/^[\w.:/-]+$/.test(String(value)))
+      throw new Error(`unsupported PostgreSQL setting ${name}=${value}`);
+    return ` -c ${name}=${value}`;
+  });
+  const opts = `-p ${port} -k ${sockDir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off${extra.join('')}`;
   asPostgres([
     pgCtl,
     '-D',

@@ -24,6 +24,7 @@ import {
   seededDb,
   serviceProject,
   sha256File,
+  sourceSeenDown,
   waitForJob,
 } from './helpers.js';
 
@@ -252,11 +253,12 @@ it('notifies the webhook on completion and failure, retrying a receiver that fai
 });
 
 describe('toggles.fallback while the source is down', () => {
-  it('cache_first answers from the newest completed export, marked stale', async () => {
+  it("cache_first answers from the user's own newest completed export, marked stale", async () => {
     const { svc, project } = await start();
-    const first = (await api(`${svc.url}/exports`, 'POST', BOB, { full: true })).json.id as string;
-    const done = await waitForJob(svc.url, first, BOB);
+    const first = (await api(`${svc.url}/exports`, 'POST', ALICE, { full: true })).json.id as string;
+    const done = await waitForJob(svc.url, first, ALICE);
     fs.renameSync(path.join(project.dir, 'data', 'orders.db'), path.join(project.dir, 'data', 'away.db'));
+    await sourceSeenDown(svc.url);
     const r = await api(`${svc.url}/exports`, 'POST', ALICE);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({
@@ -279,6 +281,7 @@ describe('toggles.fallback while the source is down', () => {
   it('fail_fast answers 503 SOURCE_UNAVAILABLE', async () => {
     const { svc, project } = await start({ toggles: { fallback: { strategy: 'fail_fast' } } });
     fs.renameSync(path.join(project.dir, 'data', 'orders.db'), path.join(project.dir, 'data', 'away.db'));
+    await sourceSeenDown(svc.url);
     const r = await api(`${svc.url}/exports`, 'POST', ALICE);
     expect(r.status).toBe(503);
     expect(r.json.error?.code).toBe('SOURCE_UNAVAILABLE');
@@ -298,6 +301,7 @@ it('refuses to start on a config that fails check (exit 1 class) or without toke
   projects.push(good);
   const noTokens = await startService({ cwd: good.dir, env: 'dev', port: 0, processEnv: {} }).catch((e) => e);
   expect(noTokens).toBeInstanceOf(ServiceStartError);
+  expect(noTokens.exitCode).toBe(2);
   expect(noTokens.message).toMatch(/EXPORTCTL_TOKENS/);
 });
 

@@ -159,6 +159,21 @@ export async function waitForJob(base: string, id: string, headers = ALICE, time
   }
 }
 
+/**
+ * Waits until the service's shared source check sees the source down (its answer is reused
+ * for about a second, so a source that just went away is noticed within that time).
+ */
+export async function sourceSeenDown(base: string, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await api(`${base}/readyz`, 'GET');
+    if ((r.json.checks as { database?: { ok: boolean } } | undefined)?.database?.ok === false) return;
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`the service still sees the source up: ${JSON.stringify(r.json)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 export function partials(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.partial')) : [];
 }

@@ -8,6 +8,7 @@
  * another owner, its write is refused and it stops with CANCELLED, so a stale worker can
  * never move a checkpoint backwards or mark a job it no longer owns.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Redis } from 'ioredis';
 import { ExportError } from '../../exporter/errors.js';
@@ -198,7 +199,7 @@ export class RedisServiceJobStore implements ServiceJobStore {
     const job = { ...cur, ...update };
     const m = this.redis.multi().set(this.#key(id), JSON.stringify(job));
     if (job.status === 'succeeded' && !job.stale)
-      m.zadd(`${this.prefix}:sjobs:done`, job.finishedAt ?? Date.now(), id);
+      m.zadd(this.#doneKey(job.user), job.finishedAt ?? Date.now(), id);
     await m.exec();
     return job;
   }
@@ -208,11 +209,16 @@ export class RedisServiceJobStore implements ServiceJobStore {
     return [];
   }
 
-  async newestSucceeded(): Promise<ServiceJob | undefined> {
-    const ids = await this.redis.zrevrange(`${this.prefix}:sjobs:done`, 0, 19);
+  /** Finished jobs, one sorted set per user (user names are hashed: any character is safe). */
+  #doneKey(user: string): string {
+    return `${this.prefix}:sjobs:done:${createHash('sha256').update(user).digest('hex').slice(0, 32)}`;
+  }
+
+  async newestSucceeded(user: string): Promise<ServiceJob | undefined> {
+    const ids = await this.redis.zrevrange(this.#doneKey(user), 0, 19);
     for (const id of ids) {
       const job = await this.get(id);
-      if (job?.file && fs.existsSync(job.file)) return job;
+      if (job?.user === user && job.file && fs.existsSync(job.file)) return job;
     }
     return undefined;
   }

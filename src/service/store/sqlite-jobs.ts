@@ -82,17 +82,17 @@ export class SqliteServiceJobStore implements ServiceJobStore {
     ).map((r) => JSON.parse(r) as ServiceJob);
   }
 
-  async newestSucceeded(): Promise<ServiceJob | undefined> {
+  async newestSucceeded(user: string): Promise<ServiceJob | undefined> {
     const rows = this.#db
       .prepare(
         `SELECT record FROM service_jobs WHERE env = ? AND status = 'succeeded' AND stale = 0
-         ORDER BY finished_at DESC LIMIT 20`,
+         AND json_extract(record, '$.user') = ? ORDER BY finished_at DESC LIMIT 20`,
       )
       .pluck()
-      .all(this.env) as string[];
+      .all(this.env, user) as string[];
     for (const r of rows) {
       const job = JSON.parse(r) as ServiceJob;
-      if (job.file && fs.existsSync(job.file)) return job;
+      if (job.user === user && job.file && fs.existsSync(job.file)) return job;
     }
     return undefined;
   }
