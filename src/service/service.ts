@@ -271,6 +271,14 @@ export class ExportService {
     const auth = authenticator(next, this.opts.processEnv ?? process.env);
     const lockout = missingTokens(next.service, auth) ?? lostSignIn(this.#auth, auth, next.service);
     if (lockout) return this.#refuseReload('lockout', lockout, loaded.findings);
+    const was = this.#config.service;
+    if ((was.tokensEnv || was.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
+      // Dropping authentication opens every user's jobs to anyone: a restart, not a reload.
+      return this.#refuseReload(
+        'auth_removed',
+        'server.auth is gone from the new config: the API would stop asking for a token; restart the service to drop authentication',
+        loaded.findings,
+      );
     try {
       this.queue.setConcurrency(next.service.workers);
     } catch (err) {
@@ -285,8 +293,6 @@ export class ExportService {
     ] as const) {
       if (a !== b) this.#logger.log('warn', `${what} changed; it takes effect at the next restart`);
     }
-    if ((prev.tokensEnv || prev.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
-      this.#logger.log('warn', 'server.auth removed: the API no longer asks for a token');
     this.#config = next;
     this.#auth = auth;
     this.#loadedAt = new Date();

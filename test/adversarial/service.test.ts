@@ -108,6 +108,14 @@ describe('a reload never stops the service', () => {
     });
     project.writeDev(dev);
 
+    // 4. server.auth removed altogether: the API would stop asking anyone for a token.
+    project.patchDev({ server: { auth: null } });
+    expect(await refused('auth_removed')).toMatchObject({
+      reason: 'auth_removed',
+      error: expect.stringMatching(/server\.auth is gone/),
+    });
+    project.writeDev(dev);
+
     // Still alive, still the same users, and the job that was running finishes whole.
     expect(s.child.exitCode).toBeNull();
     expect((await api(`${s.url}/healthz`, 'GET')).status).toBe(200);
@@ -118,6 +126,7 @@ describe('a reload never stops the service', () => {
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     expect(metric(metrics, 'exportctl_config_reload_failures_total{reason="load"}')).toBe(2);
     expect(metric(metrics, 'exportctl_config_reload_failures_total{reason="lockout"}')).toBe(1);
+    expect(metric(metrics, 'exportctl_config_reload_failures_total{reason="auth_removed"}')).toBe(1);
     expect(metric(metrics, 'exportctl_config_reloads_total')).toBe(0);
 
     // A usable config is still taken afterwards.
