@@ -2,7 +2,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Why a reload was refused: `exportctl_config_reload_failures_total{reason}`. */
-export const RELOAD_FAILURE_REASONS = ['load', 'check', 'settings', 'lockout', 'auth_removed', 'apply'] as const;
+export const RELOAD_FAILURE_REASONS = [
+  'load',
+  'check',
+  'settings',
+  'lockout',
+  'auth_removed',
+  'apply',
+] as const;
 export type ReloadFailure = (typeof RELOAD_FAILURE_REASONS)[number];
 
 export class ServiceMetrics {
