@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BUDGET } from '../../src/policy/cel/budget.js';
 import { CelEngine } from '../../src/policy/cel/engine.js';
 import { policyCelEngine } from '../../src/policy/cel/policy-environment.js';
 import { toCel } from '../../src/policy/cel/values.js';
@@ -95,7 +96,10 @@ describe('CelEngine', () => {
     const big = Array.from({ length: 3000 }, (_, i) => `s${i}`);
     const c = engine.compile('l.all(x, !l.exists(y, x + y == "never"))');
     if (!c.ok) throw new Error(c.error.message);
-    const r = c.value.evaluate({ l: big }, { maxSteps: Number.MAX_SAFE_INTEGER, timeoutMs: 20 });
+    const r = c.value.evaluate(
+      { l: big },
+      { ...DEFAULT_BUDGET, maxCost: Number.MAX_SAFE_INTEGER, timeoutMs: 20 },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/time budget/);
   });
