@@ -43,11 +43,55 @@ export class BudgetExceeded extends Error {
   }
 }
 
+/**
+ * What many evaluations may spend together: a policy pack over one run of `check` (every
+ * rule, environment and `for_each` element). Each evaluation is limited to what is left.
+ */
+export class BudgetAccount {
+  cost = 0;
+  ms = 0;
+  constructor(
+    /** Who spends it, for messages: `policy pack team-rules`. */
+    readonly label: string,
+    readonly limits: { maxCost: number; timeoutMs: number },
+  ) {}
+
+  get exhausted(): boolean {
+    return this.cost >= this.limits.maxCost || this.ms >= this.limits.timeoutMs;
+  }
+
+  exceeded(at?: BudgetSite): BudgetExceeded {
+    return new BudgetExceeded(
+      `${this.label} exceeded its budget for this run (${this.limits.maxCost.toLocaleString('en-US')} units or ${this.limits.timeoutMs} ms over all its evaluations); its remaining evaluations are skipped`,
+      at ? { start: at.start, end: at.end } : undefined,
+    );
+  }
+}
+
+/** The accounts of one run of `check`, by who spends them (a pack's file). */
+export class RunBudget {
+  readonly #accounts = new Map<string, BudgetAccount>();
+  constructor(readonly limits = PACK_BUDGET) {}
+
+  account(key: string, label: string): BudgetAccount {
+    let a = this.#accounts.get(key);
+    if (!a) {
+      a = new BudgetAccount(label, this.limits);
+      this.#accounts.set(key, a);
+    }
+    return a;
+  }
+}
+
+/** What one policy pack may spend in one run of `check`. */
+export const PACK_BUDGET = { maxCost: 200_000_000, timeoutMs: 2_000 };
+
 interface Meter {
   cost: number;
   memory: number;
   deadline: number;
   budget: CelBudget;
+  account?: BudgetAccount;
   /** Charges left before the clock is read again. */
   untilClock: number;
   exceeded?: BudgetExceeded;
@@ -60,13 +104,16 @@ const BIG_CHARGE = 10_000;
 /** The evaluation in progress. Evaluation is synchronous, so one slot suffices. */
 let current: Meter | undefined;
 
-export function runMetered<T>(budget: CelBudget, fn: () => T): T {
+export function runMetered<T>(budget: CelBudget, fn: () => T, account?: BudgetAccount): T {
+  if (account?.exhausted) throw account.exceeded();
   const outer = current;
+  const start = performance.now();
   const meter: Meter = {
     cost: 0,
     memory: 0,
-    deadline: performance.now() + budget.timeoutMs,
+    deadline: start + budget.timeoutMs,
     budget,
+    account,
     untilClock: CLOCK_EVERY,
   };
   current = meter;
@@ -79,6 +126,10 @@ export function runMetered<T>(budget: CelBudget, fn: () => T): T {
     throw meter.exceeded ?? err;
   } finally {
     current = outer;
+    if (account) {
+      account.cost += meter.cost;
+      account.ms += performance.now() - start;
+    }
   }
 }
 
@@ -111,10 +162,20 @@ export function charge(cost: number, memoryBytes = 0, at?: BudgetSite): void {
       at,
     );
   }
+  const a = m.account;
+  if (a && a.cost + m.cost > a.limits.maxCost) {
+    m.exceeded = a.exceeded(at);
+    throw m.exceeded;
+  }
   if (--m.untilClock <= 0 || cost >= BIG_CHARGE) {
     m.untilClock = CLOCK_EVERY;
-    if (performance.now() > m.deadline) {
+    const now = performance.now();
+    if (now > m.deadline) {
       exceed(m, `evaluation exceeded its time budget of ${m.budget.timeoutMs} ms`, at);
+    }
+    if (a && a.ms + now - (m.deadline - m.budget.timeoutMs) > a.limits.timeoutMs) {
+      m.exceeded = a.exceeded(at);
+      throw m.exceeded;
     }
   }
 }

@@ -5,7 +5,14 @@
  * Nothing else in exportctl imports cel-js.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { BudgetExceeded, type CelBudget, charge, DEFAULT_BUDGET, runMetered } from './budget.js';
+import {
+  type BudgetAccount,
+  BudgetExceeded,
+  type CelBudget,
+  charge,
+  DEFAULT_BUDGET,
+  runMetered,
+} from './budget.js';
 import { NODE_COST } from './cost.js';
 import { registerExportctlFunctions } from './functions.js';
 import { instrument, type Node, nodeCount } from './instrument.js';
@@ -24,7 +31,12 @@ export interface CelProgram {
   readonly source: string;
   /** The type the checker inferred (`bool`, `int`, `dyn`…). */
   readonly type: string;
-  evaluate(activation: Record<string, unknown>, budget?: CelBudget): CelOutcome<unknown>;
+  /** `account`: what this evaluation shares with others (its pack's budget for the run). */
+  evaluate(
+    activation: Record<string, unknown>,
+    budget?: CelBudget,
+    account?: BudgetAccount,
+  ): CelOutcome<unknown>;
 }
 
 export interface CelEngineOptions {
@@ -132,12 +144,16 @@ export class CelEngine {
       value: {
         source,
         type,
-        evaluate(activation, budget = DEFAULT_BUDGET) {
+        evaluate(activation, budget = DEFAULT_BUDGET, account) {
           try {
-            const value = runMetered(budget, () => {
-              charge(weight);
-              return run(activation);
-            });
+            const value = runMetered(
+              budget,
+              () => {
+                charge(weight);
+                return run(activation);
+              },
+              account,
+            );
             if (value instanceof Promise) {
               return {
                 ok: false,
