@@ -146,16 +146,17 @@ export function charge(cost: number, memoryBytes = 0, at?: BudgetSite): void {
   const m = current;
   if (!m) return;
   if (m.exceeded) throw m.exceeded;
-  m.cost += cost;
-  m.memory += memoryBytes;
-  if (m.cost > m.budget.maxCost) {
+  // Work refused is not done: it is not counted, here or in the pack's account.
+  const cost2 = m.cost + cost;
+  const memory2 = m.memory + memoryBytes;
+  if (cost2 > m.budget.maxCost) {
     exceed(
       m,
       `evaluation exceeded its cost budget of ${m.budget.maxCost.toLocaleString('en-US')} units (work on large strings or lists, or nested loops)`,
       at,
     );
   }
-  if (m.memory > m.budget.maxMemoryBytes) {
+  if (memory2 > m.budget.maxMemoryBytes) {
     exceed(
       m,
       `evaluation exceeded its memory budget of ${Math.round(m.budget.maxMemoryBytes / 1048576)} MiB (strings or lists grown too large)`,
@@ -163,10 +164,12 @@ export function charge(cost: number, memoryBytes = 0, at?: BudgetSite): void {
     );
   }
   const a = m.account;
-  if (a && a.cost + m.cost > a.limits.maxCost) {
+  if (a && a.cost + cost2 > a.limits.maxCost) {
     m.exceeded = a.exceeded(at);
     throw m.exceeded;
   }
+  m.cost = cost2;
+  m.memory = memory2;
   if (--m.untilClock <= 0 || cost >= BIG_CHARGE) {
     m.untilClock = CLOCK_EVERY;
     const now = performance.now();
