@@ -50,6 +50,11 @@ function checkWith(rules: Rule[]) {
   const t = tempDir('exportctl-cel-adv-');
   cleanups.push(t.cleanup);
   cpSync(EXAMPLE, t.dir, { recursive: true, filter: (src) => !/\/(exports|data)$/.test(src) });
+  // The built-in packs off: what is measured is the hostile pack (and the CLI's start).
+  const manifest = join(t.dir, 'exportctl.yaml');
+  const text = readFileSync(manifest, 'utf8');
+  expect(text).toContain('builtin: true');
+  writeFileSync(manifest, text.replace('builtin: true', 'builtin: false'));
   const pack = join(t.dir, 'policies', 'evil.yaml');
   writeFileSync(pack, packYaml([...rules, STILL_CHECKED]));
   const run = runCli(['check', '--env', 'dev', '-f', 'json'], {
@@ -74,6 +79,7 @@ function checkWith(rules: Rule[]) {
 type Run = ReturnType<typeof checkWith>;
 
 function expectBounded(r: Run): void {
+  console.log(`check took ${Math.round(r.ms)} ms, peak RSS ${Math.round(r.maxRssKb / 1024)} MB`);
   expect(hasStackTrace(r.stdout + r.stderr), r.stderr).toBe(false);
   expect(r.ms).toBeLessThan(MAX_MS);
   expect(r.maxRssKb).toBeLessThan(MAX_RSS_KB);
