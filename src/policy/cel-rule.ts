@@ -39,18 +39,35 @@ export function resolveRulePath(
   return path;
 }
 
+/** Whose budget a rule's evaluations are charged to: its pack (budget.ts, RunBudget). */
+export interface BudgetOwner {
+  key: string;
+  label: string;
+}
+
 export function celRuleEvaluator(
   ruleMatch: CompiledExpression | undefined,
   checks: CompiledCheck[],
   locate: ExpressionLocator,
+  owner?: BudgetOwner,
 ): (input: RuleInput) => RuleOutcome {
   return (input) => {
     const violations: Violation[] = [];
     const problems: RuleProblem[] = [];
+    const account = owner ? input.budget?.account(owner.key, owner.label) : undefined;
     const problem = (expr: { yamlPath: string }, e: CelError) =>
       problems.push({ message: `${e.message} (in ${input.env})`, location: locate(expr.yamlPath, e) });
+    // Once the pack's budget for the run is spent, the rest is skipped, and said so once.
+    let said = false;
+    const spent = (): boolean => {
+      if (!account?.exhausted) return false;
+      if (!said && problems.length === 0)
+        problems.push({ message: `${account.exceeded().message} (in ${input.env})` });
+      said = true;
+      return true;
+    };
     const truth = (expr: CompiledExpression, act: Record<string, unknown>): boolean | undefined => {
-      const r = expr.program.evaluate(act);
+      const r = expr.program.evaluate(act, undefined, account);
       if (!r.ok) {
         problem(expr, r.error);
         return undefined;
@@ -67,15 +84,20 @@ export function celRuleEvaluator(
       return r.value;
     };
 
+    if (spent()) return { violations, problems };
     const base = input.activation();
     if (ruleMatch && truth(ruleMatch, base) !== true) return { violations, problems };
 
     for (const check of checks) {
+      if (spent()) break;
       const one = (act: Record<string, unknown>, index: PathSegment | undefined) => {
         if (check.match && truth(check.match, act) !== true) return;
         if (truth(check.assert, act) !== false) return;
-        const message = renderMessage(check.message, act, (e) =>
-          problem({ yamlPath: check.messageYamlPath }, e),
+        const message = renderMessage(
+          check.message,
+          act,
+          (e) => problem({ yamlPath: check.messageYamlPath }, e),
+          account,
         );
         violations.push({ path: resolveRulePath(check.path, check.forEach?.text, index), message });
       };
@@ -85,9 +107,15 @@ export function celRuleEvaluator(
       }
       const coll = getAtPath(base.config, check.forEach.path);
       if (Array.isArray(coll)) {
-        for (const [i, item] of coll.entries()) one({ ...base, item, index: BigInt(i) }, i);
+        for (const [i, item] of coll.entries()) {
+          if (spent()) break;
+          one({ ...base, item, index: BigInt(i) }, i);
+        }
       } else if (coll !== null && typeof coll === 'object') {
-        for (const [k, item] of Object.entries(coll)) one({ ...base, item, index: k }, k);
+        for (const [k, item] of Object.entries(coll)) {
+          if (spent()) break;
+          one({ ...base, item, index: k }, k);
+        }
       }
     }
     return { violations, problems };

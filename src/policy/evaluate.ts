@@ -1,6 +1,7 @@
 /** Running rules over environments: one RuleInput (and one CEL activation) per environment. */
 import type { ConfigValues } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
+import { RunBudget } from './cel/budget.js';
 import { configSections } from './cel/policy-environment.js';
 import { toCel } from './cel/values.js';
 import { type ProjectInfo, type Rule, type RuleInput, ruleApplies } from './rule.js';
@@ -26,6 +27,7 @@ export function buildRuleInputs(envs: EnvironmentConfig[], project: ProjectInfo)
   let celEnvs: Record<string, unknown> | undefined;
   let celProject: unknown;
   const inputs = new Map<string, RuleInput>();
+  const budget = new RunBudget();
   for (const e of envs) {
     let activation: Record<string, unknown> | undefined;
     inputs.set(e.env, {
@@ -34,6 +36,7 @@ export function buildRuleInputs(envs: EnvironmentConfig[], project: ProjectInfo)
       config: e.config,
       envs: configs,
       project,
+      budget,
       activation() {
         if (!activation) {
           const config = celOf(e.env);

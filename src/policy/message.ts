@@ -2,6 +2,7 @@
  * Rule messages with interpolated values: `"timeout ${probes.liveness.timeout} ≥ period"`.
  * Each `${expr}` is a CEL expression compiled when the pack loads.
  */
+import type { BudgetAccount } from './cel/budget.js';
 import type { CelEngine, CelError, CelProgram } from './cel/engine.js';
 import { formatCelValue } from './cel/values.js';
 
@@ -81,6 +82,7 @@ export function renderMessage(
   t: MessageTemplate,
   activation: Record<string, unknown>,
   onError: (e: CelError) => void,
+  account?: BudgetAccount,
 ): string {
   let out = '';
   for (const p of t.parts) {
@@ -88,7 +90,7 @@ export function renderMessage(
       out += p;
       continue;
     }
-    const r = p.program.evaluate(activation);
+    const r = p.program.evaluate(activation, undefined, account);
     if (r.ok) out += formatCelValue(r.value);
     else {
       out += '?';

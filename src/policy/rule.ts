@@ -5,6 +5,7 @@
  */
 import type { ConfigValues } from '../config/types.js';
 import type { Severity, SourceRange } from '../diagnostics/finding.js';
+import type { RunBudget } from './cel/budget.js';
 
 /** How a rule is implemented: a CEL pack rule, native TypeScript, or produced by another stage. */
 export type RuleEngine = 'cel' | 'native' | 'stage';
@@ -66,6 +67,8 @@ export interface RuleInput {
   project: ProjectInfo;
   /** The CEL activation of this environment, built once and shared by every CEL rule. */
   activation(): Record<string, unknown>;
+  /** What each pack may still spend in this run (shared by every environment's input). */
+  budget?: RunBudget;
 }
 
 /** A rule's verdict on one value. `path` is the config path the finding points at. */

@@ -73,7 +73,7 @@ export const STAGE_RULES: Rule[] = [
     description:
       'A policy rule failed while evaluating on an environment (missing key, wrong type at run time, budget exceeded).',
     rationale:
-      'A rule that errors has not checked anything. Guard optional fields with `has()` in `match`. Evaluation is bounded in steps and time, so a pathological rule fails here instead of hanging the check.',
+      'A rule that errors has not checked anything. Guard optional fields with `has()` in `match`. Evaluation is bounded in cost, memory and time (per evaluation and per pack, see docs/policies.md), so a pathological rule fails here instead of hanging the check.',
     examples: {
       fail: 'assert: duration(probes.liveness.timeout) < duration("5s")   # probes.liveness may be absent\n',
       pass: 'match: has(probes.liveness.timeout)\nassert: duration(probes.liveness.timeout) < duration("5s")\n',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { BudgetAccount, DEFAULT_BUDGET } from '../../src/policy/cel/budget.js';
 import { CelEngine } from '../../src/policy/cel/engine.js';
 import { policyCelEngine } from '../../src/policy/cel/policy-environment.js';
-import { toCel } from '../../src/policy/cel/values.js';
+import { formatCelValue, toCel } from '../../src/policy/cel/values.js';
 
 const engine = new CelEngine({ variables: { s: 'string', l: 'list<dyn>', m: 'map<string, dyn>' } });
 
@@ -95,7 +96,10 @@ describe('CelEngine', () => {
     const big = Array.from({ length: 3000 }, (_, i) => `s${i}`);
     const c = engine.compile('l.all(x, !l.exists(y, x + y == "never"))');
     if (!c.ok) throw new Error(c.error.message);
-    const r = c.value.evaluate({ l: big }, { maxSteps: Number.MAX_SAFE_INTEGER, timeoutMs: 20 });
+    const r = c.value.evaluate(
+      { l: big },
+      { ...DEFAULT_BUDGET, maxCost: Number.MAX_SAFE_INTEGER, timeoutMs: 20 },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/time budget/);
   });
@@ -103,5 +107,58 @@ describe('CelEngine', () => {
   it('refuses huge list literals at compile time', () => {
     const c = engine.compile(`[${Array.from({ length: 5000 }, (_, i) => i).join(',')}].size() > 0`);
     expect(c.ok).toBe(false);
+  });
+
+  it('charges memory inside operators, at the operator that would cross the budget', () => {
+    const src = 'cel.bind(a, s + s, cel.bind(b, a + a, cel.bind(c, b + b, size(c) > 0)))';
+    const c = engine.compile(src);
+    if (!c.ok) throw new Error(c.error.message);
+    const budget = { maxCost: Number.MAX_SAFE_INTEGER, maxMemoryBytes: 1_000_000, timeoutMs: 10_000 };
+    const r = c.value.evaluate({ s: 'x'.repeat(100_000) }, budget);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('budget_exceeded');
+    expect(r.error.message).toMatch(/memory budget of 1 MiB/);
+    // s + s allocates 400 KB, a + a 800 KB more: the second crosses 1 MB.
+    expect(src.slice(r.error.start, r.error.end)).toBe('a + a');
+    // Under the default budget the same expression is a value.
+    expect(c.value.evaluate({ s: 'x'.repeat(1000) })).toEqual({ ok: true, value: true });
+  });
+
+  it('does not let || or exists swallow a spent budget', () => {
+    const big = Array.from({ length: 3000 }, (_, i) => BigInt(i));
+    for (const src of [
+      'l.all(x, l.all(y, y >= 0)) || true',
+      'l.exists(x, l.all(y, y >= 0) && false) || true',
+    ]) {
+      const r = run(src, { l: big });
+      expect(r.ok, src).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/budget/);
+    }
+  });
+
+  it('shares an account between evaluations and refuses them once it is spent', () => {
+    const c = engine.compile('l.all(x, x >= 0)');
+    if (!c.ok) throw new Error(c.error.message);
+    const account = new BudgetAccount('policy pack p', { maxCost: 100_000, timeoutMs: 60_000 });
+    const l = Array.from({ length: 1000 }, (_, i) => BigInt(i));
+    const outcomes = Array.from({ length: 40 }, () => c.value.evaluate({ l }, undefined, account));
+    const first = outcomes.findIndex((o) => !o.ok);
+    expect(first).toBeGreaterThan(0);
+    expect(
+      outcomes.slice(first).every((o) => !o.ok && /policy pack p exceeded its budget/.test(o.error.message)),
+    ).toBe(true);
+    expect(account.cost).toBeLessThanOrEqual(100_000);
+  });
+
+  it('formats huge and deeply shared values in bounded text', () => {
+    let v: unknown = ['x'.repeat(10)];
+    for (let i = 0; i < 60; i++) v = [v, v];
+    const t0 = performance.now();
+    const text = formatCelValue(v);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(text.length).toBeLessThanOrEqual(501);
+    expect(text.endsWith('…')).toBe(true);
+    expect(formatCelValue('y'.repeat(10_000)).length).toBe(501);
   });
 });

@@ -1,18 +1,21 @@
 /**
  * Our interface over cel-js: compile once (parse + type-check at load, so a broken rule is
- * reported where it is written), evaluate many times with errors as values, under a budget.
+ * reported where it is written), evaluate many times with errors as values, under a budget
+ * (budget.ts) that every function, operator and comprehension is charged to (instrument.ts).
  * Nothing else in exportctl imports cel-js.
- *
- * Two things are changed in every compiled program, on its checked AST:
- * - `string.matches` runs on RE2 (re2js) instead of JavaScript's backtracking RegExp;
- * - every comprehension is metered (see budget.ts).
- * cel-js is pinned exactly; test/policy/cel-engine.test.ts and the conformance test fail
- * if a new version moves the internals this relies on.
  */
 import { Environment } from '@marcbachmann/cel-js';
-import { BudgetExceeded, type CelBudget, charge, DEFAULT_BUDGET, rangeSize, runMetered } from './budget.js';
+import {
+  type BudgetAccount,
+  BudgetExceeded,
+  type CelBudget,
+  charge,
+  DEFAULT_BUDGET,
+  runMetered,
+} from './budget.js';
+import { NODE_COST } from './cost.js';
 import { registerExportctlFunctions } from './functions.js';
-import { re2Matches, re2Problem } from './regex.js';
+import { instrument, type Node, nodeCount } from './instrument.js';
 
 /** A compile or evaluation error; `start`/`end` are offsets into the expression. */
 export interface CelError {
@@ -28,7 +31,12 @@ export interface CelProgram {
   readonly source: string;
   /** The type the checker inferred (`bool`, `int`, `dyn`…). */
   readonly type: string;
-  evaluate(activation: Record<string, unknown>, budget?: CelBudget): CelOutcome<unknown>;
+  /** `account`: what this evaluation shares with others (its pack's budget for the run). */
+  evaluate(
+    activation: Record<string, unknown>,
+    budget?: CelBudget,
+    account?: BudgetAccount,
+  ): CelOutcome<unknown>;
 }
 
 export interface CelEngineOptions {
@@ -57,7 +65,18 @@ interface CelJsError {
   range?: { start: number; end: number };
 }
 
+/** JavaScript's own limits (the call stack, the longest string) reached by an expression. */
+function engineLimit(err: unknown): string | undefined {
+  if (!(err instanceof RangeError)) return undefined;
+  if (/call stack/i.test(err.message)) return 'expression is nested too deeply to evaluate';
+  if (/string length|array length|allocation/i.test(err.message))
+    return 'a value grew beyond what can be held';
+  return undefined;
+}
+
 function toCelError(err: unknown, source: string, at?: { start: number; end: number }): CelError {
+  const limit = engineLimit(err);
+  if (limit) return { code: 'limit_exceeded', message: limit, start: 0, end: source.length };
   const e = (err ?? {}) as CelJsError;
   const range = e.range ?? at ?? { start: 0, end: source.length };
   const message = e.summary ?? (typeof e.message === 'string' ? e.message.split('\n')[0] : String(err));
@@ -67,89 +86,6 @@ function toCelError(err: unknown, source: string, at?: { start: number; end: num
     start: range.start,
     end: range.end,
   };
-}
-
-/** cel-js AST node, as far as this module touches it. */
-interface Node {
-  op: string;
-  args: unknown;
-  start: number;
-  end: number;
-  handle?: (...a: unknown[]) => unknown;
-  readonly meta?: { alternate?: Node; macro?: { args?: unknown; macroHasProps?: unknown } };
-}
-
-function isNode(v: unknown): v is Node {
-  return v !== null && typeof v === 'object' && typeof (v as Node).op === 'string' && 'args' in (v as object);
-}
-
-/** Every AST node reachable from the root, including macro expansions (comprehensions). */
-function walk(root: Node, visit: (n: Node) => void): void {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    seen.add(v);
-    if (Array.isArray(v)) {
-      stack.push(...v);
-      continue;
-    }
-    if (!isNode(v)) continue;
-    visit(v);
-    const args = v.args;
-    if (Array.isArray(args)) stack.push(...args);
-    else if (isNode(args)) stack.push(args);
-    else if (args !== null && typeof args === 'object') stack.push(...Object.values(args));
-    const meta = v.meta;
-    if (meta?.alternate) stack.push(meta.alternate);
-    if (meta?.macro?.args) stack.push(meta.macro.args);
-  }
-}
-
-class Instrumented extends Error {}
-
-/**
- * Swaps in RE2 for `matches` and meters comprehensions. Returns an error for a constant
- * regular expression that RE2 refuses (backreferences, lookaround…).
- */
-function instrument(root: Node): CelError | undefined {
-  let problem: CelError | undefined;
-  walk(root, (n) => {
-    if (
-      n.op === 'rcall' &&
-      Array.isArray(n.args) &&
-      n.args[0] === 'matches' &&
-      (n.args[2] as unknown[]).length === 1
-    ) {
-      if (typeof n.handle !== 'function') throw new Instrumented('matches() node was not type-checked');
-      const pattern = (n.args[2] as Node[])[0];
-      if (pattern.op === 'value' && typeof pattern.args === 'string') {
-        const why = re2Problem(pattern.args);
-        if (why && !problem)
-          problem = {
-            code: 'invalid_regular_expression',
-            message: why,
-            start: pattern.start,
-            end: pattern.end,
-          };
-      }
-      n.handle = (args: unknown) => {
-        const [text, re] = args as unknown[];
-        if (typeof text !== 'string' || typeof re !== 'string')
-          throw new Error('no such overload: matches needs (string, string)');
-        return re2Matches(text, re);
-      };
-    } else if (n.op === 'comprehension') {
-      const inner = n.handle;
-      if (typeof inner !== 'function') throw new Instrumented('comprehension node was not type-checked');
-      n.handle = (range: unknown, ...rest: unknown[]) => {
-        charge(rangeSize(range));
-        return inner(range, ...rest);
-      };
-    }
-  });
-  return problem;
 }
 
 export class CelEngine {
@@ -188,8 +124,10 @@ export class CelEngine {
       };
     }
     let problem: CelError | undefined;
+    let weight = 0;
     try {
       problem = instrument(parsed.ast as unknown as Node);
+      weight = nodeCount(parsed.ast as unknown as Node) * NODE_COST;
     } catch (err) {
       // Never evaluate a program whose regexes or loops could not be bounded.
       problem = {
@@ -206,9 +144,16 @@ export class CelEngine {
       value: {
         source,
         type,
-        evaluate(activation, budget = DEFAULT_BUDGET) {
+        evaluate(activation, budget = DEFAULT_BUDGET, account) {
           try {
-            const value = runMetered(budget, () => run(activation));
+            const value = runMetered(
+              budget,
+              () => {
+                charge(weight);
+                return run(activation);
+              },
+              account,
+            );
             if (value instanceof Promise) {
               return {
                 ok: false,

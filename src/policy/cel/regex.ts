@@ -32,6 +32,18 @@ function compiled(pattern: string): RE2JS {
   return re;
 }
 
+/**
+ * The number of instructions of the pattern's RE2 program: RE2's simulation steps through
+ * at most all of them for each character of the input, so a match costs at most
+ * `text.length × programSize(pattern)` steps. Throws for a pattern RE2 refuses.
+ */
+export function re2ProgramSize(pattern: string): number {
+  const re = compiled(pattern) as unknown as { re2Input?: { prog?: { inst?: unknown[] } } };
+  const inst = re.re2Input?.prog?.inst;
+  // re2js keeps its program there; if a new version moves it, charge as for a large program.
+  return Array.isArray(inst) ? inst.length : 1000;
+}
+
 /** Whether `pattern` (RE2 syntax) matches any substring of `text`, as CEL's `matches` demands. */
 export function re2Matches(text: string, pattern: string): boolean {
   return compiled(pattern).test(text);

@@ -159,7 +159,11 @@ export function compilePolicyPack(doc: LoadedDocument, options: PackOptions): Pa
           messageYamlPath: `${cat}.message`,
         });
       }
-      if (findings.length === before) evaluate = celRuleEvaluator(ruleMatch, checks, locate);
+      if (findings.length === before)
+        evaluate = celRuleEvaluator(ruleMatch, checks, locate, {
+          key: file,
+          label: `policy pack ${pack.name ?? file}`,
+        });
     }
     if (findings.length > before || !evaluate) return;
 
