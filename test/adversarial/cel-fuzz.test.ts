@@ -15,8 +15,8 @@ import { buildRuleInputs } from '../../src/policy/evaluate.js';
 
 const SEED = Number(process.env.CEL_FUZZ_SEED ?? 20261202);
 const RUNS = Number(process.env.CEL_FUZZ_RUNS ?? 400);
-/** Per evaluation: the budget's 100 ms, plus generous slack for a loaded machine. */
-const MAX_EVAL_MS = 2_000;
+/** Per evaluation: the budget's 500 ms, plus generous slack for a loaded machine. */
+const MAX_EVAL_MS = 3_000;
 const MAX_RSS_BYTES = 400 * 1024 * 1024;
 
 // --- configs ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export interface CelBudget {
 export const DEFAULT_BUDGET: CelBudget = {
   maxCost: 10_000_000,
   maxMemoryBytes: 64 * 1024 * 1024,
-  timeoutMs: 100,
+  timeoutMs: 500,
 };
 
 /** Where in the expression the budget ran out (offsets into its source). */
@@ -84,7 +84,7 @@ export class RunBudget {
 }
 
 /** What one policy pack may spend in one run of `check`. */
-export const PACK_BUDGET = { maxCost: 200_000_000, timeoutMs: 2_000 };
+export const PACK_BUDGET = { maxCost: 200_000_000, timeoutMs: 5_000 };
 
 interface Meter {
   cost: number;
