@@ -2,10 +2,10 @@
  * `check` as a library call: find the projects the given paths belong to, load and
  * compose every environment, validate schemas, run the later stages, locate findings.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { composeEnvironment, isPlainObject } from '../config/compose.js';
-import { findManifest } from '../config/find-project.js';
+import { entryExists, findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
@@ -67,8 +67,8 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
 
   for (const p of paths) {
     const abs = resolve(cwd, p);
-    if (!existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
-    const isDir = statSync(abs).isDirectory();
+    if (!entryExists(abs)) throw new UsageError(`${p}: no such file or directory`);
+    const isDir = isDirectory(abs);
     const manifest = findManifest(abs);
     if (!manifest) {
       if (isDir) throw new UsageError(`${p}: no exportctl.yaml in this directory or above it`);
@@ -87,6 +87,14 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
   result.findings.sort(compareFindings);
   result.files = [...new Set(result.files)];
   return result;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false; // a link loop or a dangling link: the reader reports it
+  }
 }
 
 function checkOneProject(target: Target, options: CheckOptions, result: CheckResult): void {
