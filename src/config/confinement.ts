@@ -78,7 +78,8 @@ export class PathConfinement {
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // the read reports it
       return { rule: 'io/read', message: errnoReason(err) };
     }
-    if (!this.#roots.some((r) => inside(r.real, real))) return this.#outside('resolves (through a symbolic link)');
+    if (!this.#roots.some((r) => inside(r.real, real)))
+      return this.#outside('resolves (through a symbolic link)');
     return undefined;
   }
 
@@ -91,7 +92,8 @@ export class PathConfinement {
       return undefined;
     }
     if (!isAbsolute(real)) return undefined;
-    if (!this.#roots.some((r) => inside(r.real, real))) return this.#outside('resolves (through a symbolic link)');
+    if (!this.#roots.some((r) => inside(r.real, real)))
+      return this.#outside('resolves (through a symbolic link)');
     return undefined;
   }
 }

@@ -353,7 +353,9 @@ describe('hostile paths through every reader a project names', () => {
       file: 'exportctl.yaml',
       line: lineOf(manifest(dir), 'paths: [policies/]'),
     });
-    expect(f.message).toMatch(/^policy path "policies\/": shared\.yaml: resolves \(through a symbolic link\)/);
+    expect(f.message).toMatch(
+      /^policy path "policies\/": shared\.yaml: resolves \(through a symbolic link\)/,
+    );
   });
 
   it('a policy directory: links to directories are not followed (no loop, no escape)', () => {
@@ -388,7 +390,10 @@ describe('hostile paths through every reader a project names', () => {
     expect(findingsOf(r1)[0].rule).toBe('io/outside-project');
     const allowed = project((d) => {
       replaceIn(manifest(d), 'paths: [policies/]', 'paths: [../shared-policies]');
-      writeFileSync(manifest(d), `${readFileSync(manifest(d), 'utf8')}allow_outside_paths: [../shared-policies]\n`);
+      writeFileSync(
+        manifest(d),
+        `${readFileSync(manifest(d), 'utf8')}allow_outside_paths: [../shared-policies]\n`,
+      );
     });
     const r2 = run(['check', '--format', 'json'], allowed);
     expectBounded(r2);
@@ -543,7 +548,10 @@ describe('files given to check that no environment references', () => {
 
   it('a file that declares its kind is checked against that schema', () => {
     const dir = project((d) =>
-      writeFileSync(join(d, 'compat/extra.yaml'), 'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pip\n'),
+      writeFileSync(
+        join(d, 'compat/extra.yaml'),
+        'apiVersion: exportctl/v1\nkind: CompatibilityMatrix\necosystem: pip\n',
+      ),
     );
     const r = run(['check', '--format', 'json', 'compat/extra.yaml'], dir);
     expectBounded(r);
@@ -569,7 +577,11 @@ describe('files given to check that no environment references', () => {
   it('io/unused-file can be turned off in the manifest', () => {
     const dir = project((d) => {
       writeFileSync(qa(d), 'server:\n  port: 8080\n');
-      replaceIn(manifest(d), '    export/chunk-size: error', '    export/chunk-size: error\n    io/unused-file: off');
+      replaceIn(
+        manifest(d),
+        '    export/chunk-size: error',
+        '    export/chunk-size: error\n    io/unused-file: off',
+      );
     });
     const r = run(['check', '--format', 'json', 'config/envs/qa.yaml'], dir);
     expect(r.code).toBe(0);

@@ -200,7 +200,14 @@ function globalOption(
     }
     const target = resolve(dirname(file), value.text);
     const at = rangeOf(file, l, value.offset, value.offset + value.text.length);
-    readOne(target, at, constraintOnly || opt === '-c' || opt === '--constraint', [...stack, file], result, confine);
+    readOne(
+      target,
+      at,
+      constraintOnly || opt === '-c' || opt === '--constraint',
+      [...stack, file],
+      result,
+      confine,
+    );
     return;
   }
   if (opt === '-e' || opt === '--editable') {

@@ -34,7 +34,7 @@ export interface PackDiscovery {
 export function discoverPackFiles(scope: PackScope): PackDiscovery {
   const files: string[] = [];
   const findings: Finding[] = [];
-  scope.paths.forEach((p, i) => {
+  for (const [i, p] of scope.paths.entries()) {
     const abs = resolve(scope.root, p);
     const problem = (rule: string, message: string) =>
       findings.push({
@@ -45,12 +45,18 @@ export function discoverPackFiles(scope: PackScope): PackDiscovery {
         location: scope.locate?.(i) ?? { file: abs, line: 1, column: 1, endLine: 1, endColumn: 1 },
       });
     const top = inspectFile(abs, { confine: scope.confine, allowDirectory: true });
-    if (!top.ok) return void problem(top.refusal.rule, top.refusal.message);
-    if (!top.isDirectory) return void files.push(abs);
+    if (!top.ok) {
+      problem(top.refusal.rule, top.refusal.message);
+      continue;
+    }
+    if (!top.isDirectory) {
+      files.push(abs);
+      continue;
+    }
     const walk = packFilesIn(abs, scope.confine);
     files.push(...walk.files);
     for (const w of walk.problems) problem(w.rule, w.message);
-  });
+  }
   return { files: [...new Set(files)], findings };
 }
 
