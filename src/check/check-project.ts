@@ -2,10 +2,10 @@
  * `check` as a library call: find the projects the given paths belong to, load and
  * compose every environment, validate schemas, run the later stages, locate findings.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { composeEnvironment, isPlainObject } from '../config/compose.js';
-import { findManifest } from '../config/find-project.js';
+import { entryExists, findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../config/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
@@ -14,7 +14,7 @@ import { applyRuleControls } from '../policy/controls.js';
 import { compileLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { declaredKind } from '../schema/schemas.js';
+import { declaredKind, type SchemaKind } from '../schema/schemas.js';
 import { validateToFindings } from '../schema/validate.js';
 import type { CheckStage } from './stage.js';
 import { CHECK_STAGES } from './stages.js';
@@ -67,8 +67,8 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
 
   for (const p of paths) {
     const abs = resolve(cwd, p);
-    if (!existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
-    const isDir = statSync(abs).isDirectory();
+    if (!entryExists(abs)) throw new UsageError(`${p}: no such file or directory`);
+    const isDir = isDirectory(abs);
     const manifest = findManifest(abs);
     if (!manifest) {
       if (isDir) throw new UsageError(`${p}: no exportctl.yaml in this directory or above it`);
@@ -89,7 +89,16 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
   return result;
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false; // a link loop or a dangling link: the reader reports it
+  }
+}
+
 function checkOneProject(target: Target, options: CheckOptions, result: CheckResult): void {
+  const filesBefore = result.files.length;
   result.files.push(target.manifest);
   const load = loadProject(target.manifest);
   if (!load.project) {
@@ -128,7 +137,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   };
 
   result.files.push(project.baseFile);
-  const base = loadDocument(project.baseFile);
+  const base = loadDocument(project.baseFile, { confine: project.confine });
   add(base.findings);
   if (base.doc) add(validateToFindings('ExportConfig', base.doc.value, base.doc.provenance));
 
@@ -136,7 +145,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   for (const env of project.environments) {
     if (!env.overlayFile || overlays.has(env.overlayFile)) continue;
     result.files.push(env.overlayFile);
-    const ov = loadDocument(env.overlayFile);
+    const ov = loadDocument(env.overlayFile, { confine: project.confine });
     add(ov.findings.map((f) => ({ ...f, env: env.name })));
     if (ov.doc) overlays.set(env.overlayFile, ov.doc);
   }
@@ -184,6 +193,19 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     }
   }
 
+  // Files given to check that nothing read are checked on their own, with a warning.
+  if (target.files && complete) {
+    const read = new Set(result.files.slice(filesBefore));
+    for (const file of target.files) {
+      if (read.has(file)) continue;
+      const r = checkUnreferencedFile(file, project, checkedEnvs, options.ignoreUnknown === true);
+      if (!r) continue;
+      result.files.push(file);
+      add(r.findings);
+      if (r.fatal) result.fatal = true;
+    }
+  }
+
   // Severity overrides, `off` and waivers apply to every stage's findings, here only.
   const controlled = applyRuleControls(findings, {
     project,
@@ -214,6 +236,84 @@ function affects(files: Set<string> | undefined, project: Project, overlayFile: 
   return false;
 }
 
+interface FileCheck {
+  findings: Finding[];
+  /** The file is a manifest or pack that cannot be used (exit 2). */
+  fatal: boolean;
+}
+
+function firstLine(file: string) {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/** A parsed document checked against the schema of the kind it declares. */
+function checkDeclaredKind(doc: LoadedDocument, kind: SchemaKind): FileCheck {
+  if (kind === 'Project') {
+    const load = loadProject(doc.file);
+    return { findings: load.findings, fatal: !load.project };
+  }
+  if (kind === 'PolicyPack') {
+    // Schema, then every CEL expression parsed and type-checked, as when a project loads it.
+    const pack = compileLocalPack(doc);
+    return { findings: pack.findings, fatal: pack.findings.length > 0 };
+  }
+  return { findings: validateToFindings(kind, doc.value, doc.provenance), fatal: false };
+}
+
+function unknownKind(doc: LoadedDocument, why: string): Finding {
+  return {
+    rule: 'schema/invalid',
+    severity: 'error',
+    message: `cannot tell what this file is: it declares no known kind (ExportConfig, Project, PolicyPack, CompatibilityMatrix) and ${why}`,
+    location: doc.provenance.locate('kind') ?? firstLine(doc.file),
+  };
+}
+
+/**
+ * A file given to `check` inside a project that no checked environment read: its syntax and
+ * the schema of its declared kind (a file without `kind` beside the base or an overlay is
+ * read as an overlay), and an `io/unused-file` warning. With --ignore-unknown, a file that
+ * declares no kind and lies elsewhere (a workflow, a chart) is skipped: undefined.
+ */
+function checkUnreferencedFile(
+  file: string,
+  project: Project,
+  checkedEnvs: string[],
+  ignoreUnknown: boolean,
+): FileCheck | undefined {
+  const loaded = loadDocument(file);
+  const kind = loaded.doc ? declaredKind(loaded.doc.value) : undefined;
+  const configDirs = new Set(
+    [project.baseFile, ...project.environments.map((e) => e.overlayFile)]
+      .filter((f): f is string => f !== undefined)
+      .map((f) => dirname(f)),
+  );
+  const besideConfigs = configDirs.has(dirname(file));
+  if (!kind && !besideConfigs && ignoreUnknown) return undefined;
+
+  const all = project.environments.length === checkedEnvs.length;
+  const unused: Finding = {
+    rule: 'io/unused-file',
+    severity: 'warning',
+    message: all
+      ? `no environment of project ${project.manifest.name} uses this file: the manifest and the configs name it nowhere`
+      : `none of the checked environments (${checkedEnvs.join(', ') || 'none'}) uses this file`,
+    location: firstLine(file),
+  };
+  if (!loaded.doc) return { findings: [...loaded.findings, unused], fatal: false };
+  const doc = loaded.doc;
+  let checked: FileCheck;
+  if (kind) checked = checkDeclaredKind(doc, kind);
+  else if (besideConfigs && doc.value !== null)
+    checked = {
+      findings: validateToFindings('ExportConfigOverlay', doc.value, doc.provenance),
+      fatal: false,
+    };
+  else if (besideConfigs) checked = { findings: [], fatal: false };
+  else checked = { findings: [unknownKind(doc, 'it does not sit beside the configs')], fatal: false };
+  return { findings: [...checked.findings, unused], fatal: checked.fatal };
+}
+
 /** A config file outside any project: checked against the schema of the kind it declares. */
 function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: boolean): void {
   const loaded = loadDocument(file);
@@ -223,34 +323,11 @@ function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: b
   result.findings.push(...loaded.findings);
   if (!loaded.doc) return;
   if (!kind) {
-    result.findings.push({
-      rule: 'schema/invalid',
-      severity: 'error',
-      message:
-        'cannot tell what this file is: it declares no known kind (ExportConfig, Project, PolicyPack, CompatibilityMatrix) and no exportctl.yaml is above it',
-      location: loaded.doc.provenance.locate('kind') ?? {
-        file,
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-      },
-    });
+    result.findings.push(unknownKind(loaded.doc, 'no exportctl.yaml is above it'));
     result.fatal = true;
     return;
   }
-  if (kind === 'Project') {
-    const load = loadProject(file);
-    result.findings.push(...load.findings);
-    if (!load.project) result.fatal = true;
-    return;
-  }
-  if (kind === 'PolicyPack') {
-    // Schema, then every CEL expression parsed and type-checked, as when a project loads it.
-    const pack = compileLocalPack(loaded.doc);
-    result.findings.push(...pack.findings);
-    if (pack.findings.length > 0) result.fatal = true;
-    return;
-  }
-  result.findings.push(...validateToFindings(kind, loaded.doc.value, loaded.doc.provenance));
+  const checked = checkDeclaredKind(loaded.doc, kind);
+  result.findings.push(...checked.findings);
+  if (checked.fatal) result.fatal = true;
 }

@@ -1,6 +1,7 @@
 /** Terminal and file output shared by the commands. */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readGuardedText } from '../config/read-file.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 
 export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -37,11 +38,8 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter(Boolean)];
 }
 
-/** A source file's text for code frames, or undefined when it cannot be read. */
+/** A source file's text for code frames, or undefined when it cannot (or must not) be read. */
 export function readSourceText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readGuardedText(file, { kind: 'terraform' });
+  return read.ok ? read.text : undefined;
 }

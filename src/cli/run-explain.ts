@@ -9,7 +9,7 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { builtinRules } from '../policy/builtin.js';
 import { exampleTexts, explainRule } from '../policy/docs.js';
 import type { RuleRegistry } from '../policy/registry.js';
-import { loadLocalRules } from '../policy/rule-set.js';
+import { loadLocalRules, projectPackScope } from '../policy/rule-set.js';
 import { relativeFile } from '../report/report.js';
 import type { ExplainFlags } from './commands/explain.js';
 import { EXIT } from './exit-codes.js';
@@ -20,7 +20,7 @@ function registryHere(cwd: string): RuleRegistry {
   if (!manifest) return builtin;
   const load = loadProject(manifest);
   if (!load.project) return builtin;
-  const local = loadLocalRules(load.project.root, load.project.manifest.policies?.paths ?? [], builtin);
+  const local = loadLocalRules(projectPackScope(load.project), builtin);
   return builtin.extend(local.rules);
 }
 

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findManifest } from '../config/find-project.js';
 import { loadProject } from '../config/load-project.js';
+import { readGuardedText } from '../config/read-file.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { checkPlan } from '../plan/check-plan.js';
 import { parsePlanJson } from '../plan/plan-json.js';
@@ -33,14 +33,9 @@ export function runPlanCheck(planFile: string, flags: PlanCheckFlags): number {
   const { maxWarnings } = reportOptions(flags);
   const cwd = process.cwd();
   const file = resolve(cwd, planFile);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `${planFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
+  const read = readGuardedText(file, { kind: 'terraform' });
+  if (!read.ok) throw new UsageError(`${planFile}: ${read.refusal.message} [${read.refusal.rule}]`);
+  const text = read.text;
   const isProtected = environmentProtection(cwd, flags.project, flags.env);
   const plan = parsePlanJson(text, planFile);
   const findings = checkPlan({ plan, file, text, env: flags.env, protected: isProtected });

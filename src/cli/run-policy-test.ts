@@ -14,16 +14,15 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { builtinRules } from '../policy/builtin.js';
 import { type FixtureResult, runRuleFixtures } from '../policy/fixtures.js';
 import type { Rule } from '../policy/rule.js';
-import { loadLocalRules } from '../policy/rule-set.js';
+import type { PackScope } from '../policy/pack/discover.js';
+import { loadLocalRules, projectPackScope } from '../policy/rule-set.js';
 import { relativeFile } from '../report/report.js';
 import { formatText } from '../report/text.js';
 import type { PolicyTestFlags } from './commands/policy-test.js';
 import { EXIT } from './exit-codes.js';
 import { readSourceText, useColor } from './io.js';
 
-interface LocalPacks {
-  root: string;
-  paths: string[];
+interface LocalPacks extends PackScope {
   findings: Finding[];
 }
 
@@ -42,7 +41,7 @@ function localPacks(cwd: string, dir: string | undefined): LocalPacks {
   }
   const load = loadProject(manifest);
   if (!load.project) return { root: dirname(manifest), paths: [], findings: load.findings };
-  return { root: load.project.root, paths: load.project.manifest.policies?.paths ?? [], findings: [] };
+  return { ...projectPackScope(load.project), findings: [] };
 }
 
 function describe(r: FixtureResult): string {
@@ -55,7 +54,7 @@ export function runPolicyTest(dir: string | undefined, flags: PolicyTestFlags): 
   const cwd = process.cwd();
   const builtin = builtinRules();
   const local = localPacks(cwd, dir);
-  const loaded = loadLocalRules(local.root, local.paths, builtin.registry);
+  const loaded = loadLocalRules(local, builtin.registry);
   const problems = [...builtin.findings, ...local.findings, ...loaded.findings];
   const color = useColor(flags.color);
 

@@ -1,13 +1,23 @@
 /** Finding the project a path belongs to: the nearest exportctl.yaml upwards. */
-import { existsSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const MANIFEST_NAMES = ['exportctl.yaml', 'exportctl.yml', 'exportctl.json'];
 
+/** Whether a directory entry exists (a dangling link or a link loop does: the reader names it). */
+export function entryExists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function manifestIn(dir: string): string | undefined {
   for (const name of MANIFEST_NAMES) {
     const p = join(dir, name);
-    if (existsSync(p)) return p;
+    if (entryExists(p)) return p;
   }
   return undefined;
 }

@@ -1,10 +1,9 @@
 /**
  * The one loader: file bytes → LoadedDocument (plain values + the position of every node).
  * Built on eemeli/yaml's Document API with a LineCounter. Every failure is a Finding
- * with a position (rule `yaml/syntax`, or `io/read` for files that cannot be read), never
- * an exception.
+ * with a position (rule `yaml/syntax`, or the guarded reader's `io/*` rules for files that
+ * cannot or must not be read), never an exception.
  */
-import { readFileSync, statSync } from 'node:fs';
 import {
   type Alias,
   type Document,
@@ -20,7 +19,8 @@ import {
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { appendPath } from './path.js';
 import { Provenance } from './provenance.js';
-import { decodeConfigBytes, MAX_CONFIG_BYTES } from './source-text.js';
+import { type GuardOptions, readGuarded } from './read-file.js';
+import { decodeConfigBytes } from './source-text.js';
 import type { LoadResult } from './types.js';
 
 /** Deeper nesting than any real config; stops stack exhaustion in every later stage. */
@@ -51,36 +51,15 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function loadDocument(file: string): LoadResult {
-  let buf: Buffer;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory())
-      return { findings: [fileFinding(file, 'is a directory, not a config file', 1, 1, 'io/read')] };
-    if (st.size > MAX_CONFIG_BYTES) {
-      return {
-        findings: [
-          fileFinding(
-            file,
-            `file is ${(st.size / 1024 / 1024).toFixed(1)} MiB; config files are limited to ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
-          ),
-        ],
-      };
-    }
-    buf = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory, not a config file'
-            : `cannot read (${code ?? 'unknown error'})`;
-    return { findings: [fileFinding(file, why, 1, 1, 'io/read')] };
-  }
-  return parseDocumentText(buf, file);
+/**
+ * Reads and parses one file through the guarded reader (regular files only, size cap,
+ * confinement when given). A refusal is a finding at the file's first line with the
+ * reader's rule (`io/read`, `io/too-large`, `io/outside-project`).
+ */
+export function loadDocument(file: string, options: GuardOptions = {}): LoadResult {
+  const read = readGuarded(file, options);
+  if (!read.ok) return { findings: [fileFinding(file, read.refusal.message, 1, 1, read.refusal.rule)] };
+  return parseDocumentText(read.bytes, file);
 }
 
 /** Parses bytes or text that claim to be one YAML 1.2 (or JSON) document. */

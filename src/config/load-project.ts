@@ -2,12 +2,13 @@
  * Reads a project manifest (kind: Project), validates it and resolves the files it names.
  * A manifest that cannot be used yields findings and no project (the CLI exits 2).
  */
-import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../diagnostics/finding.js';
 import { validateToFindings } from '../schema/validate.js';
+import { PathConfinement } from './confinement.js';
 import { loadDocument } from './load-document.js';
 import { getAtPath, parsePath } from './path.js';
+import { type FileRefusal, inspectFile } from './read-file.js';
 import type { EnvironmentSpec, LoadedDocument, Project, ProjectManifest } from './types.js';
 
 export interface ProjectLoad {
@@ -16,49 +17,42 @@ export interface ProjectLoad {
   findings: Finding[];
 }
 
-function missingFile(doc: LoadedDocument, path: string, what: string, target: string): Finding {
-  let why = 'no such file';
-  try {
-    if (statSync(target).isDirectory()) why = 'is a directory';
-  } catch {}
+/** A finding at the manifest line that names a path the guarded reader refuses. */
+function refusedPath(doc: LoadedDocument, path: string, what: string, refusal: FileRefusal): Finding {
   return {
-    rule: 'io/read',
+    rule: refusal.rule,
     severity: 'error',
-    message: `${what} "${String(getAtPath(doc.value, parsePath(path)) ?? target)}": ${why}`,
+    message: `${what} "${String(getAtPath(doc.value, parsePath(path)))}": ${refusal.message}`,
     path,
     location: doc.provenance.locate(path),
   };
 }
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 export function loadProject(manifestFile: string): ProjectLoad {
   const file = resolve(manifestFile);
-  const loaded = loadDocument(file);
+  const root = dirname(file);
+  // The manifest itself must not lead out of its own repository (a link to ~/.aws/credentials).
+  const loaded = loadDocument(file, { confine: PathConfinement.forProject(root) });
   if (!loaded.doc) return { findings: loaded.findings };
   const doc = loaded.doc;
   const schemaFindings = validateToFindings('Project', doc.value, doc.provenance);
   if (schemaFindings.length > 0) return { manifestDoc: doc, findings: schemaFindings };
 
   const manifest = doc.value as ProjectManifest;
-  const root = dirname(file);
   const findings: Finding[] = [];
+  const confine = PathConfinement.forProject(root, manifest.allow_outside_paths);
+  const checkPath = (path: string, what: string, target: string, allowDirectory = false) => {
+    const r = inspectFile(target, { confine, allowDirectory });
+    if (!r.ok) findings.push(refusedPath(doc, path, what, r.refusal));
+  };
 
   const baseFile = resolve(root, manifest.base);
-  if (!isFile(baseFile)) findings.push(missingFile(doc, 'base', 'base config', baseFile));
+  checkPath('base', 'base config', baseFile);
 
   const environments: EnvironmentSpec[] = [];
   for (const [name, spec] of Object.entries(manifest.environments)) {
     const overlayFile = spec.overlay ? resolve(root, spec.overlay) : undefined;
-    if (overlayFile && !isFile(overlayFile)) {
-      findings.push(missingFile(doc, `environments.${name}.overlay`, `overlay of ${name}`, overlayFile));
-    }
+    if (overlayFile) checkPath(`environments.${name}.overlay`, `overlay of ${name}`, overlayFile);
     environments.push({ name, overlayFile, protected: spec.protected === true });
   }
 
@@ -74,18 +68,9 @@ export function loadProject(manifestFile: string): ProjectLoad {
   }
   reference ??= environments.find((e) => e.protected)?.name ?? environments[0]?.name;
 
-  for (const p of manifest.policies?.paths ?? []) {
-    if (!existsSync(resolve(root, p))) {
-      const idx = (manifest.policies?.paths ?? []).indexOf(p);
-      findings.push({
-        rule: 'io/read',
-        severity: 'error',
-        message: `policy path "${p}": no such file or directory`,
-        path: `policies.paths[${idx}]`,
-        location: doc.provenance.locate(`policies.paths[${idx}]`),
-      });
-    }
-  }
+  (manifest.policies?.paths ?? []).forEach((p, i) => {
+    checkPath(`policies.paths[${i}]`, 'policy path', resolve(root, p), true);
+  });
 
   if (findings.length > 0) return { manifestDoc: doc, findings };
   return {
@@ -99,6 +84,7 @@ export function loadProject(manifestFile: string): ProjectLoad {
       baseFile,
       environments,
       reference: reference!,
+      confine,
     },
   };
 }

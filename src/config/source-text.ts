@@ -2,7 +2,9 @@
  * Turning file bytes into text a YAML parser may see: size cap, binary detection,
  * strict UTF-8, BOM. Each refusal carries the 1-based line and column where it happened.
  */
-export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+import { FILE_SIZE_LIMITS, formatSize } from './read-file.js';
+
+export const MAX_CONFIG_BYTES = FILE_SIZE_LIMITS.config;
 
 export type DecodeResult =
   | { ok: true; text: string }
@@ -56,12 +58,6 @@ function lineColOfByte(buf: Uint8Array, offset: number): { line: number; column:
   let column = 1;
   for (let i = lineStart; i < offset; i++) if ((buf[i] & 0xc0) !== 0x80) column++;
   return { line, column };
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-    : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 export function decodeConfigBytes(buf: Uint8Array): DecodeResult {

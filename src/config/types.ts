@@ -1,4 +1,5 @@
 import type { Finding } from '../diagnostics/finding.js';
+import type { PathConfinement } from './confinement.js';
 import type { Provenance } from './provenance.js';
 
 /** A parsed source file: plain JS values plus the position of every node. */
@@ -25,6 +26,8 @@ export interface ProjectManifest {
   base: string;
   environments: Record<string, { overlay?: string; protected?: boolean }>;
   reference?: string;
+  /** Directories outside the project's git repository that its files may come from. */
+  allow_outside_paths?: string[];
   policies?: {
     builtin?: boolean;
     paths?: string[];
@@ -53,6 +56,8 @@ export interface Project {
   environments: EnvironmentSpec[];
   /** Name of the reference environment for drift (manifest `reference`, else the first protected, else the first). */
   reference: string;
+  /** Where the project's files may come from: every file it names is read through this. */
+  confine: PathConfinement;
 }
 
 /** Top-level sections of an effective ExportConfig (schemas/export-config.schema.json). */

@@ -21,7 +21,9 @@
  */
 import { basename, relative, resolve } from 'node:path';
 import { isPlainObject } from '../config/compose.js';
+import type { PathConfinement } from '../config/confinement.js';
 import { appendPath } from '../config/path.js';
+import { isFileRefusal } from '../config/read-file.js';
 import type { EffectiveConfig } from '../config/types.js';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { type Ecosystem, type EcosystemName, ecosystem, type Specifier } from './ecosystems/index.js';
@@ -102,12 +104,16 @@ export interface EnvDependencies {
 export class DepsFileCache {
   readonly #matrices = new Map<string, MatrixLoad>();
   readonly #lockfiles = new Map<string, LockfileParse>();
-  constructor(private readonly loadMatrixFile: (file: string) => MatrixLoad) {}
+  /** `confine`: where the project's files may come from (every read goes through it). */
+  constructor(
+    private readonly loadMatrixFile: (file: string, confine?: PathConfinement) => MatrixLoad,
+    private readonly confine?: PathConfinement,
+  ) {}
 
   matrix(file: string): MatrixLoad {
     let m = this.#matrices.get(file);
     if (!m) {
-      m = this.loadMatrixFile(file);
+      m = this.loadMatrixFile(file, this.confine);
       this.#matrices.set(file, m);
     }
     return m;
@@ -116,7 +122,9 @@ export class DepsFileCache {
   lockfile(file: string, statedAt: SourceRange | undefined): LockfileParse {
     let l = this.#lockfiles.get(file);
     if (!l) {
-      l = isPackageLock(file) ? parsePackageLock(file, statedAt) : parseRequirementsTxt(file, statedAt);
+      l = isPackageLock(file)
+        ? parsePackageLock(file, statedAt, this.confine)
+        : parseRequirementsTxt(file, statedAt, this.confine);
       this.#lockfiles.set(file, l);
     }
     return l;
@@ -252,7 +260,7 @@ export function analyzeEnvironment(
   if (typeof deps.compatibility === 'string' && deps.compatibility !== '') {
     const file = resolve(root, deps.compatibility);
     const load = cache.matrix(file);
-    const unreadable = load.findings.find((f) => f.rule === 'io/read');
+    const unreadable = load.findings.find((f) => isFileRefusal(f.rule));
     if (!unreadable) out.files.push(file);
     // A file that cannot be read is reported where the config names it.
     out.findings.push(...load.findings.filter((f) => f !== unreadable));
@@ -260,7 +268,7 @@ export function analyzeEnvironment(
       out.fatal = true;
       if (unreadable) {
         out.findings.push({
-          rule: 'io/read',
+          rule: unreadable.rule,
           severity: 'error',
           message: `compatibility matrix "${deps.compatibility}": ${unreadable.message}`,
           path: 'dependencies.compatibility',

@@ -5,6 +5,7 @@
  * loaded or breaks its schema is unusable (the check stops, exit 2); a single bad range is a
  * `deps/syntax` finding and only that entry is left out.
  */
+import type { PathConfinement } from '../config/confinement.js';
 import { loadDocument } from '../config/load-document.js';
 import type { ConfigPath } from '../config/path.js';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
@@ -46,8 +47,8 @@ export interface MatrixLoad {
   findings: Finding[];
 }
 
-export function loadMatrix(file: string): MatrixLoad {
-  const loaded = loadDocument(file);
+export function loadMatrix(file: string, confine?: PathConfinement): MatrixLoad {
+  const loaded = loadDocument(file, { confine });
   if (!loaded.doc) return { findings: loaded.findings };
   const doc = loaded.doc;
   const schema = validateToFindings('CompatibilityMatrix', doc.value, doc.provenance);

@@ -12,7 +12,7 @@ import { loadMatrix } from './matrix.js';
 export function analyzeProjectDependencies(
   ctx: Pick<CheckContext, 'project' | 'configs' | 'checkedEnvs'>,
 ): EnvDependencies[] {
-  const cache = new DepsFileCache(loadMatrix);
+  const cache = new DepsFileCache(loadMatrix, ctx.project.confine);
   const out: EnvDependencies[] = [];
   for (const config of ctx.configs) {
     if (!ctx.checkedEnvs.has(config.env)) continue;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { Checkpoint } from './state/store.js';
+import { readGuardedText } from '../config/read-file.js';
 
 export function checkpointFilePath(tempFile: string): string {
   return `${tempFile}.checkpoint`;
@@ -26,7 +27,9 @@ export async function writeCheckpointFile(tempFile: string, cp: Checkpoint): Pro
 
 export function readCheckpointFile(tempFile: string): Checkpoint | undefined {
   try {
-    return JSON.parse(fs.readFileSync(checkpointFilePath(tempFile), 'utf8')) as Checkpoint;
+    // A sidecar that is not a small regular file (a FIFO, a device) is no checkpoint.
+    const read = readGuardedText(checkpointFilePath(tempFile), { kind: 'internal' });
+    return read.ok ? (JSON.parse(read.text) as Checkpoint) : undefined;
   } catch {
     return undefined;
   }

@@ -30,7 +30,7 @@ let cached: BuiltinRules | undefined;
 export function builtinRules(): BuiltinRules {
   if (cached) return cached;
   // The shipped packs are the YAML files at the top of policies/ (compiled/ holds their snapshot).
-  const files = packFilesIn(BUILTIN_POLICY_DIR).filter((f) => dirname(f) === BUILTIN_POLICY_DIR);
+  const files = packFilesIn(BUILTIN_POLICY_DIR).files.filter((f) => dirname(f) === BUILTIN_POLICY_DIR);
   const packRules: Rule[] = [];
   const findings: Finding[] = [];
   const stageRules = [...STAGE_RULES, ...DEPS_REGISTRY_RULES];

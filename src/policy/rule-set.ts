@@ -4,11 +4,12 @@
  * version (path, size, mtime), so checking many projects or re-checking is cheap.
  */
 import { statSync } from 'node:fs';
+import type { PathConfinement } from '../config/confinement.js';
 import type { LoadedDocument, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { builtinRules } from './builtin.js';
 import { NATIVE_RULES } from './native/index.js';
-import { discoverPackFiles } from './pack/discover.js';
+import { discoverPackFiles, type PackScope } from './pack/discover.js';
 import { compilePolicyPack, loadPolicyPack, type PackLoad } from './pack/load-pack.js';
 import type { RuleRegistry } from './registry.js';
 import type { Rule } from './rule.js';
@@ -42,23 +43,22 @@ export function compileLocalPack(doc: LoadedDocument): PackLoad {
   return compilePolicyPack(doc, LOCAL);
 }
 
-export function loadLocalPack(file: string): PackLoad {
+export function loadLocalPack(file: string, confine?: PathConfinement): PackLoad {
   const stamp = stampOf(file);
   const hit = packCache.get(file);
   if (hit && hit.stamp === stamp) return hit.load;
-  const load = loadPolicyPack(file, LOCAL);
+  const load = loadPolicyPack(file, LOCAL, confine);
   packCache.set(file, { stamp, load });
   return load;
 }
 
-/** Rules of local packs given as files or directories (resolved against `root`). */
-export function loadLocalRules(root: string, paths: string[], known: RuleRegistry) {
-  const files = discoverPackFiles(root, paths);
+/** Rules of local packs given as files or directories (resolved against `scope.root`). */
+export function loadLocalRules(scope: PackScope, known: RuleRegistry) {
+  const { files, findings } = discoverPackFiles(scope);
   const rules: Rule[] = [];
-  const findings: Finding[] = [];
   const ids = new Map<string, Rule>();
   for (const file of files) {
-    const pack = loadLocalPack(file);
+    const pack = loadLocalPack(file, scope.confine);
     findings.push(...pack.findings);
     for (const r of pack.rules) {
       const clash = known.get(r.id) ?? ids.get(r.id);
@@ -82,9 +82,19 @@ export function loadLocalRules(root: string, paths: string[], known: RuleRegistr
   return { rules, files, findings };
 }
 
+/** The local packs a project names, confined to it and located at its manifest lines. */
+export function projectPackScope(project: Project): PackScope {
+  return {
+    root: project.root,
+    paths: project.manifest.policies?.paths ?? [],
+    confine: project.confine,
+    locate: (i) => project.manifestDoc.provenance.locate(`policies.paths[${i}]`),
+  };
+}
+
 export function projectRules(project: Project): ProjectRules {
   const builtin = builtinRules();
-  const local = loadLocalRules(project.root, project.manifest.policies?.paths ?? [], builtin.registry);
+  const local = loadLocalRules(projectPackScope(project), builtin.registry);
   const useBuiltin = project.manifest.policies?.builtin !== false;
   return {
     registry: builtin.registry.extend(local.rules),

@@ -2,8 +2,8 @@
  * `drift --state STATE.json --env E` as a library call: synth the environment, read the
  * state JSON, compare, locate findings through provenance. Writes nothing.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readGuardedText } from '../config/read-file.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
@@ -21,14 +21,9 @@ export async function stateDriftForProject(
   options: StateDriftOptions,
 ): Promise<{ findings: Finding[]; files: string[]; synth: SynthProjectResult }> {
   const file = resolve(options.cwd, options.stateFile);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `${options.stateFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
+  const read = readGuardedText(file, { kind: 'terraform' });
+  if (!read.ok) throw new UsageError(`${options.stateFile}: ${read.refusal.message} [${read.refusal.rule}]`);
+  const text = read.text;
   const state = parseStateJson(text, options.stateFile);
   const synth = await synthProject({ cwd: options.cwd, project: options.project, envs: [options.env] });
   const stack = synth.stacks[0];

@@ -3,7 +3,7 @@
  * then `terraform/identical-environments` across them. Pure: writing the files is
  * `writeStacks`, called by the CLI.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigValues, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
@@ -12,6 +12,7 @@ import { driftAllowMatcher } from './drift-allow.js';
 import type { Emitter, TerraformJson } from './emitter.js';
 import { checkIdenticalEnvironments } from './identical-environments.js';
 import type { StackSpec } from './model.js';
+import { readGuardedText } from '../config/read-file.js';
 
 export interface SynthesizedStack {
   env: string;
@@ -91,7 +92,8 @@ export function writeStacks(
   const manifestFile = join(outDir, 'manifest.json');
   let manifest: { version: string; stacks: Record<string, unknown> } = { version: emitterName, stacks: {} };
   try {
-    const old = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof manifest;
+    const read = readGuardedText(manifestFile, { kind: 'internal' });
+    const old = (read.ok ? JSON.parse(read.text) : undefined) as typeof manifest | undefined;
     if (old && typeof old.stacks === 'object') manifest = { version: emitterName, stacks: old.stacks };
   } catch {}
   for (const s of stacks) {

@@ -76,8 +76,12 @@ describe('bad input', () => {
 
   it('a 20 MB file', () => {
     const big = `kind: ExportConfig\nfiller: "${'x'.repeat(20 * 1024 * 1024)}"\n`;
-    const res = firstResult(projectWithBase(big));
-    expect(res.message).toMatch(/limited to/);
+    // Refused before it is read, where the manifest names it: the project cannot be used.
+    const r = runCli(['check', '--format', 'json'], { cwd: projectWithBase(big) });
+    expectClean(r, 2);
+    const res = JSON.parse(r.stdout).results[0];
+    expect(res).toMatchObject({ file: 'exportctl.yaml', rule: 'io/too-large', path: 'base' });
+    expect(res.message).toMatch(/limited to 8\.0 MiB/);
   });
 
   it('10,000-deep nesting', () => {

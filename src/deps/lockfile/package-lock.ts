@@ -6,7 +6,9 @@
  * `node_modules/P/node_modules/Q`, else the top-level Q). Parsed with the one loader, so
  * every entry keeps its line and a JSON syntax error is a finding with a position.
  */
+import type { PathConfinement } from '../../config/confinement.js';
 import { loadDocument } from '../../config/load-document.js';
+import { isFileRefusal } from '../../config/read-file.js';
 import type { ConfigPath } from '../../config/path.js';
 import type { Finding, SourceRange } from '../../diagnostics/finding.js';
 import type { LockfileParse } from './types.js';
@@ -15,18 +17,22 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function parsePackageLock(file: string, statedAt?: SourceRange): LockfileParse {
+export function parsePackageLock(
+  file: string,
+  statedAt?: SourceRange,
+  confine?: PathConfinement,
+): LockfileParse {
   const result: LockfileParse = { requirements: [], dependencies: [], findings: [], files: [] };
-  const loaded = loadDocument(file);
+  const loaded = loadDocument(file, { confine });
   if (!loaded.doc) {
-    const unreadable = loaded.findings.some((f) => f.rule === 'io/read');
+    const unreadable = loaded.findings.some((f) => isFileRefusal(f.rule));
     result.findings.push(
       ...loaded.findings.map((f) =>
         unreadable && statedAt
           ? { ...f, message: `package lock ${file}: ${f.message}`, location: statedAt }
           : {
               ...f,
-              rule: f.rule === 'io/read' ? 'io/read' : 'deps/syntax',
+              rule: isFileRefusal(f.rule) ? f.rule : 'deps/syntax',
               message: `package-lock.json: ${f.message}`,
             },
       ),

@@ -6,15 +6,14 @@
  * Specifiers are checked with the ecosystem's PEP 440 parser. Every problem is a finding at
  * its line and column; nothing throws.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { PathConfinement } from '../../config/confinement.js';
+import { type FileRefusalRule, readGuardedText } from '../../config/read-file.js';
 import type { Finding, SourceRange } from '../../diagnostics/finding.js';
 import { pypi } from '../ecosystems/pypi.js';
 import { markerProblem } from './markers.js';
 import type { LockedRequirement, LockfileParse } from './types.js';
 
-/** A requirements file is text: anything larger is not one. */
-const MAX_BYTES = 8 * 1024 * 1024;
 /** `-r` chains deeper than this are a cycle pip would also refuse. */
 const MAX_INCLUDE_DEPTH = 32;
 
@@ -106,15 +105,24 @@ function tokens(text: string, start: number): { text: string; offset: number }[]
  * Reads a requirements file and its includes. `statedAt` is where the file is named (the
  * config's `dependencies.lockfile`, or a `-r` line) for a file that cannot be read.
  */
-export function parseRequirementsTxt(file: string, statedAt?: SourceRange): LockfileParse {
+export function parseRequirementsTxt(
+  file: string,
+  statedAt?: SourceRange,
+  confine?: PathConfinement,
+): LockfileParse {
   const result: LockfileParse = { requirements: [], dependencies: [], findings: [], files: [] };
-  readOne(resolve(file), statedAt, false, [], result);
+  readOne(resolve(file), statedAt, false, [], result, confine);
   return result;
 }
 
-function unreadable(file: string, statedAt: SourceRange | undefined, why: string): Finding {
+function unreadable(
+  file: string,
+  statedAt: SourceRange | undefined,
+  why: string,
+  rule: FileRefusalRule = 'io/read',
+): Finding {
   return {
-    rule: 'io/read',
+    rule,
     severity: 'error',
     message: `requirements file ${file}: ${why}`,
     location: statedAt ?? { file, line: 1, column: 1, endLine: 1, endColumn: 1 },
@@ -127,6 +135,7 @@ function readOne(
   constraintOnly: boolean,
   stack: string[],
   result: LockfileParse,
+  confine: PathConfinement | undefined,
 ): void {
   if (stack.includes(file)) {
     result.findings.push(syntax(`${file} includes itself (through ${stack.length} files)`, statedAt!));
@@ -136,19 +145,11 @@ function readOne(
     result.findings.push(syntax(`includes nested deeper than ${MAX_INCLUDE_DEPTH} files`, statedAt!));
     return;
   }
-  let text: string;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) return void result.findings.push(unreadable(file, statedAt, 'is a directory'));
-    if (st.size > MAX_BYTES)
-      return void result.findings.push(unreadable(file, statedAt, 'larger than 8 MiB'));
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
-    return void result.findings.push(unreadable(file, statedAt, why));
+  const read = readGuardedText(file, { confine });
+  if (!read.ok) {
+    return void result.findings.push(unreadable(file, statedAt, read.refusal.message, read.refusal.rule));
   }
+  let text = read.text;
   result.files.push(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
@@ -158,7 +159,7 @@ function readOne(
     const content = body.trim();
     if (content === '') continue;
     if (content.startsWith('-')) {
-      globalOption(file, l, content, start, constraintOnly, stack, result);
+      globalOption(file, l, content, start, constraintOnly, stack, result, confine);
       continue;
     }
     const req = requirement(file, l, content, start, result.findings);
@@ -174,6 +175,7 @@ function globalOption(
   constraintOnly: boolean,
   stack: string[],
   result: LockfileParse,
+  confine: PathConfinement | undefined,
 ): void {
   const toks = tokens(content, start);
   const first = toks[0];
@@ -198,7 +200,14 @@ function globalOption(
     }
     const target = resolve(dirname(file), value.text);
     const at = rangeOf(file, l, value.offset, value.offset + value.text.length);
-    readOne(target, at, constraintOnly || opt === '-c' || opt === '--constraint', [...stack, file], result);
+    readOne(
+      target,
+      at,
+      constraintOnly || opt === '-c' || opt === '--constraint',
+      [...stack, file],
+      result,
+      confine,
+    );
     return;
   }
   if (opt === '-e' || opt === '--editable') {

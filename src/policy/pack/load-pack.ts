@@ -4,6 +4,7 @@
  * file:line:col (`yaml/syntax`, `schema/invalid`, `policy/invalid`); a pack with findings
  * must not be used (the check exits 2).
  */
+import type { PathConfinement } from '../../config/confinement.js';
 import { loadDocument } from '../../config/load-document.js';
 import { parsePath } from '../../config/path.js';
 import type { ConfigValues, LoadedDocument } from '../../config/types.js';
@@ -61,8 +62,8 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-export function loadPolicyPack(file: string, options: PackOptions): PackLoad {
-  const loaded = loadDocument(file);
+export function loadPolicyPack(file: string, options: PackOptions, confine?: PathConfinement): PackLoad {
+  const loaded = loadDocument(file, { confine });
   if (!loaded.doc) return { file, rules: [], findings: loaded.findings };
   return compilePolicyPack(loaded.doc, options);
 }

@@ -5,10 +5,10 @@
  * still has the recorded sha256, so an edited pack is always parsed from its file.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadDocument, parseDocumentText } from '../../config/load-document.js';
 import { type NodeOrigin, Provenance } from '../../config/provenance.js';
+import { readGuardedText } from '../../config/read-file.js';
 import type { LoadResult } from '../../config/types.js';
 import type { SourceRange } from '../../diagnostics/finding.js';
 
@@ -47,8 +47,9 @@ function readSnapshot(dir: string): PoliciesSnapshot | null {
   let snapshot = snapshots.get(dir);
   if (snapshot !== undefined) return snapshot;
   try {
-    snapshot = JSON.parse(readFileSync(join(dir, SNAPSHOT_FILE), 'utf8')) as PoliciesSnapshot;
-    if (snapshot.version !== 1) snapshot = null;
+    const read = readGuardedText(join(dir, SNAPSHOT_FILE), { kind: 'internal' });
+    snapshot = read.ok ? (JSON.parse(read.text) as PoliciesSnapshot) : null;
+    if (snapshot?.version !== 1) snapshot = null;
   } catch {
     snapshot = null;
   }
@@ -58,12 +59,9 @@ function readSnapshot(dir: string): PoliciesSnapshot | null {
 
 /** A built-in pack: from the snapshot when it matches the file, else through the loader. */
 export function loadBuiltinPackDocument(dir: string, file: string): LoadResult {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return loadDocument(file);
-  }
+  const read = readGuardedText(file);
+  if (!read.ok) return loadDocument(file);
+  const text = read.text;
   const snap = readSnapshot(dir)?.packs[basename(file)];
   if (!snap || snap.sha256 !== sha256(text)) return parseDocumentText(text, file);
   const origins = new Map<string, NodeOrigin>();

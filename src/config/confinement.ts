@@ -1,0 +1,99 @@
+/**
+ * Which paths a project may read: those inside the project's git repository (or the
+ * project directory when it is in none), plus the directories its manifest lists under
+ * `allow_outside_paths`. A path is judged twice: as written (`../../etc` is refused without
+ * touching it) and as resolved through symbolic links (a link to `/etc/passwd` is refused
+ * before it is opened); after opening, the file descriptor's own path is checked again where
+ * the system shows it (/proc/self/fd), so a link swapped in meanwhile is refused too.
+ */
+import { existsSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { errnoReason, type FileRefusal } from './read-file.js';
+
+interface Root {
+  /** As written, absolute. */
+  lexical: string;
+  /** Symbolic links resolved (the lexical path when it does not exist). */
+  real: string;
+}
+
+function realOr(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return p;
+  }
+}
+
+function inside(dir: string, p: string): boolean {
+  if (p === dir) return true;
+  const rel = relative(dir, p);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/** The directory holding `.git` above (or at) `dir`, if any. */
+export function gitRoot(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(resolve(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+export class PathConfinement {
+  readonly #roots: Root[];
+
+  /** `roots[0]` names the confinement in messages ("the project", "the repository"). */
+  constructor(
+    roots: string[],
+    private readonly what: string,
+  ) {
+    this.#roots = roots.map((r) => ({ lexical: resolve(r), real: realOr(resolve(r)) }));
+  }
+
+  /** The confinement of a project: its git repository (or directory) plus the manifest's opt-outs. */
+  static forProject(projectRoot: string, allowOutside: readonly string[] = []): PathConfinement {
+    const repo = gitRoot(projectRoot);
+    return new PathConfinement(
+      [repo ?? projectRoot, ...allowOutside.map((p) => resolve(projectRoot, p))],
+      repo ? 'the git repository of the project' : 'the project directory',
+    );
+  }
+
+  #outside(how: string): FileRefusal {
+    return {
+      rule: 'io/outside-project',
+      message: `${how} outside ${this.what}; list its directory under allow_outside_paths in the manifest to read it`,
+    };
+  }
+
+  /** A refusal when `file` lies outside, as written or through symbolic links. */
+  check(file: string): FileRefusal | undefined {
+    const abs = resolve(file);
+    if (!this.#roots.some((r) => inside(r.lexical, abs) || inside(r.real, abs))) return this.#outside('is');
+    let real: string;
+    try {
+      real = realpathSync.native(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // the read reports it
+      return { rule: 'io/read', message: errnoReason(err) };
+    }
+    if (!this.#roots.some((r) => inside(r.real, real)))
+      return this.#outside('resolves (through a symbolic link)');
+    return undefined;
+  }
+
+  /** The same check on an open file, where the system tells what it is (Linux /proc). */
+  checkOpened(fd: number): FileRefusal | undefined {
+    let real: string;
+    try {
+      real = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return undefined;
+    }
+    if (!isAbsolute(real)) return undefined;
+    if (!this.#roots.some((r) => inside(r.real, real)))
+      return this.#outside('resolves (through a symbolic link)');
+    return undefined;
+  }
+}
