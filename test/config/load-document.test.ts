@@ -94,7 +94,7 @@ describe('loadDocument failures are findings with positions', () => {
       );
     const t0 = performance.now();
     const r = parseDocumentText(lines.join('\n'), 'bomb.yaml');
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(r.doc).toBeUndefined();
     expect(r.findings[0].message).toMatch(/alias|too many|too large/);
   });
