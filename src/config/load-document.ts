@@ -296,7 +296,12 @@ function cleanMessage(e: YAMLError): string {
     return `${first} (ignored, as YAML 1.2 says)`;
   }
   const unresolved = /^Unresolved tag: (.*)$/.exec(first);
-  if (unresolved) return `tag ${displayTag(unresolved[1])} is not supported (custom tags are not allowed)`;
+  if (unresolved) {
+    const tag = unresolved[1];
+    return tagRefusal(tag) === undefined
+      ? `the value does not fit its tag ${displayTag(tag)}`
+      : `tag ${displayTag(tag)} is not supported (custom tags are not allowed)`;
+  }
   return first;
 }
 
