@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { composeEnvironment } from '../../src/config/compose.js';
 import { parseDocumentText } from '../../src/config/load-document.js';
+import { getAtPath, parsePath } from '../../src/config/path.js';
 import type { LoadedDocument, LoadResult } from '../../src/config/types.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_202);
@@ -212,7 +213,7 @@ function leafPaths(v: unknown, path = ''): string[] {
 }
 
 describe('fuzzing composition (base + overlay)', () => {
-  it('never throws, never changes the base, and every effective value has a source', () => {
+  it('never throws, never changes the base, and provenance matches the effective values', () => {
     fc.assert(
       fc.property(configMap, overlayMap, (baseValue, overlayValue) => {
         const base = loaded(baseValue, '/fuzz/base.yaml');
@@ -227,6 +228,12 @@ describe('fuzzing composition (base + overlay)', () => {
           const at = eff.provenance.locate(path);
           expect(at, `no source for ${path}`).toBeDefined();
           expect(['/fuzz/base.yaml', '/fuzz/overlay.yaml']).toContain(at!.file);
+        }
+        for (const [path] of eff.provenance.entries()) {
+          expect(
+            getAtPath(eff.values, parsePath(path)),
+            `provenance for ${path}, which is not a value`,
+          ).not.toBe(undefined);
         }
         for (const [k, ov] of Object.entries(overlayValue)) {
           if (k === 'apiVersion') continue;

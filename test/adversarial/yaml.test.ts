@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { composeEnvironment } from '../../src/config/compose.js';
+import { parseDocumentText } from '../../src/config/load-document.js';
 import { CLI, EXAMPLE, hasStackTrace, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir();
@@ -85,6 +87,28 @@ describe('huge maps', () => {
     expect(found[0].line).toBe(40_008);
     expect(run.cpuMs).toBeLessThan(30_000);
   }, 400_000);
+});
+
+describe('huge overlays', () => {
+  it('an overlay that replaces or deletes 20,000 maps composes in linear time', () => {
+    const base = ['m:', ...Array.from({ length: 20_000 }, (_, i) => `  k${i}: {a: 1, b: [2, 3]}`)].join('\n');
+    const overlay = [
+      'm:',
+      ...Array.from({ length: 20_000 }, (_, i) => `  k${i}: ${i % 2 ? 'null' : 'x'}`),
+    ].join('\n');
+    const b = parseDocumentText(base, '/p/base.yaml').doc!;
+    const o = parseDocumentText(overlay, '/p/overlay.yaml').doc!;
+    const t0 = performance.now();
+    const eff = composeEnvironment(b, o, { name: 'e', protected: false });
+    // Scanning every path per replaced map took 277 s here; one walk per map takes about 1 s.
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    const m = eff.values.m as Record<string, unknown>;
+    expect(Object.keys(m)).toHaveLength(10_000);
+    expect(m.k0).toBe('x');
+    expect(eff.provenance.origin('m.k0')?.value.file).toBe('/p/overlay.yaml');
+    expect(eff.provenance.origin('m.k0.a')).toBeUndefined();
+    expect(eff.provenance.origin('m.k1')).toBeUndefined();
+  }, 60_000);
 });
 
 describe('keys, tags and directives', () => {
