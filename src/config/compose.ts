@@ -78,7 +78,7 @@ function applyOverlay(
       if (idx === -1) {
         const at = cur.length;
         cur.push(stripNulls(deepClone(item)));
-        out.copySubtree(ovProv, itemOvPath, appendPath(outPath, at));
+        copyOrigins(ovProv, itemOvPath, item, out, appendPath(outPath, at), true);
       } else {
         const holder = { item: cur[idx] } as Plain;
         applyOverlay(holder, 'item', item, appendPath(outPath, idx), itemOvPath, ovProv, out);
@@ -89,17 +89,49 @@ function applyOverlay(
   }
   setOwn(target, key, stripNulls(deepClone(ov)));
   forget(out, outPath, cur);
-  if (ov !== null && typeof ov === 'object') out.copySubtree(ovProv, ovPath, outPath);
-  else {
-    const origin = ovProv.origin(ovPath);
-    if (origin) out.set(outPath, origin);
-  }
+  copyOrigins(ovProv, ovPath, ov, out, outPath, true);
 }
 
-/** Drops the provenance of a replaced value: a scan of every path only when it had children. */
+/*
+ * Provenance is kept in step with the values by walking the value replaced or copied, never
+ * by scanning every path held: an overlay that replaces 20,000 maps would otherwise cost
+ * 20,000 scans of every path (quadratic).
+ */
+
+/** Drops the provenance of a replaced value and of everything under it. */
 function forget(out: Provenance, path: string, replaced: unknown): void {
-  if (replaced !== null && typeof replaced === 'object') out.deleteSubtree(path);
-  else out.delete(path);
+  out.delete(path);
+  if (Array.isArray(replaced)) {
+    for (let i = 0; i < replaced.length; i++) forget(out, appendPath(path, i), replaced[i]);
+  } else if (isPlainObject(replaced))
+    for (const [k, v] of Object.entries(replaced)) forget(out, appendPath(path, k), v);
+}
+
+/**
+ * Copies the origin of `value` (at `fromPath` in `from`) and of everything under it to
+ * `toPath` in `to`. With `stripped`, map entries that are `null` are skipped, as
+ * `stripNulls` drops them from the value (it does not look inside lists).
+ */
+function copyOrigins(
+  from: Provenance,
+  fromPath: string,
+  value: unknown,
+  to: Provenance,
+  toPath: string,
+  stripped: boolean,
+): void {
+  const origin = from.origin(fromPath);
+  if (origin) to.set(toPath, origin);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      copyOrigins(from, appendPath(fromPath, i), value[i], to, appendPath(toPath, i), false);
+    }
+  } else if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (stripped && v === null) continue;
+      copyOrigins(from, appendPath(fromPath, k), v, to, appendPath(toPath, k), stripped);
+    }
+  }
 }
 
 /** A value introduced by an overlay keeps no `null` deletions (there is nothing to delete). */

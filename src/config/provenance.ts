@@ -62,10 +62,6 @@ export class Provenance {
   delete(path: string): void {
     this.#origins.delete(path);
   }
-
-  deleteSubtree(prefix: string): void {
-    for (const p of [...this.#origins.keys()]) if (isAtOrUnder(p, prefix)) this.#origins.delete(p);
-  }
 }
 
 function isAtOrUnder(path: string, prefix: string): boolean {
