@@ -206,7 +206,7 @@ describe("exportctl deps follows the manifest's rule controls", () => {
       const manifest = join(t.dir, 'exportctl.yaml');
       const text = readFileSync(manifest, 'utf8').replace(
         'waivers:\n',
-        'waivers:\n  - { rule: deps/unsatisfiable, path: dependencies.requirements.tokenizers, reason: tracked upstream, expires: 2099-01-01 }\n  - { rule: deps/incompatible, reason: tracked upstream, expires: 2099-01-01 }\n  - { rule: deps/denied, reason: tracked upstream, expires: 2099-01-01 }\n',
+        'waivers:\n  - { rule: deps/unsatisfiable, path: dependencies.requirements.tokenizers, reason: tracked upstream, expires: 9999-12-31 }\n  - { rule: deps/incompatible, reason: tracked upstream, expires: 9999-12-31 }\n  - { rule: deps/denied, reason: tracked upstream, expires: 9999-12-31 }\n',
       );
       writeFileSync(
         manifest,
