@@ -10,11 +10,12 @@ const common = {
   testTimeout: 60_000,
   hookTimeout: 120_000,
   pool: 'forks' as const,
-  globalSetup: [],
 };
 
 export default defineConfig({
   test: {
+    // One temp directory for the whole run (all projects), removed at teardown.
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {
