@@ -122,7 +122,10 @@ describe('pre-commit hook (exportctl-system, the real pre-commit)', () => {
 });
 
 describe('language: node hook from a git checkout', () => {
-  it('npm pack prints only the tarball name (pre-commit 3.0.x reads it) and packs a working CLI', () => {
+  // npm pack builds dist/ through `prepare`: minutes on a busy machine.
+  it('npm pack prints only the tarball name (pre-commit 3.0.x reads it) and packs a working CLI', {
+    timeout: 15 * 60_000,
+  }, () => {
     const env = isolatedEnv(join(tmp.dir, 'home-pack'));
     const checkout = join(tmp.dir, 'checkout');
     snapshotRepo(checkout, env);
@@ -130,7 +133,7 @@ describe('language: node hook from a git checkout', () => {
     symlinkSync(join(REPO, 'node_modules'), join(checkout, 'node_modules'), 'dir');
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
 
-    const pack = spawnSync('npm', ['pack'], { cwd: checkout, env, encoding: 'utf8', timeout: 180_000 });
+    const pack = spawnSync('npm', ['pack'], { cwd: checkout, env, encoding: 'utf8', timeout: 14 * 60_000 });
     expect(pack.status, pack.stderr).toBe(0);
     const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
     // Exactly what pre-commit does with it: `prefix.path(stdout.strip())`.

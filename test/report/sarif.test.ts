@@ -85,7 +85,8 @@ function sarifOf(stdout: string) {
   return { log, run: log.runs[0], results: log.runs[0].results as SarifResult[] };
 }
 
-describe('--format sarif', () => {
+// The multitool (.NET) takes seconds per log, tens of seconds on a busy machine.
+describe('--format sarif', { timeout: 5 * 60_000 }, () => {
   it('is valid SARIF 2.1.0 with one rule per rule id, stable ids and repo-relative URIs', () => {
     const r = runCli(['check', '--format', 'sarif', 'examples/broken'], { cwd: REPO });
     expect(r.code).toBe(1);
@@ -319,7 +320,7 @@ describe('--format sarif', () => {
   });
 });
 
-describe('the SARIF validator of these tests', () => {
+describe('the SARIF validator of these tests', { timeout: 5 * 60_000 }, () => {
   it('reports what is wrong with a broken log, so the checks above can fail', () => {
     const r = runCli(['check', '--format', 'sarif', 'examples/broken'], { cwd: REPO });
     const broken = (edit: (log: { runs: { results: Record<string, unknown>[] }[] }) => void) => {
