@@ -160,11 +160,29 @@ describe('language: node hook from a git checkout', () => {
 });
 
 /**
+ * better-sqlite3's native module as a local prebuild, from the one `npm ci` built: without it
+ * each of pre-commit's two installs compiles SQLite from source when prebuild-install cannot
+ * download a binary (no network to GitHub), which takes many minutes on two busy cores.
+ */
+function betterSqlite3Prebuild(dir: string): Record<string, string> {
+  const pkgDir = join(REPO, 'node_modules', 'better-sqlite3');
+  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  mkdirSync(dir, { recursive: true });
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  const tar = spawnSync('tar', ['-czf', join(dir, name), '-C', pkgDir, 'build/Release/better_sqlite3.node'], {
+    encoding: 'utf8',
+  });
+  if (tar.status !== 0) throw new Error(`packing better-sqlite3's binary failed: ${tar.stderr}`);
+  return { npm_config_better_sqlite3_local_prebuilds: dir };
+}
+
+/**
  * The whole `language: node` path: pre-commit clones the hooks repository, runs `npm install`
  * (which builds through `prepare`), `npm pack`, and `npm install -g` of the tarball. It runs
  * in every `npm test` (the "hooks" project, last): it needs the npm registry, or an npm cache
  * that already holds the dependencies — the test uses this machine's npm cache (filled by
- * `npm ci`) and prefers it to the network, so it takes about a minute rather than several.
+ * `npm ci`) and prefers it to the network, and better-sqlite3's binary from `npm ci` as a local
+ * prebuild, so that nothing is compiled.
  */
 describe('language: node hook, installed by pre-commit', () => {
   it('installs exportctl from a checkout, refuses a bad commit and accepts a good one', {
@@ -173,6 +191,7 @@ describe('language: node hook, installed by pre-commit', () => {
     havePreCommit();
     const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
     const env = isolatedEnv(join(tmp.dir, 'home-node'), {
+      ...betterSqlite3Prebuild(join(tmp.dir, 'prebuilds')),
       npm_config_cache: npmCache,
       npm_config_prefer_offline: 'true',
       npm_config_audit: 'false',
