@@ -5,28 +5,32 @@ import { defineConfig } from 'vitest/config';
 const HEAVY = ['test/terraform/real-terraform.test.ts'];
 // The pre-commit tests run git, pre-commit and a full `npm pack` build: last, on their own.
 const HOOKS = ['test/cli/pre-commit.test.ts'];
+// Every benchmark script in short mode (test/bench.test.ts): many processes, so on its own, last.
+const BENCH = ['test/bench.test.ts'];
 
 const common = {
   testTimeout: 60_000,
   hookTimeout: 120_000,
   pool: 'forks' as const,
-  globalSetup: [],
 };
 
 export default defineConfig({
   test: {
+    // One temp directory for the whole run (all projects), removed at teardown.
+    globalSetup: ['test/global-setup.ts'],
     projects: [
       {
         test: {
           ...common,
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...HEAVY, ...HOOKS],
+          exclude: [...HEAVY, ...HOOKS, ...BENCH],
           sequence: { groupOrder: 0 },
         },
       },
       { test: { ...common, name: 'terraform', include: HEAVY, sequence: { groupOrder: 1 } } },
       { test: { ...common, name: 'hooks', include: HOOKS, sequence: { groupOrder: 2 } } },
+      { test: { ...common, name: 'bench', include: BENCH, sequence: { groupOrder: 3 } } },
     ],
   },
 });

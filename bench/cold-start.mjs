@@ -1,9 +1,9 @@
 // `check` cold start on the example project next to bare `node -e 0`, run alternately.
 import { join } from 'node:path';
-import { CLI, REPO, sideBySide, timeCommand } from './lib.mjs';
+import { CLI, REPO, sideBySide, sized, timeCommand } from './lib.mjs';
 
 const example = join(REPO, 'examples', 'orders-export');
-const runs = Number(process.env.BENCH_RUNS ?? 15);
+const runs = Number(process.env.BENCH_RUNS ?? sized(15, 2));
 const m = sideBySide(
   {
     'node -e 0': () => timeCommand(process.execPath, ['-e', '0'], { cwd: example }),

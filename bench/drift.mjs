@@ -4,15 +4,15 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI, median, REPO, timeCommand } from './lib.mjs';
+import { CLI, median, REPO, sized, timeCommand } from './lib.mjs';
 
 const dist = (p) => pathToFileURL(join(REPO, 'dist', p)).href;
 const { checkProject } = await import(dist('check/check-project.js'));
 const { driftProject } = await import(dist('drift/project-drift.js'));
 
-const runs = Number(process.env.BENCH_RUNS ?? 15);
-const COLUMNS = 2500; // 3 keys each
-const ALERTS = 500; //   5 keys each
+const runs = Number(process.env.BENCH_RUNS ?? sized(15, 2));
+const COLUMNS = sized(2500, 50); // 3 keys each
+const ALERTS = sized(500, 10); //   5 keys each
 
 const dir = mkdtempSync(join(tmpdir(), 'exportctl-bench-drift-'));
 try {
@@ -102,7 +102,7 @@ try {
   const cmp = last.comparison;
   const count = (v) => cmp.rows.filter((r) => r.verdict === v).length;
   const cli = [];
-  for (let i = 0; i < 5; i++)
+  for (let i = 0; i < sized(5, 1); i++)
     cli.push(
       timeCommand(process.execPath, [CLI, 'drift', '--format', 'json', '--project', dir], {
         expectStatus: 1,
@@ -116,7 +116,7 @@ try {
   console.log(`  side-by-side report (exportctl drift)  ${ms(report.wall)} wall  ${ms(report.cpu)} cpu`);
   console.log(`  findings only (check's drift stage)    ${ms(lean.wall)} wall  ${ms(lean.cpu)} cpu`);
   console.log(
-    `  exportctl drift --format json, end to end (load, compose, schema, drift; median of 5)  ${ms(median(cli))}`,
+    `  exportctl drift --format json, end to end (load, compose, schema, drift; median of ${cli.length})  ${ms(median(cli))}`,
   );
   console.log(
     `  ${count('drift')} drifted, ${count('allowed')} allowed, ${count('normalized')} same up to env name; ${last.findings.length} findings`,

@@ -8,7 +8,7 @@
 // is timed; then runs alternate (ours, theirs, theirs, ours, …) and medians are reported
 // with the ratio ours/theirs. Peak RSS of the exporter is measured at 1M and 4M rows.
 //
-//   node bench/export.mjs [--rows 1000000] [--rss-rows 4000000] [--runs 5] [--skip-pg] [--json FILE]
+//   node bench/export.mjs [--rows 1000000] [--rss-rows 4000000] [--runs 5] [--skip-pg] [--json FILE] [--short]
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import YAML from 'yaml';
+import { sized } from './lib.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,9 +25,9 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const ROWS = Number(opt('rows', '1000000'));
-const RSS_ROWS = Number(opt('rss-rows', '4000000'));
-const RUNS = Number(opt('runs', '5'));
+const ROWS = Number(opt('rows', sized('1000000', '2000')));
+const RSS_ROWS = Number(opt('rss-rows', sized('4000000', '4000')));
+const RUNS = Number(opt('runs', sized('5', '1')));
 const SKIP_PG = args.includes('--skip-pg');
 const JSON_OUT = opt('json', undefined);
 const CLI = path.join(repo, 'dist', 'bundle', 'exportctl.mjs');

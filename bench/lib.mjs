@@ -6,6 +6,15 @@ import { fileURLToPath } from 'node:url';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(REPO, 'dist', 'bundle', 'exportctl.mjs');
 
+/**
+ * Short mode (`--short`, or EXPORTCTL_BENCH_SHORT=1): each script runs on tiny data, a run or
+ * two, in seconds. Its figures mean nothing; it proves the script still runs (CI, test/bench.test.ts).
+ */
+export const SHORT = process.argv.includes('--short') || process.env.EXPORTCTL_BENCH_SHORT === '1';
+
+/** The full-size value, or the short one in short mode. */
+export const sized = (full, short) => (SHORT ? short : full);
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

@@ -4,13 +4,13 @@
 // 2. 1,000 generated projects (6 files each) checked end to end, in files per second:
 //    in-process through the library, and through one CLI process given every project.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { checkProject } from '../dist/check/check-project.js';
 import { buildRuleInputs, evaluateRules } from '../dist/policy/evaluate.js';
 import { projectRules } from '../dist/policy/rule-set.js';
-import { CLI, median, REPO } from './lib.mjs';
+import { CLI, median, REPO, sized } from './lib.mjs';
 
 const example = join(REPO, 'examples', 'orders-export');
 
@@ -36,8 +36,8 @@ const example = join(REPO, 'examples', 'orders-export');
     for (let i = 0; i < iterations; i++) runOnce(fresh ? buildRuleInputs(envs, info) : reused);
     return Number(process.hrtime.bigint() - t0) / 1e3; // µs
   };
-  time(500, true); // warm-up: JIT, CEL handles, regex cache
-  const iterations = Number(process.env.BENCH_ITERATIONS ?? 2000);
+  time(sized(500, 5), true); // warm-up: JIT, CEL handles, regex cache
+  const iterations = Number(process.env.BENCH_ITERATIONS ?? sized(2000, 20));
   const perRuleEnv = (fresh) =>
     median([1, 2, 3, 4, 5].map(() => time(iterations, fresh))) / (iterations * rules.length * envs.length);
   const evalOnly = perRuleEnv(false);
@@ -56,7 +56,7 @@ const example = join(REPO, 'examples', 'orders-export');
 
 // ── 2. 1,000 generated projects, end to end ──────────────────────────────────
 {
-  const count = Number(process.env.BENCH_PROJECTS ?? 1000);
+  const count = Number(process.env.BENCH_PROJECTS ?? sized(1000, 5));
   const root = mkdtempSync(join(tmpdir(), 'exportctl-bench-'));
   try {
     const base = readFileSync(join(example, 'config', 'base.yaml'), 'utf8');
@@ -69,8 +69,13 @@ const example = join(REPO, 'examples', 'orders-export');
     };
     for (let i = 0; i < count; i++) {
       const dir = join(root, `p${String(i).padStart(4, '0')}`);
-      mkdirSync(join(dir, 'config', 'envs'), { recursive: true });
-      cpSync(join(example, 'policies'), join(dir, 'policies'), { recursive: true });
+      // The whole example (policies, compat/, requirements*.txt: a project's dependency files
+      // are read too), without data or run state; its config files are rewritten below.
+      cpSync(example, dir, {
+        recursive: true,
+        filter: (src) =>
+          src === example || !/^(data|exports|\.exportctl)$/.test(relative(example, src).split(sep)[0]),
+      });
       writeFileSync(
         join(dir, 'exportctl.yaml'),
         manifest.replace('name: orders-export', `name: project-${i}`),
@@ -107,7 +112,8 @@ const example = join(REPO, 'examples', 'orders-export');
       encoding: 'utf8',
     });
     const cs = Number(process.hrtime.bigint() - c0) / 1e9;
-    if (cli.status !== 0 && cli.status !== 1) throw new Error(`check exited ${cli.status}: ${cli.stderr}`);
+    if (cli.status !== 0 && cli.status !== 1)
+      throw new Error(`check exited ${cli.status}: ${cli.stderr}${cli.stdout.slice(0, 2000)}`);
     const files = JSON.parse(cli.stdout).summary.files;
     console.log(
       `  CLI, check PATH×${count}: ${(files / cs).toFixed(0)} files/s (${(cs * 1000).toFixed(0)} ms, report included)`,

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, REPO, sideBySide, timeCommand } from './lib.mjs';
+import { CLI, REPO, sideBySide, sized, timeCommand } from './lib.mjs';
 
 const example = join(REPO, 'examples', 'orders-export');
-const runs = Number(process.env.BENCH_RUNS ?? 10);
+const runs = Number(process.env.BENCH_RUNS ?? sized(10, 1));
 const out = mkdtempSync(join(tmpdir(), 'exportctl-bench-synth-'));
 const hook = join(REPO, 'test', 'terraform', 'fixtures', 'record-modules.cjs');
 try {

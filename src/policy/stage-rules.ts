@@ -141,7 +141,7 @@ export const STAGE_RULES: Rule[] = [
       'Waivers are debts with a due date. When it passes, the waived findings come back and the waiver itself is reported so it is renewed with a reason or removed.',
     examples: {
       fail: 'waivers:\n  - rule: export/chunk-size\n    env: dev\n    reason: load test\n    expires: 2020-01-01\n',
-      pass: 'waivers:\n  - rule: export/chunk-size\n    env: dev\n    reason: load test\n    expires: 2099-01-01\n',
+      pass: 'waivers:\n  - rule: export/chunk-size\n    env: dev\n    reason: load test\n    expires: 9999-12-31\n',
     },
   }),
   stageRule({

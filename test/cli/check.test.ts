@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BROKEN, EXAMPLE, REPO, runCli, tempDir } from '../helpers/cli.js';
+import { BROKEN, CLI, EXAMPLE, REPO, runCli, tempDir } from '../helpers/cli.js';
+import { requireExecutable } from '../helpers/prerequisites.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -141,6 +143,25 @@ describe('exportctl check', () => {
       env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
     });
     expect(no.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('colours on a terminal and not when stdout is a pipe, with neither NO_COLOR nor FORCE_COLOR set', () => {
+    const plain = { NO_COLOR: undefined, FORCE_COLOR: undefined };
+    // runCli's stdout is a pipe: no escape codes at all.
+    const piped = runCli(['check'], { cwd: BROKEN, env: plain });
+    expect(piped.code).toBe(1);
+    expect(piped.stdout).toMatch(/ error /);
+    expect(piped.stdout + piped.stderr).not.toMatch(/\u001b\[/);
+    // The same command on a pseudo-terminal (util-linux `script`) is coloured: the check above can fail.
+    const shell = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} check`;
+    const script = requireExecutable('script', 'util-linux (Debian: apt-get install bsdutils)');
+    const tty = spawnSync(script, ['-qec', shell, '/dev/null'], {
+      cwd: BROKEN,
+      encoding: 'utf8',
+      env: { ...process.env, ...plain },
+      timeout: 60_000,
+    });
+    expect(tty.stdout).toMatch(/\u001b\[31merror/);
   });
 
   it('checks a standalone config file by its kind', () => {

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
 import { REPO, hasStackTrace, runCli } from '../helpers/cli.js';
 import { type ExportProject, exportProject } from '../helpers/export-project.js';
+import { mountTmpfs } from '../helpers/tmpfs.js';
 
 type Obj = Record<string, any>;
 let work: string;
@@ -115,7 +116,7 @@ describe('exportctl export', () => {
     project = exportProject(db);
     const mnt = path.join(work, 'small-fs');
     fs.mkdirSync(mnt, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+    const tmpfs = mountTmpfs(mnt, '4m');
     try {
       // Fill the small filesystem to ~90%, above the 85% breaker.
       fs.writeFileSync(path.join(mnt, 'filler'), Buffer.alloc(Math.floor(4 * 1024 * 1024 * 0.9)));
@@ -124,7 +125,7 @@ describe('exportctl export', () => {
       expect(JSON.parse(r.stdout).error.code).toBe('DISK_BREAKER_OPEN');
       expect(fs.readdirSync(mnt)).toEqual(['filler']);
     } finally {
-      execFileSync('umount', [mnt]);
+      tmpfs.unmount();
     }
   });
 

@@ -122,7 +122,10 @@ describe('pre-commit hook (exportctl-system, the real pre-commit)', () => {
 });
 
 describe('language: node hook from a git checkout', () => {
-  it('npm pack prints only the tarball name (pre-commit 3.0.x reads it) and packs a working CLI', () => {
+  // npm pack builds dist/ through `prepare`: minutes on a busy machine.
+  it('npm pack prints only the tarball name (pre-commit 3.0.x reads it) and packs a working CLI', {
+    timeout: 15 * 60_000,
+  }, () => {
     const env = isolatedEnv(join(tmp.dir, 'home-pack'));
     const checkout = join(tmp.dir, 'checkout');
     snapshotRepo(checkout, env);
@@ -130,7 +133,7 @@ describe('language: node hook from a git checkout', () => {
     symlinkSync(join(REPO, 'node_modules'), join(checkout, 'node_modules'), 'dir');
     expect(existsSync(join(checkout, 'dist'))).toBe(false);
 
-    const pack = spawnSync('npm', ['pack'], { cwd: checkout, env, encoding: 'utf8', timeout: 180_000 });
+    const pack = spawnSync('npm', ['pack'], { cwd: checkout, env, encoding: 'utf8', timeout: 14 * 60_000 });
     expect(pack.status, pack.stderr).toBe(0);
     const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version;
     // Exactly what pre-commit does with it: `prefix.path(stdout.strip())`.
@@ -157,44 +160,67 @@ describe('language: node hook from a git checkout', () => {
 });
 
 /**
- * The whole `language: node` path: pre-commit clones the hooks repository, runs `npm install`
- * (which builds through `prepare`), `npm pack`, and `npm install -g` of the tarball. It needs
- * the npm registry and takes minutes (better-sqlite3 compiles when no prebuilt binary can be
- * fetched), so it runs only with EXPORTCTL_TEST_NODE_HOOK=1; the test above covers its fragile step.
+ * better-sqlite3's native module as a local prebuild, from the one `npm ci` built: without it
+ * each of pre-commit's two installs compiles SQLite from source when prebuild-install cannot
+ * download a binary (no network to GitHub), which takes many minutes on two busy cores.
  */
-describe.runIf(process.env.EXPORTCTL_TEST_NODE_HOOK === '1')(
-  'language: node hook, installed by pre-commit',
-  () => {
-    it('installs exportctl from a checkout, refuses a bad commit and accepts a good one', {
-      timeout: 30 * 60_000,
-    }, () => {
-      havePreCommit();
-      const env = isolatedEnv(join(tmp.dir, 'home-node'));
-      const hooks = join(tmp.dir, 'node-hooks');
-      const rev = snapshotRepo(hooks, env);
-      const user = join(tmp.dir, 'node-user');
-      mkdirSync(user);
-      git(user, env, 'init', '-q');
-      expect(runCli(['init', '.'], { cwd: user }).code).toBe(0);
-      writeFileSync(
-        join(user, '.pre-commit-config.yaml'),
-        `repos:\n  - repo: ${hooks}\n    rev: ${rev}\n    hooks:\n      - id: exportctl\n`,
-      );
-      expect(run('pre-commit', ['install'], user, env).code).toBe(0);
-      const install = run('pre-commit', ['install-hooks'], user, env, 30 * 60_000);
-      expect(install.code, install.out).toBe(0);
+function betterSqlite3Prebuild(dir: string): Record<string, string> {
+  const pkgDir = join(REPO, 'node_modules', 'better-sqlite3');
+  const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  mkdirSync(dir, { recursive: true });
+  const name = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  const tar = spawnSync('tar', ['-czf', join(dir, name), '-C', pkgDir, 'build/Release/better_sqlite3.node'], {
+    encoding: 'utf8',
+  });
+  if (tar.status !== 0) throw new Error(`packing better-sqlite3's binary failed: ${tar.stderr}`);
+  return { npm_config_better_sqlite3_local_prebuilds: dir };
+}
 
-      git(user, env, 'add', '-A');
-      const good = run('git', ['commit', '-m', 'scaffold'], user, env);
-      expect(good.out).toMatch(/exportctl check\.+Passed/);
-      expect(good.code).toBe(0);
-
-      const base = join(user, 'config/base.yaml');
-      writeFileSync(base, readFileSync(base, 'utf8').replace('  timeout: 30s', '  timeout: 30'));
-      git(user, env, 'add', '-A');
-      const bad = run('git', ['commit', '-m', 'bare number'], user, env);
-      expect(bad.code).toBe(1);
-      expect(bad.out).toMatch(/config\/base\.yaml:\d+:\d+ {2}error {2}server\.timeout: bare number 30/);
+/**
+ * The whole `language: node` path: pre-commit clones the hooks repository, runs `npm install`
+ * (which builds through `prepare`), `npm pack`, and `npm install -g` of the tarball. It runs
+ * in every `npm test` (the "hooks" project, last): it needs the npm registry, or an npm cache
+ * that already holds the dependencies — the test uses this machine's npm cache (filled by
+ * `npm ci`) and prefers it to the network, and better-sqlite3's binary from `npm ci` as a local
+ * prebuild, so that nothing is compiled.
+ */
+describe('language: node hook, installed by pre-commit', () => {
+  it('installs exportctl from a checkout, refuses a bad commit and accepts a good one', {
+    timeout: 30 * 60_000,
+  }, () => {
+    havePreCommit();
+    const npmCache = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
+    const env = isolatedEnv(join(tmp.dir, 'home-node'), {
+      ...betterSqlite3Prebuild(join(tmp.dir, 'prebuilds')),
+      npm_config_cache: npmCache,
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
     });
-  },
-);
+    const hooks = join(tmp.dir, 'node-hooks');
+    const rev = snapshotRepo(hooks, env);
+    const user = join(tmp.dir, 'node-user');
+    mkdirSync(user);
+    git(user, env, 'init', '-q');
+    expect(runCli(['init', '.'], { cwd: user }).code).toBe(0);
+    writeFileSync(
+      join(user, '.pre-commit-config.yaml'),
+      `repos:\n  - repo: ${hooks}\n    rev: ${rev}\n    hooks:\n      - id: exportctl\n`,
+    );
+    expect(run('pre-commit', ['install'], user, env).code).toBe(0);
+    const install = run('pre-commit', ['install-hooks'], user, env, 30 * 60_000);
+    expect(install.code, install.out).toBe(0);
+
+    git(user, env, 'add', '-A');
+    const good = run('git', ['commit', '-m', 'scaffold'], user, env);
+    expect(good.out).toMatch(/exportctl check\.+Passed/);
+    expect(good.code).toBe(0);
+
+    const base = join(user, 'config/base.yaml');
+    writeFileSync(base, readFileSync(base, 'utf8').replace('  timeout: 30s', '  timeout: 30'));
+    git(user, env, 'add', '-A');
+    const bad = run('git', ['commit', '-m', 'bare number'], user, env);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/config\/base\.yaml:\d+:\d+ {2}error {2}server\.timeout: bare number 30/);
+  });
+});

@@ -79,8 +79,11 @@ it('resumes after SIGKILL at random points into a byte-identical file, never lea
   expect(JSON.parse(ref.stdout)).toMatchObject({ rows: ROWS, sha256: sha256(reference) });
 
   const target = path.join(outDir, 'crashed.csv');
-  // Random kill points, increasing, spread over the file (seeded so a failure can be replayed).
-  let seed = Number(process.env.EXPORTCTL_CRASH_SEED ?? Date.now() % 100_000);
+  // Random kill points, increasing, spread over the file, seeded so that a failure can be
+  // replayed: the seed is logged before it is used; EXPORTCTL_CRASH_SEED=N runs with seed N.
+  const initialSeed = crashSeed();
+  console.log(`crash test seed ${initialSeed} (replay: EXPORTCTL_CRASH_SEED=${initialSeed})`);
+  let seed = initialSeed;
   const rand = () => {
     seed = (seed * 48271) % 2147483647;
     return seed / 2147483647;
@@ -93,7 +96,10 @@ it('resumes after SIGKILL at random points into a byte-identical file, never lea
     const outcome = await runAndKill(args, outDir, at);
     if (outcome === 'finished') break;
     kills++;
-    expect(fs.existsSync(target), `final file after kill ${i + 1} (seed ${seed})`).toBe(false);
+    expect(
+      fs.existsSync(target),
+      `final file after kill ${i + 1} (EXPORTCTL_CRASH_SEED=${initialSeed})`,
+    ).toBe(false);
     expect(fs.existsSync(`${target}.manifest.json`)).toBe(false);
   }
   expect(kills).toBeGreaterThanOrEqual(3);
@@ -113,3 +119,13 @@ it('resumes after SIGKILL at random points into a byte-identical file, never lea
   expect(manifest).toMatchObject({ rows: ROWS, bytes: refSize, sha256: sha256(reference) });
   expect(partials(outDir)).toEqual([]);
 }, 120_000);
+
+/** $EXPORTCTL_CRASH_SEED (a positive integer below 2^31 - 1), else one from the clock. */
+function crashSeed(): number {
+  const fromEnv = process.env.EXPORTCTL_CRASH_SEED;
+  if (fromEnv === undefined || fromEnv === '') return 1 + (Date.now() % 100_000);
+  const n = Number(fromEnv);
+  if (!Number.isInteger(n) || n < 1 || n >= 2147483647)
+    throw new Error(`EXPORTCTL_CRASH_SEED=${fromEnv}: expected an integer from 1 to 2147483646`);
+  return n;
+}

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { exportExitCode as exitCodeFor } from '../../src/cli/exit-codes.js';
 import { ExportError, runExport, SqliteStateStore } from '../../src/exporter/index.js';
 import { testValues } from '../helpers/example-config.js';
 import { trickyRows } from './fixtures.js';
+import { mountTmpfs } from '../helpers/tmpfs.js';
 
 let dir: string;
 
@@ -300,7 +300,7 @@ describe('limits', () => {
   it('fails with DISK_FULL on a full filesystem, keeping the partial file for --resume', async () => {
     const mnt = path.join(dir, 'tiny');
     fs.mkdirSync(mnt);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]);
+    const tmpfs = mountTmpfs(mnt, '64k');
     try {
       makeDb(path.join(dir, 'big.db'), 20_000);
       const e = await failure(
@@ -311,7 +311,7 @@ describe('limits', () => {
       expect(fs.existsSync(path.join(mnt, 'out.csv'))).toBe(false);
       expect(fs.readdirSync(mnt).some((f) => f.endsWith('.partial'))).toBe(true);
     } finally {
-      execFileSync('umount', [mnt]);
+      tmpfs.unmount();
     }
   });
 

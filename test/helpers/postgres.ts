@@ -17,17 +17,43 @@ export interface PostgresServer {
   stop(): void;
 }
 
-function findBin(name: string): string {
-  const dirs = [
-    process.env.PG_BIN,
-    '/usr/local/bin',
-    '/usr/lib/postgresql/16/bin',
-    '/usr/lib/postgresql/15/bin',
-  ];
-  for (const d of dirs) {
-    if (d && fs.existsSync(path.join(d, name))) return path.join(d, name);
+/**
+ * Where PostgreSQL's server binaries are: $PG_BIN, then `pg_config --bindir`, then every
+ * installed Debian version (/usr/lib/postgresql/N/bin, newest first), then /usr/local/bin.
+ */
+export function postgresBinDirs(): string[] {
+  const dirs: string[] = [];
+  if (process.env.PG_BIN) dirs.push(process.env.PG_BIN);
+  try {
+    dirs.push(
+      execFileSync('pg_config', ['--bindir'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
+  } catch {
+    // No pg_config (it is in libpq-dev): the versioned directories below still count.
   }
-  throw new Error(`${name} not found: install PostgreSQL (apt-get install postgresql)`);
+  const debian = '/usr/lib/postgresql';
+  const versions = fs.existsSync(debian)
+    ? fs
+        .readdirSync(debian)
+        .filter((v) => /^\d+(\.\d+)?$/.test(v))
+        .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
+    : [];
+  for (const v of versions) dirs.push(path.join(debian, v, 'bin'));
+  dirs.push('/usr/local/bin');
+  return dirs;
+}
+
+function findBin(name: string): string {
+  const dirs = postgresBinDirs();
+  for (const d of dirs) {
+    if (fs.existsSync(path.join(d, name))) return path.join(d, name);
+  }
+  throw new Error(
+    `${name} not found in ${dirs.join(', ')}: install PostgreSQL (apt-get install postgresql) or set PG_BIN to its bin directory`,
+  );
 }
 
 async function freePort(): Promise<number> {

@@ -1,6 +1,7 @@
 /** A throwaway redis-server for tests: loopback, a free port, no persistence, stopped after. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
+import { requireExecutable } from './prerequisites.js';
 
 export interface RedisServer {
   url: string;
@@ -33,9 +34,10 @@ function ping(port: number): Promise<boolean> {
 }
 
 export async function startRedis(): Promise<RedisServer> {
+  const redisServer = requireExecutable('redis-server', 'Redis (Debian: apt-get install redis-server)');
   const port = await freePort();
   const child: ChildProcess = spawn(
-    'redis-server',
+    redisServer,
     [
       '--port',
       String(port),
@@ -50,11 +52,24 @@ export async function startRedis(): Promise<RedisServer> {
     ],
     { stdio: 'ignore' },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (let i = 0; i < 100 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!(await ping(port))) {
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (e) => {
+      spawnError = e;
+      resolve();
+    });
+  });
+  for (let i = 0; i < 100 && !spawnError && child.exitCode === null && !(await ping(port)); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  if (spawnError || child.exitCode !== null || !(await ping(port))) {
     child.kill('SIGKILL');
-    throw new Error('redis-server did not start (apt-get install redis-server)');
+    const why = spawnError
+      ? spawnError.message
+      : child.exitCode !== null
+        ? `exited ${child.exitCode}`
+        : 'no PONG in 5 s';
+    throw new Error(`${redisServer} did not start on port ${port} (${why})`);
   }
   return {
     url: `redis://127.0.0.1:${port}`,

@@ -6,15 +6,30 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findTerraform } from '../../src/plan/terraform-cli.js';
 
-export const PLUGIN_MIRROR = '/opt/tf-plugins';
+/**
+ * The provider mirror (a directory in terraform's filesystem-mirror layout). It comes with the
+ * CI machine, not from a registry: $EXPORTCTL_TF_PLUGIN_MIRROR, else /opt/tf-plugins.
+ */
+export const PLUGIN_MIRROR = process.env.EXPORTCTL_TF_PLUGIN_MIRROR || '/opt/tf-plugins';
 const AWS_MIRROR = join(PLUGIN_MIRROR, 'registry.terraform.io/hashicorp/aws/5.100.0');
+
+/** The terraform binary: $EXPORTCTL_TERRAFORM, else `terraform` on PATH (as `exportctl plan` finds it). */
+function terraformBinary(): string {
+  try {
+    return findTerraform();
+  } catch (e) {
+    throw new Error(`${(e as Error).message} (the terraform tests run the real binary)`);
+  }
+}
 
 /** Fails (never skips) when the machine lacks what the terraform tests need. */
 export function requireTerraform(): void {
+  terraformBinary();
   if (!existsSync(AWS_MIRROR)) {
     throw new Error(
-      `the hashicorp/aws 5.100.0 provider mirror is missing at ${AWS_MIRROR}; these tests run terraform offline against it`,
+      `the hashicorp/aws 5.100.0 provider mirror is missing at ${AWS_MIRROR}; these tests run terraform offline against it. Put the provider there in filesystem-mirror layout (terraform providers mirror DIR, on a machine with network) and set EXPORTCTL_TF_PLUGIN_MIRROR=DIR`,
     );
   }
 }
@@ -66,7 +81,7 @@ export interface TfRun {
 /** Runs terraform asynchronously, so several stacks can run at once. */
 export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TfRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(terraformBinary(), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -231,10 +231,19 @@ rules:
 
 describe('rule controls', () => {
   it('waives the example dev finding until the waiver expires, then reports both', () => {
-    const before = checkProject({ cwd: EXAMPLE, now: new Date('2027-03-01T23:00:00Z') });
+    // The example's waiver has no end date (the example must stay green for its readers):
+    // a copy gets one, and the clock is injected on both sides of it.
+    const dir = project();
+    const manifest = join(dir, 'exportctl.yaml');
+    edit(
+      manifest,
+      '    path: export.chunk_size\n    reason: load test of small chunks\n',
+      '    path: export.chunk_size\n    reason: load test of small chunks\n    expires: 2027-03-01\n',
+    );
+    expect(checkProject({ cwd: EXAMPLE, now: new Date('9999-12-31T23:00:00Z') }).findings).toEqual([]);
+    const before = checkProject({ cwd: dir, now: new Date('2027-03-01T23:00:00Z') });
     expect(before.findings).toEqual([]);
-    const after = checkProject({ cwd: EXAMPLE, now: new Date('2027-03-02T00:00:00Z') });
-    const manifest = join(EXAMPLE, 'exportctl.yaml');
+    const after = checkProject({ cwd: dir, now: new Date('2027-03-02T00:00:00Z') });
     expect(after.findings.map((f) => [f.rule, f.severity, f.env])).toEqual(
       expect.arrayContaining([
         ['export/chunk-size', 'error', 'dev'],
