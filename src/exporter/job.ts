@@ -169,8 +169,31 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   const encoder = createEncoder(ex.output.encoding, ex.output.onUnencodable);
   const diskUsage = opts.diskUsage ?? statfsUsage;
   const user = opts.user ?? os.userInfo().username;
+  const statePath = opts.statePath ?? defaultStatePath(opts.projectRoot);
+  const checkTarget = (file: string) => {
+    const rules = {
+      projectRoot: opts.projectRoot,
+      sourceFile: settings.database.file,
+      stateDir: path.dirname(statePath),
+      protectedPaths: opts.protectedPaths,
+    };
+    assertWritableTarget(file, rules);
+    assertWritableTarget(manifestPath(file), rules);
+  };
+  // A refused target fails before anything is opened or written (the state store included).
+  const target =
+    opts.resume === undefined ? targetOf(settings, opts, opts.jobId ?? newJobId(now())) : undefined;
+  if (target) {
+    try {
+      checkTarget(target.file);
+    } catch (err) {
+      if (err instanceof ExportError)
+        logger.log('error', err.message, { code: err.code, error: err.message });
+      throw err;
+    }
+  }
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? new SqliteStateStore(opts.statePath ?? defaultStatePath(opts.projectRoot));
+  const store = opts.store ?? new SqliteStateStore(statePath);
 
   // One signal for cancellation (caller) and the job's time budget.
   const controller = new AbortController();
@@ -197,17 +220,6 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   try {
     if (controller.signal.aborted) throw controller.signal.reason;
     const resumed = opts.resume !== undefined;
-    const checkTarget = (file: string) => {
-      const rules = {
-        projectRoot: opts.projectRoot,
-        sourceFile: settings.database.file,
-        stateDir: path.dirname(opts.statePath ?? defaultStatePath(opts.projectRoot)),
-        protectedPaths: opts.protectedPaths,
-      };
-      assertWritableTarget(file, rules);
-      assertWritableTarget(manifestPath(file), rules);
-    };
-    let target: { id: string; file: string } | undefined;
     if (resumed) {
       job = await findJobToResume(store, opts.env, opts.resume as string | true, settings);
       checkTarget(job.file);
@@ -223,10 +235,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         rows: job.checkpoint.rows,
       });
     } else {
-      // Refused targets fail before the source is opened and before anything is written.
-      target = targetOf(settings, opts, opts.jobId ?? newJobId(now()));
-      checkTarget(target.file);
-      checkDiskBreaker(diskUsage, path.dirname(target.file), ex.limits.diskUsageBreaker);
+      checkDiskBreaker(diskUsage, path.dirname(target!.file), ex.limits.diskUsageBreaker);
       if (opts.rateLimit !== false)
         slot = await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
     }

@@ -118,24 +118,27 @@ function refuse(
  */
 export function assertWritableTarget(file: string, rules: OutputTargetRules): void {
   const abs = path.resolve(file);
-  const shown = file;
   const lst = lstatOf(abs);
   const st = statOf(abs);
   if (lst?.isSymbolicLink()) {
     if (st && !st.isFile()) {
-      throw refuse('OUTPUT_NOT_A_FILE', shown, `it is a symbolic link to ${kindOf(st)}, not a regular file`);
+      throw refuse('OUTPUT_NOT_A_FILE', file, `it is a symbolic link to ${kindOf(st)}, not a regular file`);
     }
   } else if (lst && !lst.isFile()) {
-    throw refuse('OUTPUT_NOT_A_FILE', shown, `it is ${kindOf(lst)}, not a regular file`);
+    throw refuse('OUTPUT_NOT_A_FILE', file, `it is ${kindOf(lst)}, not a regular file`);
   }
   const real = realPathOf(abs);
 
   if (rules.sourceFile) {
-    for (const suffix of SQLITE_SIDE_FILES) {
-      const src = `${rules.sourceFile}${suffix}`;
-      if (real === realPathOf(src) || sameFile(st, statOf(src))) {
-        const what = suffix === '' ? 'the source database' : `the source database's ${suffix} file`;
-        throw refuse('OUTPUT_IS_SOURCE', shown, `it is ${what} (${path.basename(src)})`);
+    // SQLite names its -wal/-shm/-journal after the database's real path (symlinks resolved).
+    const bases = new Set([rules.sourceFile, realPathOf(rules.sourceFile)]);
+    for (const base of bases) {
+      for (const suffix of SQLITE_SIDE_FILES) {
+        const src = `${base}${suffix}`;
+        if (real === realPathOf(src) || sameFile(st, statOf(src))) {
+          const what = suffix === '' ? 'the source database' : `the source database's ${suffix} file`;
+          throw refuse('OUTPUT_IS_SOURCE', file, `it is ${what} (${path.basename(src)})`);
+        }
       }
     }
   }
@@ -145,12 +148,16 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
     ...MANIFEST_NAMES.map((n) => ({ path: path.join(rules.projectRoot, n), what: 'the project manifest' })),
     ...(rules.protectedPaths ?? []),
   ];
+  // The file itself first (it is the base config), then what holds it (the config directory).
   for (const g of guarded) {
-    const gReal = realPathOf(g.path);
-    if (isWithin(real, gReal) || sameFile(st, statOf(g.path))) {
+    if (real === realPathOf(g.path) || sameFile(st, statOf(g.path))) {
+      throw refuse('OUTPUT_REFUSED', file, `it is ${g.what} (${path.relative(rules.projectRoot, g.path)})`);
+    }
+  }
+  for (const g of guarded) {
+    if (isWithin(real, realPathOf(g.path))) {
       const rel = path.relative(rules.projectRoot, g.path) || '.';
-      const inside = real === gReal || sameFile(st, statOf(g.path)) ? 'it is' : 'it is inside';
-      throw refuse('OUTPUT_REFUSED', shown, `${inside} ${g.what} (${rel})`);
+      throw refuse('OUTPUT_REFUSED', file, `it is inside ${g.what} (${rel})`);
     }
   }
 
@@ -158,6 +165,6 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
   const dir = path.dirname(real);
   if (!isWithin(dir, realPathOf(rules.projectRoot))) {
     const why = outputDirProblem(dir);
-    if (why) throw refuse('OUTPUT_REFUSED', shown, `its directory ${dir} ${why} (policy export/output-path)`);
+    if (why) throw refuse('OUTPUT_REFUSED', file, `its directory ${dir} ${why} (policy export/output-path)`);
   }
 }
