@@ -109,6 +109,30 @@ export const DEFAULT_INCREMENTAL_LAG_MS = 5000;
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Settings that bound how a job runs, not which bytes it writes: a job resumes after
+ * `export.timeout`, a limit or a pool size was raised (the way out of a TIMEOUT).
+ */
+const RUN_ONLY = {
+  database: ['pool', 'statement_timeout', 'server_max_connections'],
+  export: ['timeout', 'retry', 'limits', 'queue', 'workers'],
+} as const;
+
+/** The config digest's input: metadata, database and export, less what only bounds a run. */
+function outputShapingValues(values: Obj): Obj {
+  const without = (v: unknown, keys: readonly string[]) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v ?? null;
+    const out: Obj = { ...(v as Obj) };
+    for (const k of keys) delete out[k];
+    return out;
+  };
+  return {
+    metadata: values.metadata ?? null,
+    database: without(values.database, RUN_ONLY.database),
+    export: without(values.export, RUN_ONLY.export),
+  };
+}
+
 function invalid(p: string, message: string): ExportError {
   return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
@@ -188,13 +212,7 @@ export function readExporterSettings(
   opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
 ): ExporterSettings {
   const configDigest = createHash('sha256')
-    .update(
-      canonicalJson({
-        metadata: values.metadata ?? null,
-        database: values.database ?? null,
-        export: values.export ?? null,
-      }),
-    )
+    .update(canonicalJson(outputShapingValues(values)))
     .digest('hex');
   let resolved: Obj;
   try {
