@@ -174,7 +174,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     const rules = {
       projectRoot: opts.projectRoot,
       sourceFile: settings.database.file,
-      stateDir: path.dirname(statePath),
+      stateFile: statePath,
       protectedPaths: opts.protectedPaths,
     };
     assertWritableTarget(file, rules);

@@ -24,8 +24,8 @@ export interface OutputTargetRules {
   projectRoot: string;
   /** The SQLite database file, if the source is one. */
   sourceFile?: string;
-  /** The state directory (`.exportctl`). */
-  stateDir: string;
+  /** The state store's file (`.exportctl/state.db`). */
+  stateFile: string;
   /** More of the project (config, policies, manifest): see `projectProtectedPaths`. */
   protectedPaths?: readonly ProtectedPath[];
 }
@@ -143,8 +143,13 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
     }
   }
 
+  // The state store with its SQLite side files, and its directory when it is one of its own.
+  const stateDir = path.dirname(rules.stateFile);
   const guarded: ProtectedPath[] = [
-    { path: rules.stateDir, what: "the project's state directory" },
+    ...SQLITE_SIDE_FILES.map((x) => ({ path: `${rules.stateFile}${x}`, what: "the project's state store" })),
+    ...(isWithin(rules.projectRoot, stateDir)
+      ? []
+      : [{ path: stateDir, what: "the project's state directory" }]),
     ...MANIFEST_NAMES.map((n) => ({ path: path.join(rules.projectRoot, n), what: 'the project manifest' })),
     ...(rules.protectedPaths ?? []),
   ];

@@ -162,6 +162,8 @@ describe('exportctl export', () => {
     project = exportProject(db);
     project.patchBase((b) => {
       (b.database as Obj).driver = 'postgres';
+      // The example's default (sqlite:…) is no postgres URL: database/url rejects it.
+      (b.database as Obj).url = '${DATABASE_URL}';
       (b.export as Obj).retry.attempts = 0;
     });
     const r = exportIn([], { DATABASE_URL: 'postgres://app:hunter2secret@127.0.0.1:1/orders' });
