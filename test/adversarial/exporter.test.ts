@@ -145,7 +145,13 @@ describe('export refuses targets it must not write', () => {
     expectRefused('config/envs/dev.yaml', 'OUTPUT_REFUSED', /it is the overlay of dev/);
     expectRefused('config/new.csv', 'OUTPUT_REFUSED', /inside the project's config directory \(config\)/);
     expectRefused('policies/x.csv', 'OUTPUT_REFUSED', /inside the project's policies \(policies\)/);
-    expectRefused('.exportctl/state.db', 'OUTPUT_REFUSED', /inside the project's state directory/);
+    expectRefused('.exportctl/state.db', 'OUTPUT_REFUSED', /it is the project's state store/);
+    expectRefused('.exportctl/state.db-wal', 'OUTPUT_REFUSED', /it is the project's state store/);
+    expectRefused(
+      '.exportctl/x.csv',
+      'OUTPUT_REFUSED',
+      /inside the project's state directory \(.exportctl\)/,
+    );
     // A hard link to the manifest is the manifest.
     fs.linkSync(path.join(project.dir, 'exportctl.yaml'), path.join(project.dir, 'm.yaml'));
     expectRefused('m.yaml', 'OUTPUT_REFUSED', /it is the project manifest/);
