@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_DURATION_MS } from '../../src/config/units.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { REPO, hasStackTrace, runCli } from '../helpers/cli.js';
 import { type ExportProject, exportProject } from '../helpers/export-project.js';
@@ -228,6 +229,12 @@ describe('config the runtime cannot honour fails check, positioned', () => {
   });
 
   it('the duration bound is exact and adds up compound durations', () => {
+    // The schema's bound is the runtime's: one number, 2^31-1 ms.
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(REPO, 'schemas', 'export-config.schema.json'), 'utf8'),
+    );
+    expect(schema.$defs.duration.maxDuration).toBe(MAX_DURATION_MS);
+    expect(MAX_DURATION_MS).toBe(2 ** 31 - 1);
     project = exportProject(db);
     const setTimeoutIn = (v: string) => {
       project.patchBase((b) => {
