@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
-import { AJV_OPTIONS, FORMATS, SCHEMA_FILES } from '../dist/schema/ajv-options.js';
+import { AJV_OPTIONS, ANNOTATION_KEYWORDS, FORMATS, SCHEMA_FILES } from '../dist/schema/ajv-options.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'schemas', 'compiled');
@@ -19,6 +19,7 @@ mkdirSync(outDir, { recursive: true });
 for (const [kind, file] of Object.entries(SCHEMA_FILES)) {
   const text = readFileSync(join(root, 'schemas', file), 'utf8');
   const ajv = addFormats.default(new Ajv2020({ ...AJV_OPTIONS, code: { source: true } }), FORMATS);
+  for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...k });
   const validate = ajv.compile(JSON.parse(text));
   const hash = createHash('sha256').update(text).digest('hex');
   const code = `${standaloneCode.default(ajv, validate)}\nmodule.exports.schemaSha256 = ${JSON.stringify(hash)};\n`;

@@ -20,9 +20,16 @@ export function findingsExitCode(findings: readonly Finding[], fatal: boolean, m
   return EXIT.OK;
 }
 
-/** `export`/`serve`: 3 refused by a limit, 4 the job failed, 1 an invalid config (nothing exported). */
+/**
+ * `export`/`serve`: 3 refused by a limit, 4 the job failed, 1 an invalid config (nothing
+ * exported), 2 an output target that must not be written (a usage error: nothing written).
+ */
 export function exportExitCode(code: ExportErrorCode): number {
   switch (code) {
+    case 'OUTPUT_IS_SOURCE':
+    case 'OUTPUT_NOT_A_FILE':
+    case 'OUTPUT_REFUSED':
+      return EXIT.USAGE;
     case 'RATE_LIMITED':
     case 'DISK_BREAKER_OPEN':
       return EXIT.REFUSED;

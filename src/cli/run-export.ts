@@ -6,6 +6,7 @@ import { checkProject } from '../check/check-project.js';
 import { countFindings } from '../diagnostics/counts.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
+import { projectProtectedPaths } from '../exporter/output-target.js';
 import { relativeFile } from '../report/report.js';
 import { formatText } from '../report/text.js';
 import type { ExportFlags } from './commands/export.js';
@@ -23,12 +24,31 @@ function humanBytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-export function formatSummary(r: ExportResult, cwd: string): string {
+/** What an incremental run read, and how to read everything. */
+function incrementalLines(r: ExportResult, env: string): string[] {
+  const inc = r.incremental;
+  if (!inc) return [];
+  if (inc.full)
+    return [`  window  every row (--full); the next run continues from this one's last ${inc.column}`];
+  if (!inc.after) return [`  window  every row (first incremental run of ${env}, by ${inc.column})`];
+  const lines = [
+    `  window  incremental: rows after ${inc.column} = ${inc.after.cursor} (key ${inc.after.key}), the mark of the last run`,
+  ];
+  if (r.rows === 0)
+    lines.push(
+      `          nothing changed since; export every row with: exportctl export --env ${env} --full`,
+    );
+  else lines.push(`          export every row with --full`);
+  return lines;
+}
+
+export function formatSummary(r: ExportResult, cwd: string, env = ''): string {
   return [
     `exported ${r.rows.toLocaleString('en-US')} rows to ${relativeFile(cwd, r.file)} (${humanBytes(r.bytes)}, ${r.encoding}${r.replaced ? `, ${r.replaced} characters replaced` : ''}) in ${(r.duration_ms / 1000).toFixed(1)}s`,
     `  job     ${r.job}${r.resumed ? ' (resumed)' : ''}`,
     `  sha256  ${r.sha256}`,
     `  manifest ${relativeFile(cwd, r.manifest)}`,
+    ...incrementalLines(r, env),
     '',
   ].join('\n');
 }
@@ -84,6 +104,7 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
     const result = await runExport({
       values: config.values,
       projectRoot: project.project.root,
+      protectedPaths: projectProtectedPaths(project.project),
       env: flags.env,
       user: flags.user,
       out: flags.out,
@@ -97,12 +118,12 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
     });
     bar?.clear();
     if (flags.format === 'json') {
-      const { job, file, rows, bytes, sha256, encoding, replaced, duration_ms } = result;
+      const { job, file, rows, bytes, sha256, encoding, replaced, duration_ms, incremental } = result;
       process.stdout.write(
-        `${JSON.stringify({ job, file, rows, bytes, sha256, encoding, replaced, duration_ms })}\n`,
+        `${JSON.stringify({ job, file, rows, bytes, sha256, encoding, replaced, duration_ms, incremental })}\n`,
       );
     } else {
-      process.stdout.write(formatSummary(result, cwd));
+      process.stdout.write(formatSummary(result, cwd, flags.env));
     }
     return EXIT.OK;
   } catch (err) {

@@ -15,6 +15,12 @@ const DURATION_UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
+/**
+ * The longest duration the runtime can wait: Node.js timers hold at most 2^31-1 ms (a longer
+ * one fires at once), and so does PostgreSQL's statement_timeout. The schemas' `maxDuration`.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
 /** `1h30m` → 5400000 (milliseconds). Undefined for anything else (bare numbers included). */
 export function parseDuration(text: string): number | undefined {
   if (typeof text !== 'string' || text === '') return undefined;

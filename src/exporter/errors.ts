@@ -17,6 +17,10 @@ export const EXPORT_ERROR_CODES = [
   'DISK_BREAKER_OPEN',
   'TIMEOUT',
   'CANCELLED',
+  // The output target: refused before anything is written (exit 2, a usage problem).
+  'OUTPUT_IS_SOURCE',
+  'OUTPUT_NOT_A_FILE',
+  'OUTPUT_REFUSED',
 ] as const;
 
 export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number];
@@ -38,6 +42,8 @@ export interface ExportErrorDetails {
   resumable?: boolean;
   /** Config path concerned, for CONFIG_INVALID. */
   path?: string;
+  /** OUTPUT_*: the refused target file. */
+  file?: string;
 }
 
 export class ExportError extends Error {

@@ -24,3 +24,4 @@ export { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
 export { type DiskUsageProbe, statfsUsage } from './limits.js';
 export { type Logger, type LogLevel, jsonLineLogger, silentLogger } from './log.js';
 export { type ExportManifest, manifestPath } from './manifest.js';
+export { type ProtectedPath, projectProtectedPaths } from './output-target.js';

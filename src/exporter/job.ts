@@ -19,7 +19,8 @@ import {
   takeRateLimitSlot,
 } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
-import { type ExportManifest, writeManifest } from './manifest.js';
+import { type ExportManifest, manifestPath, writeManifest } from './manifest.js';
+import { type ProtectedPath, assertWritableTarget } from './output-target.js';
 import { type JobContext, readRequest } from './job-context.js';
 import { OutputFile } from './output-file.js';
 import { type ExportPath, type ReaderRun, runReader } from './run-reader.js';
@@ -53,6 +54,11 @@ export interface RunExportOptions {
   user?: string;
   /** Output file; default `<output.dir>/<metadata.name>-<env>-<job>.<csv|jsonl>`. */
   out?: string;
+  /**
+   * Project files no export may write (config, policies, manifest: `projectProtectedPaths`).
+   * The state directory, the manifest at `projectRoot` and the source database are always.
+   */
+  protectedPaths?: readonly ProtectedPath[];
   /** Resume a job: its id, or `true` for the newest unfinished job of `env`. */
   resume?: string | true;
   /** Ignore the incremental high-water mark (the mark still advances on success). */
@@ -107,6 +113,15 @@ export interface ExportResult {
   path: ExportPath;
   /** How many read at once: worker threads or COPY connections (1 for one stream). */
   readers: number;
+  /**
+   * An incremental source: the cursor column and the high-water mark the run started after
+   * (`null`: no mark yet, or `--full`, so every row up to `upTo` was read).
+   */
+  incremental?: {
+    column: string;
+    after: { cursor: string | number; key: string | number } | null;
+    full: boolean;
+  };
 }
 
 /** Codes after which the partial file and checkpoint are kept for `--resume`. */
@@ -154,8 +169,31 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   const encoder = createEncoder(ex.output.encoding, ex.output.onUnencodable);
   const diskUsage = opts.diskUsage ?? statfsUsage;
   const user = opts.user ?? os.userInfo().username;
+  const statePath = opts.statePath ?? defaultStatePath(opts.projectRoot);
+  const checkTarget = (file: string) => {
+    const rules = {
+      projectRoot: opts.projectRoot,
+      sourceFile: settings.database.file,
+      stateFile: statePath,
+      protectedPaths: opts.protectedPaths,
+    };
+    assertWritableTarget(file, rules);
+    assertWritableTarget(manifestPath(file), rules);
+  };
+  // A refused target fails before anything is opened or written (the state store included).
+  const target =
+    opts.resume === undefined ? targetOf(settings, opts, opts.jobId ?? newJobId(now())) : undefined;
+  if (target) {
+    try {
+      checkTarget(target.file);
+    } catch (err) {
+      if (err instanceof ExportError)
+        logger.log('error', err.message, { code: err.code, error: err.message });
+      throw err;
+    }
+  }
   const ownStore = opts.store === undefined;
-  const store = opts.store ?? new SqliteStateStore(opts.statePath ?? defaultStatePath(opts.projectRoot));
+  const store = opts.store ?? new SqliteStateStore(statePath);
 
   // One signal for cancellation (caller) and the job's time budget.
   const controller = new AbortController();
@@ -184,6 +222,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     const resumed = opts.resume !== undefined;
     if (resumed) {
       job = await findJobToResume(store, opts.env, opts.resume as string | true, settings);
+      checkTarget(job.file);
       checkDiskBreaker(diskUsage, path.dirname(job.file), ex.limits.diskUsageBreaker);
       await store.updateJob(job.id, {
         status: 'running',
@@ -196,11 +235,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         rows: job.checkpoint.rows,
       });
     } else {
-      checkDiskBreaker(
-        diskUsage,
-        opts.out ? path.dirname(path.resolve(opts.out)) : ex.output.dir,
-        ex.limits.diskUsageBreaker,
-      );
+      checkDiskBreaker(diskUsage, path.dirname(target!.file), ex.limits.diskUsageBreaker);
       if (opts.rateLimit !== false)
         slot = await takeRateLimitSlot(store, opts.env, user, ex.limits.perUserPerHour, now());
     }
@@ -209,7 +244,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     const inc = ex.source.incremental;
     const projection = buildProjection(columns, ex.columns, ex.source.key, inc?.column);
     if (!job) {
-      job = await createJob(store, settings, source, opts, user, now());
+      job = await createJob(store, settings, source, opts, target!, user, now());
       logger.log('info', 'export started', { job: job.id, file: job.file, env: opts.env });
     }
     const ctx: JobContext = {
@@ -361,20 +396,27 @@ async function findJobToResume(
   return job;
 }
 
+/** A new job's id and the file it writes (`--out`, or a name in `output.dir`). */
+function targetOf(settings: ExporterSettings, opts: RunExportOptions, id: string) {
+  const ex = settings.export;
+  const ext = ex.output.format === 'csv' ? 'csv' : 'jsonl';
+  const file = opts.out
+    ? path.resolve(opts.out)
+    : path.join(ex.output.dir, `${settings.name}-${opts.env}-${id}.${ext}`);
+  return { id, file };
+}
+
 async function createJob(
   store: StateStore,
   settings: ExporterSettings,
   source: Source,
   opts: RunExportOptions,
+  target: { id: string; file: string },
   user: string,
   now: number,
 ): Promise<JobRecord> {
   const ex = settings.export;
-  const id = opts.jobId ?? newJobId(now);
-  const ext = ex.output.format === 'csv' ? 'csv' : 'jsonl';
-  const file = opts.out
-    ? path.resolve(opts.out)
-    : path.join(ex.output.dir, `${settings.name}-${opts.env}-${id}.${ext}`);
+  const { id, file } = target;
   const tempFile = path.join(path.dirname(file), `.${path.basename(file)}.${id}.partial`);
   const inc = ex.source.incremental;
   const window: JobRecord['window'] = {};
@@ -469,6 +511,15 @@ async function finish(
     resumed,
     path: used.path,
     readers: used.readers,
+    incremental: job.window.cursor
+      ? {
+          column: job.window.cursor,
+          after: job.window.after
+            ? { cursor: plain(job.window.after.cursor)!, key: plain(job.window.after.key)! }
+            : null,
+          full: ctx.opts.full === true,
+        }
+      : undefined,
   };
 }
 

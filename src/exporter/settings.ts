@@ -6,13 +6,18 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../config/canonical-json.js';
+import { databaseUrlProblem } from '../config/database-url.js';
 import * as path from 'node:path';
-import { parseDuration, parsePercent } from '../config/units.js';
+import { MAX_DURATION_MS, parseDuration, parsePercent } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { ExportError } from './errors.js';
 
 /** Connections an instance opens when `database.pool.max_connections` is not set. */
 const DEFAULT_POOL_MAX_CONNECTIONS = 10;
+/** PostgreSQL's own ceiling on connections (the schema's bound on pool sizes). */
+const MAX_CONNECTIONS = 262_143;
+/** `chunk_size` and `queue.capacity`: rows held in memory at once (the schema's bound). */
+const MAX_ROWS_IN_MEMORY = 1_000_000;
 
 export type DatabaseDriver = 'postgres' | 'sqlite';
 export type OutputFormat = 'csv' | 'jsonl';
@@ -104,6 +109,30 @@ export const DEFAULT_INCREMENTAL_LAG_MS = 5000;
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Settings that bound how a job runs, not which bytes it writes: a job resumes after
+ * `export.timeout`, a limit or a pool size was raised (the way out of a TIMEOUT).
+ */
+const RUN_ONLY = {
+  database: ['pool', 'statement_timeout', 'server_max_connections'],
+  export: ['timeout', 'retry', 'limits', 'queue', 'workers'],
+} as const;
+
+/** The config digest's input: metadata, database and export, less what only bounds a run. */
+function outputShapingValues(values: Obj): Obj {
+  const without = (v: unknown, keys: readonly string[]) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v ?? null;
+    const out: Obj = { ...(v as Obj) };
+    for (const k of keys) delete out[k];
+    return out;
+  };
+  return {
+    metadata: values.metadata ?? null,
+    database: without(values.database, RUN_ONLY.database),
+    export: without(values.export, RUN_ONLY.export),
+  };
+}
+
 function invalid(p: string, message: string): ExportError {
   return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
@@ -132,11 +161,17 @@ function str(o: Obj, key: string, p: string, fallback?: string): string {
   return v;
 }
 
-function optInt(o: Obj, key: string, p: string, min: number): number | undefined {
+function optInt(
+  o: Obj,
+  key: string,
+  p: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw invalid(`${p}.${key}`, `must be an integer ≥ ${min}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw invalid(`${p}.${key}`, `must be an integer from ${min} to ${max}`);
   }
   return v;
 }
@@ -146,6 +181,9 @@ function optDuration(o: Obj, key: string, p: string): number | undefined {
   if (v === undefined || v === null) return undefined;
   const ms = typeof v === 'string' ? parseDuration(v) : undefined;
   if (ms === undefined) throw invalid(`${p}.${key}`, 'must be a duration with a unit, like 30s or 250ms');
+  if (ms > MAX_DURATION_MS) {
+    throw invalid(`${p}.${key}`, `${v} is longer than the runtime can wait (${MAX_DURATION_MS} ms)`);
+  }
   return ms;
 }
 
@@ -174,13 +212,7 @@ export function readExporterSettings(
   opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
 ): ExporterSettings {
   const configDigest = createHash('sha256')
-    .update(
-      canonicalJson({
-        metadata: values.metadata ?? null,
-        database: values.database ?? null,
-        export: values.export ?? null,
-      }),
-    )
+    .update(canonicalJson(outputShapingValues(values)))
     .digest('hex');
   let resolved: Obj;
   try {
@@ -204,18 +236,15 @@ export function readExporterSettings(
     connectionsPerJob: Math.max(
       1,
       Math.floor(
-        (optInt(pool, 'max_connections', 'database.pool', 1) ?? DEFAULT_POOL_MAX_CONNECTIONS) /
-          (optInt(ex, 'workers', 'export', 1) ?? 1),
+        (optInt(pool, 'max_connections', 'database.pool', 1, MAX_CONNECTIONS) ??
+          DEFAULT_POOL_MAX_CONNECTIONS) / (optInt(ex, 'workers', 'export', 1, 1024) ?? 1),
       ),
     ),
   };
-  if (driver === 'sqlite') {
-    if (!/^(sqlite:|file:)/.test(url))
-      throw invalid('database.url', 'a sqlite database takes url: sqlite:PATH');
-    database.file = sqliteFileFromUrl(url, opts.projectRoot);
-  } else if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw invalid('database.url', 'a postgres database takes url: postgres://…');
-  }
+  // A URL the driver cannot use is a config error, not a failed query.
+  const urlProblem = databaseUrlProblem(driver, url);
+  if (urlProblem) throw invalid('database.url', urlProblem);
+  if (driver === 'sqlite') database.file = sqliteFileFromUrl(url, opts.projectRoot);
 
   const src = section(resolved, 'export.source', true);
   const table =
@@ -277,8 +306,10 @@ export function readExporterSettings(
   const exportSettings: ExportSettings = {
     source: { table, query, key, incremental },
     columns,
-    chunkSize: optInt(ex, 'chunk_size', 'export', 1) ?? 2000,
-    queueCapacity: optInt(section(resolved, 'export.queue', false), 'capacity', 'export.queue', 1) ?? 1000,
+    chunkSize: optInt(ex, 'chunk_size', 'export', 1, MAX_ROWS_IN_MEMORY) ?? 2000,
+    queueCapacity:
+      optInt(section(resolved, 'export.queue', false), 'capacity', 'export.queue', 1, MAX_ROWS_IN_MEMORY) ??
+      1000,
     output: {
       format: oneOf(output, 'format', 'export.output', ['csv', 'jsonl'] as const, 'csv'),
       dir: path.resolve(opts.projectRoot, typeof output.dir === 'string' ? output.dir : './exports'),
@@ -292,7 +323,7 @@ export function readExporterSettings(
       diskUsageBreaker: breaker,
     },
     retry: {
-      retries: optInt(retry, 'attempts', 'export.retry', 0) ?? 3,
+      retries: optInt(retry, 'attempts', 'export.retry', 0, 100) ?? 3,
       initialBackoffMs: optDuration(retry, 'initial_backoff', 'export.retry') ?? 1000,
       maxBackoffMs: optDuration(retry, 'max_backoff', 'export.retry') ?? 30_000,
     },

@@ -16,3 +16,9 @@ export const SCHEMA_FILES = {
   PolicyPack: 'policy-pack.schema.json',
   CompatibilityMatrix: 'compatibility-matrix.schema.json',
 } as const;
+
+/**
+ * Keywords of ours in the schemas. `maxDuration` (milliseconds) bounds a duration string;
+ * Ajv only declares it, `src/schema/duration-bounds.ts` checks it with the one duration parser.
+ */
+export const ANNOTATION_KEYWORDS = [{ keyword: 'maxDuration', schemaType: 'number' }] as const;

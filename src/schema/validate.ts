@@ -12,7 +12,8 @@ import { type ConfigPath, formatPath, type PathSegment } from '../config/path.js
 import type { Provenance } from '../config/provenance.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { suggest } from '../diagnostics/suggest.js';
-import { AJV_OPTIONS, FORMATS } from './ajv-options.js';
+import { AJV_OPTIONS, ANNOTATION_KEYWORDS, FORMATS } from './ajv-options.js';
+import { durationOverflows } from './duration-bounds.js';
 import { readSchemaText, SCHEMA_DIR, type SchemaKind } from './schemas.js';
 
 interface Validator {
@@ -47,6 +48,7 @@ function compileNow(schemaText: string): Validator {
   const addFormats = require('ajv-formats') as (ajv: InstanceType<typeof Ajv2020>, f: string[]) => unknown;
   const ajv = new Ajv2020({ ...AJV_OPTIONS });
   addFormats(ajv, [...FORMATS]);
+  for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...k });
   return ajv.compile(JSON.parse(schemaText)) as Validator;
 }
 
@@ -57,11 +59,24 @@ export interface SchemaProblem {
   atKey: boolean;
 }
 
+const parsedSchemas = new Map<SchemaKind, Record<string, unknown>>();
+
+/** Bounds JSON Schema cannot state (`maxDuration`), checked on the same value. */
+function boundProblems(kind: SchemaKind, value: unknown): SchemaProblem[] {
+  let schema = parsedSchemas.get(kind);
+  if (!schema) {
+    schema = JSON.parse(readSchemaText(kind)) as Record<string, unknown>;
+    parsedSchemas.set(kind, schema);
+  }
+  return durationOverflows(schema, value).map((o) => ({ ...o, atKey: false }));
+}
+
 /** Validates a value; returns readable problems with config paths (empty when valid). */
 export function validateValue(kind: SchemaKind, value: unknown): SchemaProblem[] {
   const validate = validatorFor(kind);
-  if (validate(value)) return [];
-  return mapErrors(validate.errors ?? [], value);
+  const bounds = boundProblems(kind, value);
+  if (validate(value)) return bounds;
+  return [...mapErrors(validate.errors ?? [], value), ...bounds];
 }
 
 /** Validates and turns problems into `schema/invalid` findings located through provenance. */

@@ -50,8 +50,9 @@ describe('exportctl export', () => {
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(Object.keys(summary).sort()).toEqual(
-      ['bytes', 'duration_ms', 'encoding', 'file', 'job', 'replaced', 'rows', 'sha256'].sort(),
+      ['bytes', 'duration_ms', 'encoding', 'file', 'incremental', 'job', 'replaced', 'rows', 'sha256'].sort(),
     );
+    expect(summary.incremental).toEqual({ column: 'updated_at', after: null, full: false });
     expect(summary.rows).toBe(5000);
     expect(summary.file).toBe(path.join(project.dir, 'exports', `orders-export-dev-${summary.job}.csv`));
     const rows = parse(fs.readFileSync(summary.file, 'utf8'), { columns: true }) as Obj[];
@@ -60,11 +61,27 @@ describe('exportctl export', () => {
     for (const l of logLines(r.stderr)) {
       expect(Object.keys(l)).toEqual(expect.arrayContaining(['level', 'ts', 'msg', 'job']));
     }
-    // Incremental: nothing changed since, so the next run has no rows; --full has them all.
-    expect(JSON.parse(exportIn(['--format', 'json']).stdout).rows).toBe(0);
+    // Incremental: nothing changed since, so the next run has no rows, and says so: from
+    // which mark, and how to export everything; --full has them all.
+    const second = exportIn([]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^exported 0 rows/);
+    expect(second.stdout).toMatch(
+      /window {2}incremental: rows after updated_at = \S.* \(key \d+\), the mark of the last run/,
+    );
+    expect(second.stdout).toContain(
+      'nothing changed since; export every row with: exportctl export --env dev --full',
+    );
+    const secondJson = JSON.parse(exportIn(['--format', 'json']).stdout);
+    expect(secondJson.rows).toBe(0);
+    expect(secondJson.incremental.after).toMatchObject({
+      cursor: expect.any(String),
+      key: expect.any(Number),
+    });
     expect(JSON.parse(exportIn(['--format', 'json', '--full']).stdout).rows).toBe(5000);
     const text = exportIn(['--full']);
     expect(text.stdout).toMatch(/^exported 5,000 rows to exports\/orders-export-dev-.*\.csv/);
+    expect(text.stdout).toContain('window  every row (--full)');
   });
 
   it('validates first: a config with errors exits 1 and exports nothing', () => {
@@ -146,6 +163,8 @@ describe('exportctl export', () => {
     project = exportProject(db);
     project.patchBase((b) => {
       (b.database as Obj).driver = 'postgres';
+      // The example's default (sqlite:…) is no postgres URL: database/url rejects it.
+      (b.database as Obj).url = '${DATABASE_URL}';
       (b.export as Obj).retry.attempts = 0;
     });
     const r = exportIn([], { DATABASE_URL: 'postgres://app:hunter2secret@127.0.0.1:1/orders' });

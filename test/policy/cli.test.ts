@@ -22,7 +22,7 @@ describe('exportctl policy test', () => {
     const r = runCli(['policy', 'test'], { cwd: EXAMPLE });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/✔ \d+ fixtures passed \(23 rules in 8 packs\)/);
+    expect(r.stdout).toMatch(/✔ \d+ fixtures passed \(24 rules in 8 packs\)/);
   });
 
   it('takes a project directory, and --no-builtin runs only the local packs', () => {
