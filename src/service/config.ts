@@ -10,7 +10,13 @@ import { parseDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
-import { ExportError, type ExporterSettings, readExporterSettings } from '../exporter/index.js';
+import {
+  ExportError,
+  type ExporterSettings,
+  type ProtectedPath,
+  projectProtectedPaths,
+  readExporterSettings,
+} from '../exporter/index.js';
 import { canonicalJson } from '../config/canonical-json.js';
 
 export type QueueBackendName = 'memory' | 'redis';
@@ -34,6 +40,8 @@ export interface ServiceSettings {
 export interface RunningConfig {
   env: string;
   projectRoot: string;
+  /** The project's files no export may write (manifest, config, policies). */
+  protectedPaths: readonly ProtectedPath[];
   /** Effective values, `${VAR}` unresolved (what `/config` shows, redacted). */
   values: Record<string, unknown>;
   /** sha256 of the canonical effective config (unresolved: no secret goes in). */
@@ -144,7 +152,15 @@ export function loadRunningConfig(opts: {
       ok: true,
       findings: check.findings,
       effective,
-      config: { env: opts.env, projectRoot, values, digest: configDigest(values), service, exporter },
+      config: {
+        env: opts.env,
+        projectRoot,
+        protectedPaths: projectProtectedPaths(project.project),
+        values,
+        digest: configDigest(values),
+        service,
+        exporter,
+      },
     };
   } catch (err) {
     if (err instanceof ExportError) return { ok: false, findings: check.findings, fatal: false, error: err };

@@ -80,6 +80,7 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
       // Read once when the config was loaded, with the service's variables.
       settings: config.exporter,
       projectRoot: config.projectRoot,
+      protectedPaths: config.protectedPaths,
       env: config.env,
       user: sj.user,
       jobId: id,
