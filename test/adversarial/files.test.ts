@@ -82,8 +82,6 @@ let projects = 0;
 function project(edit: (dir: string) => void = () => {}): string {
   const dir = join(tmp.dir, `p${projects++}`);
   cpSync(EXAMPLE, dir, { recursive: true, filter: (s) => !s.includes(`${EXAMPLE}/data`) });
-  // The example's waiver expires; these tests must not depend on today's date.
-  replaceIn(join(dir, 'exportctl.yaml'), /\n\s+expires: .*/, '');
   mkdirSync(join(dir, 'hostile'));
   edit(dir);
   return dir;
@@ -407,7 +405,6 @@ describe('hostile paths through every reader a project names', () => {
     cpSync(join(EXAMPLE, 'policies/team-rules.yaml'), join(repo, 'shared/team-rules.yaml'));
     const dir = join(repo, 'svc');
     cpSync(EXAMPLE, dir, { recursive: true, filter: (s) => !s.includes(`${EXAMPLE}/data`) });
-    replaceIn(manifest(dir), /\n\s+expires: .*/, '');
     replaceIn(manifest(dir), 'paths: [policies/]', 'paths: [../shared]');
     const r = run(['check', '--format', 'json'], dir);
     expectBounded(r);
