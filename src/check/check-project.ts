@@ -15,7 +15,8 @@ import { compileLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind } from '../schema/schemas.js';
-import { validateToFindings } from '../schema/validate.js';
+import { problemsToFindings, validateToFindings, validateValue } from '../schema/validate.js';
+import { formatPath } from '../config/path.js';
 import type { CheckStage } from './stage.js';
 import { CHECK_STAGES } from './stages.js';
 
@@ -143,6 +144,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
+  const rejectedKeys = new Map<string, ReadonlySet<string>>();
   let complete = false;
   const composable =
     isPlainObject(base.doc?.value) &&
@@ -160,10 +162,11 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       const overlay = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
       const eff = composeEnvironment(base.doc, overlay, env);
       configs.push(eff);
-      const problems = validateToFindings('ExportConfig', eff.values, eff.provenance, env.name);
+      const problems = validateValue('ExportConfig', eff.values);
       schemaValid.set(env.name, problems.length === 0);
+      rejectedKeys.set(env.name, new Set(problems.filter((p) => p.atKey).map((p) => formatPath(p.path))));
       // The same problem seen in the base or overlay alone is not reported twice.
-      add(problems);
+      add(problemsToFindings(problems, eff.provenance, env.name));
     }
     const stages = options.stages ?? CHECK_STAGES;
     const ctx = {
@@ -171,6 +174,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       configs,
       checkedEnvs: checked,
       schemaValid,
+      rejectedKeys,
     };
     complete = true;
     for (const stage of stages) {
@@ -236,7 +240,8 @@ function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: b
         endColumn: 1,
       },
     });
-    result.fatal = true;
+    // An error finding like any other (exit 1): exit 2 is for usage errors and for a manifest
+    // or policy pack that cannot be used, and this file is neither.
     return;
   }
   if (kind === 'Project') {

@@ -1,7 +1,9 @@
 /** Terminal and file output shared by the commands. */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
+import { countsPhrase, problemCounts } from '../report/summary.js';
 
 export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (flag === false) return false;
@@ -10,8 +12,11 @@ export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream =
   return stream.isTTY === true;
 }
 
-/** Writes the report to --output (atomically: temp file + rename) or stdout. */
-export function writeReport(text: string, output?: string): void {
+/**
+ * Writes the report to --output (atomically: temp file + rename) or stdout. With --output,
+ * one line on stderr says where it went and what it holds, so a run never looks silent.
+ */
+export function writeReport(text: string, output?: string, findings?: readonly Finding[]): void {
   if (!output) {
     process.stdout.write(text);
     return;
@@ -25,6 +30,12 @@ export function writeReport(text: string, output?: string): void {
     closeSync(fd);
   }
   renameSync(tmp, output);
+  if (findings) {
+    const c = problemCounts(findings);
+    const n = c.errors + c.warnings + c.infos;
+    const what = n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'} (${countsPhrase(c)})`;
+    process.stderr.write(`exportctl: wrote ${output}: ${what}\n`);
+  }
 }
 
 export function parseNonNegativeInt(value: string, flag: string): number {

@@ -77,6 +77,6 @@ export function runDrift(flags: DriftFlags): number {
     codeFrames: toTerminal && flags.format === 'text',
     readSource: readSourceText,
   });
-  writeReport(text, flags.output);
+  writeReport(text, flags.output, findings);
   return findingsExitCode(findings, result.fatal, maxWarnings);
 }
