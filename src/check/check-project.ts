@@ -43,6 +43,8 @@ export interface ProjectCheck {
   configs: EffectiveConfig[];
   checkedEnvs: string[];
   schemaValid: Map<string, boolean>;
+  /** Per environment, the config paths of keys its JSON Schema rejects (unknown keys). */
+  rejectedKeys: Map<string, ReadonlySet<string>>;
 }
 
 export interface CheckResult {
@@ -202,7 +204,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
   result.findings.push(...located.filter((f) => f.env === undefined || checked.has(f.env)));
-  result.projects.push({ project, configs, checkedEnvs, schemaValid });
+  result.projects.push({ project, configs, checkedEnvs, schemaValid, rejectedKeys });
 }
 
 /** Whether a change to `files` can affect an environment with this overlay. */

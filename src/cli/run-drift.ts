@@ -1,4 +1,5 @@
 import { checkProject } from '../check/check-project.js';
+import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { DRIFT_FORMATS } from '../drift/format/index.js';
 import { selectSides } from '../drift/model.js';
@@ -52,8 +53,16 @@ export function runDrift(flags: DriftFlags): number {
     return findingsExitCode(result.findings, result.fatal) || 1;
   }
 
-  // Schema and policy problems are `check`'s to report; drift shows what differs.
-  const findings = result.findings.filter((f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule));
+  // Schema and policy problems are `check`'s to report; drift shows what differs. A row the
+  // schema rejects (an unknown key) carries no drift finding: its schema finding explains it.
+  const rejected = (f: Finding) =>
+    f.rule === 'schema/invalid' &&
+    f.env !== undefined &&
+    f.path !== undefined &&
+    checked.rejectedKeys.get(f.env)?.has(f.path) === true;
+  const findings = result.findings.filter(
+    (f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule) || rejected(f),
+  );
   if (!formatter) {
     reportFindings(findings, flags, {
       cwd,

@@ -12,7 +12,10 @@ export function problemCounts(findings: readonly Finding[]): FindingCounts {
 
 /** `3 errors, 1 warning` (and `, 2 info` when there are any). */
 export function countsPhrase(c: FindingCounts): string {
-  const parts = [`${c.errors} error${c.errors === 1 ? '' : 's'}`, `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`];
+  const parts = [
+    `${c.errors} error${c.errors === 1 ? '' : 's'}`,
+    `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
+  ];
   if (c.infos > 0) parts.push(`${c.infos} info`);
   return parts.join(', ');
 }
