@@ -74,7 +74,10 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
     const isDir = statSync(abs).isDirectory();
     const manifest = findManifest(abs);
     if (!manifest) {
-      if (isDir) throw new UsageError(`${p}: no exportctl.yaml in this directory or above it`);
+      if (isDir)
+        throw new UsageError(
+          `${p}: no exportctl.yaml in this directory or above it (\`exportctl init\` creates a project)`,
+        );
       standalone.push(abs);
       continue;
     }
