@@ -2,6 +2,7 @@ import { checkProject } from '../check/check-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { DRIFT_FORMATS } from '../drift/format/index.js';
+import { terminalWidth } from '../drift/format/fit.js';
 import { selectSides } from '../drift/model.js';
 import type { ProjectDrift } from '../drift/project-drift.js';
 import { createDriftStage } from '../drift/stage.js';
@@ -85,6 +86,7 @@ export function runDrift(flags: DriftFlags): number {
     color: !flags.output && flags.format === 'text' && useColor(flags.color),
     codeFrames: toTerminal && flags.format === 'text',
     readSource: readSourceText,
+    width: terminalWidth(),
   });
   writeReport(text, flags.output, findings);
   return findingsExitCode(findings, result.fatal, maxWarnings);

@@ -1,8 +1,11 @@
 /** What a newcomer sees first: summaries that match the lines shown, no silent runs, exit codes as documented. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BROKEN, runCli, tempDir } from '../helpers/cli.js';
+import { BROKEN, CLI, EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -94,5 +97,127 @@ describe('exit codes', () => {
     expect(runCli(['init', dir]).code).toBe(0);
     writeFileSync(join(dir, 'exportctl.yaml'), 'kind: Project\nname: 3\n');
     expect(runCli(['check'], { cwd: dir }).code).toBe(2);
+  });
+});
+
+describe('the drift table fits the terminal', () => {
+  const tableOf = (stdout: string) =>
+    stdout.slice(stdout.indexOf('PATH'), stdout.indexOf('\n\n', stdout.indexOf('PATH')));
+
+  it('80 columns when not a terminal, COLUMNS when set; every path whole', () => {
+    for (const [cwd, columns] of [
+      [EXAMPLE, undefined],
+      [EXAMPLE, '60'],
+      [BROKEN, undefined],
+    ] as const) {
+      const r = runCli(['drift', '--all'], { cwd, env: columns ? { COLUMNS: columns } : {} });
+      const width = Number(columns ?? 80);
+      const table = tableOf(r.stdout).split('\n');
+      for (const line of table) expect([...line].length, line).toBeLessThanOrEqual(width);
+      const json = JSON.parse(runCli(['drift', '--all', '--format', 'json'], { cwd }).stdout);
+      for (const row of json.rows as { path: string }[]) expect(r.stdout).toContain(row.path);
+    }
+    const wide = runCli(['drift'], { cwd: EXAMPLE, env: { COLUMNS: '250' } });
+    expect(wide.stdout).toMatch(
+      /^server\.host +127\.0\.0\.1 ~ +0\.0\.0\.0 +0\.0\.0\.0 +allowed: dev listens on loopback only$/m,
+    );
+  });
+
+  it('a path longer than its column stands on its own line, never cut', () => {
+    const dir = join(tmp.dir, 'long-path');
+    expect(runCli(['init', dir]).code).toBe(0);
+    const dev = join(dir, 'config/envs/dev.yaml');
+    const key = 'a_really_quite_long_metadata_label_name_for_testing';
+    writeFileSync(dev, `${readFileSync(dev, 'utf8')}\nmetadata:\n  labels:\n    ${key}: x\n`);
+    const r = runCli(['drift'], { cwd: dir });
+    const lines = tableOf(r.stdout).split('\n');
+    expect(lines).toContain(`metadata.labels.${key}`);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('messages', () => {
+  it('--help marks the options a command cannot run without', () => {
+    for (const cmd of ['print', 'export', 'serve', 'plan']) {
+      const r = runCli([cmd, '--help']);
+      expect(r.stdout, cmd).toMatch(/--env <name> +.*\(required\)/);
+    }
+    expect(runCli(['check', '--help']).stdout).not.toContain('(required)');
+  });
+
+  it('a directory without a project suggests init', () => {
+    const dir = join(tmp.dir, 'empty');
+    mkdirSync(dir);
+    const r = runCli(['check'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /no exportctl\.yaml in this directory or above it \(`exportctl init` creates a project\)/,
+    );
+  });
+
+  it('explain with no rule, or --list, lists every rule of the registry', () => {
+    const r = runCli(['explain'], { cwd: tmp.dir });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(runCli(['explain', '--list', '--format', 'json'], { cwd: tmp.dir }).stdout) as {
+      id: string;
+      severity: string;
+      description: string;
+    }[];
+    expect(json.length).toBeGreaterThan(30);
+    for (const rule of json) {
+      expect(r.stdout).toMatch(
+        new RegExp(`^${rule.id.replace(/[/-]/g, '\\$&')} +${rule.severity} +\\S`, 'm'),
+      );
+      // Each listed id is one explain knows.
+    }
+    expect(runCli(['explain', json[0].id]).code).toBe(0);
+    expect(r.stdout).toContain(`${json.length} rules`);
+    const unknown = runCli(['explain', 'no/such-rule']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('exportctl explain --list');
+  });
+
+  it('print --provenance puts a map at its key’s own line', () => {
+    const r = runCli(['print', '--env', 'prod', '--provenance'], { cwd: EXAMPLE });
+    const base = readFileSync(join(EXAMPLE, 'config/base.yaml'), 'utf8').split('\n');
+    for (const key of ['metadata', 'server', 'database']) {
+      const m = new RegExp(`^${key}: # config/base\\.yaml:(\\d+):(\\d+)$`, 'm').exec(r.stdout);
+      expect(m, key).not.toBeNull();
+      expect(base[Number(m![1]) - 1]).toMatch(new RegExp(`^${key}:`));
+      expect(m![2]).toBe('1');
+    }
+  });
+});
+
+describe('drift --live', () => {
+  it('a 401 names EXPORTCTL_TOKEN, and never prints the token', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":"unauthorized"}');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const run = (token?: string) =>
+        new Promise<{ code: number | null; stderr: string }>((ok) => {
+          const env = { ...process.env, NO_COLOR: '1', EXPORTCTL_TOKEN: token ?? '' };
+          const child = spawn(process.execPath, [CLI, 'drift', '--live', url, '--env', 'prod'], {
+            cwd: EXAMPLE,
+            env,
+          });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('close', (code) => ok({ code, stderr }));
+        });
+      const without = await run();
+      expect(without.code).toBe(2);
+      expect(without.stderr).toMatch(/answered HTTP 401; set EXPORTCTL_TOKEN to a token the service accepts/);
+      const wrong = await run('s3cr3t-t0ken');
+      expect(wrong.stderr).toMatch(/does not accept the token in EXPORTCTL_TOKEN/);
+      expect(wrong.stderr).not.toContain('s3cr3t-t0ken');
+    } finally {
+      server.close();
+    }
   });
 });
