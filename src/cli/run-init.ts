@@ -8,7 +8,15 @@
  * version the project pins. Otherwise it points at the schemas of the exportctl that runs
  * (a global install, a checkout), which resolves on this machine only; `init` says so.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_NAMES } from '../config/find-project.js';
 import { gitignoreText } from '../init/gitignore.js';
@@ -79,7 +87,13 @@ export function runInit(dir: string, flags: InitFlags): number {
  */
 function writeGitignore(target: string): string | undefined {
   const file = join(target, '.gitignore');
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  // A directory, a symlink (perhaps out of the project), a device...: not ours to write to.
+  if (stat && !stat.isFile()) {
+    process.stderr.write(`note: ${join(basename(target), '.gitignore')} is not a regular file; left alone\n`);
+    return undefined;
+  }
+  const existing = stat ? readFileSync(file, 'utf8') : undefined;
   const text = gitignoreText(existing);
   if (text === undefined) return undefined;
   if (existing === undefined) {

@@ -32,14 +32,22 @@ export function fitColumns(
   width: number,
 ): TableLayout {
   const n = natural.values.length;
-  const path = Math.min(natural.path, Math.max(16, Math.floor(width * 0.4)));
+  // The narrowest the values can get: each column at MIN_VALUE, or its natural width if less.
+  const floor = natural.values.reduce((a, w) => a + Math.min(w, MIN_VALUE), 0);
+  // The path column leaves the values their floor; longer paths go on their own line.
+  const pathCap = Math.min(Math.floor(width * 0.4), width - floor - GAP * n);
+  const path = Math.min(natural.path, Math.max(16, pathCap));
   const inlineRoom = width - path - GAP * (n + 1) - Math.min(natural.verdict, MIN_VERDICT);
-  const inline = shareWidth(natural.values, Math.max(inlineRoom, MIN_VALUE * n));
-  if (inline.every((w, i) => w >= Math.min(natural.values[i], COMFORTABLE_VALUE))) {
-    const verdictIndent = path + inline.reduce((a, w) => a + w + GAP, 0) + GAP;
-    return { path, values: inline, verdict: Math.max(width - verdictIndent, 1), verdictIndent };
+  const inline = shareWidth(natural.values, Math.max(inlineRoom, floor));
+  const verdictIndent = path + inline.reduce((a, w) => a + w + GAP, 0) + GAP;
+  const verdictRoom = width - verdictIndent;
+  if (
+    verdictRoom >= Math.min(natural.verdict, MIN_VERDICT) &&
+    inline.every((w, i) => w >= Math.min(natural.values[i], COMFORTABLE_VALUE))
+  ) {
+    return { path, values: inline, verdict: verdictRoom, verdictIndent };
   }
-  const values = shareWidth(natural.values, Math.max(width - path - GAP * n, MIN_VALUE * n));
+  const values = shareWidth(natural.values, Math.max(width - path - GAP * n, floor));
   return { path, values, verdict: Math.max(width - 4, MIN_VERDICT), verdictIndent: 4 };
 }
 
