@@ -23,7 +23,7 @@ describe('fitting the drift table', () => {
           expect(row).toBeLessThanOrEqual(width);
           expect(l.verdictIndent + l.verdict).toBeLessThanOrEqual(width);
           expect(l.verdict).toBeGreaterThanOrEqual(Math.min(verdict, 20));
-          l.values.forEach((w, i) => expect(w).toBeLessThanOrEqual(values[i]));
+          for (const [i, w] of l.values.entries()) expect(w).toBeLessThanOrEqual(values[i]);
         },
       ),
       { numRuns: 2000 },
