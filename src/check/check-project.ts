@@ -15,7 +15,8 @@ import { compileLocalPack, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind, type SchemaKind } from '../schema/schemas.js';
-import { validateToFindings } from '../schema/validate.js';
+import { problemsToFindings, validateToFindings, validateValue } from '../schema/validate.js';
+import { formatPath } from '../config/path.js';
 import type { CheckStage } from './stage.js';
 import { CHECK_STAGES } from './stages.js';
 
@@ -42,6 +43,8 @@ export interface ProjectCheck {
   configs: EffectiveConfig[];
   checkedEnvs: string[];
   schemaValid: Map<string, boolean>;
+  /** Per environment, the config paths of keys its JSON Schema rejects (unknown keys). */
+  rejectedKeys: Map<string, ReadonlySet<string>>;
 }
 
 export interface CheckResult {
@@ -71,7 +74,10 @@ export function checkProject(options: CheckOptions = {}): CheckResult {
     const isDir = isDirectory(abs);
     const manifest = findManifest(abs);
     if (!manifest) {
-      if (isDir) throw new UsageError(`${p}: no exportctl.yaml in this directory or above it`);
+      if (isDir)
+        throw new UsageError(
+          `${p}: no exportctl.yaml in this directory or above it (\`exportctl init\` creates a project)`,
+        );
       standalone.push(abs);
       continue;
     }
@@ -152,6 +158,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
 
   const configs: EffectiveConfig[] = [];
   const schemaValid = new Map<string, boolean>();
+  const rejectedKeys = new Map<string, ReadonlySet<string>>();
   let complete = false;
   const composable =
     isPlainObject(base.doc?.value) &&
@@ -169,10 +176,11 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       const overlay = env.overlayFile ? overlays.get(env.overlayFile) : undefined;
       const eff = composeEnvironment(base.doc, overlay, env);
       configs.push(eff);
-      const problems = validateToFindings('ExportConfig', eff.values, eff.provenance, env.name);
+      const problems = validateValue('ExportConfig', eff.values);
       schemaValid.set(env.name, problems.length === 0);
+      rejectedKeys.set(env.name, new Set(problems.filter((p) => p.atKey).map((p) => formatPath(p.path))));
       // The same problem seen in the base or overlay alone is not reported twice.
-      add(problems);
+      add(problemsToFindings(problems, eff.provenance, env.name));
     }
     const stages = options.stages ?? CHECK_STAGES;
     const ctx = {
@@ -180,6 +188,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       configs,
       checkedEnvs: checked,
       schemaValid,
+      rejectedKeys,
     };
     complete = true;
     for (const stage of stages) {
@@ -220,7 +229,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
   result.findings.push(...located.filter((f) => f.env === undefined || checked.has(f.env)));
-  result.projects.push({ project, configs, checkedEnvs, schemaValid });
+  result.projects.push({ project, configs, checkedEnvs, schemaValid, rejectedKeys });
 }
 
 /** Whether a change to `files` can affect an environment with this overlay. */
@@ -323,8 +332,9 @@ function checkStandaloneFile(file: string, result: CheckResult, ignoreUnknown: b
   result.findings.push(...loaded.findings);
   if (!loaded.doc) return;
   if (!kind) {
+    // An error finding like any other (exit 1): exit 2 is for usage errors and for a manifest
+    // or policy pack that cannot be used, and this file is neither.
     result.findings.push(unknownKind(loaded.doc, 'no exportctl.yaml is above it'));
-    result.fatal = true;
     return;
   }
   const checked = checkDeclaredKind(loaded.doc, kind);

@@ -14,6 +14,11 @@ export interface CheckContext {
   checkedEnvs: ReadonlySet<string>;
   /** Whether each environment's effective config passed its JSON Schema. */
   schemaValid: ReadonlyMap<string, boolean>;
+  /**
+   * Per environment, the config paths of keys its JSON Schema rejects (unknown keys). Later
+   * stages say nothing about them: the schema error is the one to fix. Absent = none.
+   */
+  rejectedKeys?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface StageResult {

@@ -2,7 +2,9 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readGuardedText } from '../config/read-file.js';
+import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
+import { countsPhrase, problemCounts } from '../report/summary.js';
 
 export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (flag === false) return false;
@@ -11,8 +13,11 @@ export function useColor(flag: boolean | undefined, stream: NodeJS.WriteStream =
   return stream.isTTY === true;
 }
 
-/** Writes the report to --output (atomically: temp file + rename) or stdout. */
-export function writeReport(text: string, output?: string): void {
+/**
+ * Writes the report to --output (atomically: temp file + rename) or stdout. With --output,
+ * one line on stderr says where it went and what it holds, so a run never looks silent.
+ */
+export function writeReport(text: string, output?: string, findings?: readonly Finding[]): void {
   if (!output) {
     process.stdout.write(text);
     return;
@@ -26,6 +31,12 @@ export function writeReport(text: string, output?: string): void {
     closeSync(fd);
   }
   renameSync(tmp, output);
+  if (findings) {
+    const c = problemCounts(findings);
+    const n = c.errors + c.warnings + c.infos;
+    const what = n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'} (${countsPhrase(c)})`;
+    process.stderr.write(`exportctl: wrote ${output}: ${what}\n`);
+  }
 }
 
 export function parseNonNegativeInt(value: string, flag: string): number {

@@ -3,7 +3,7 @@
  * The exportctl command line: a thin shell over the library. Each command module registers
  * itself and loads its implementation lazily, so `check` never pays for cdktf, pg or the exporter.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { packageVersion } from '../package-root.js';
 import { registerCheckCommand } from './commands/check.js';
@@ -27,6 +27,13 @@ export function buildProgram(): Command {
     .description('Configuration as code for a data-export service: check, drift, synth, export.')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    // Options a command cannot run without (`requiredOption`) say so in every --help.
+    .configureHelp({
+      optionDescription: (option: Option) => {
+        const text = Help.prototype.optionDescription.call(new Help(), option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    })
     .exitOverride();
   registerCheckCommand(program);
   registerDriftCommand(program);

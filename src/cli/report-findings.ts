@@ -45,5 +45,5 @@ export function reportFindings(
     codeFrames: !flags.output && process.stdout.isTTY === true && flags.format === 'text',
     readSource: readSourceText,
   });
-  writeReport(text, flags.output);
+  writeReport(text, flags.output, shown);
 }

@@ -66,8 +66,8 @@ export function runDeps(flags: DepsFlags): number {
     cwd,
     color: flags.format === 'text' && !flags.output && useColor(flags.color),
   });
-  writeReport(text, flags.output);
   const findings = [...envs.flatMap((e) => e.findings), ...extraFindings];
+  writeReport(text, flags.output, findings);
   return findingsExitCode(
     findings,
     envs.some((e) => e.fatal),

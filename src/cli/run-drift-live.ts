@@ -30,9 +30,20 @@ export async function runDriftLive(url: string, flags: DriftFlags): Promise<numb
   try {
     findings = await liveDrift({ url, config, token: process.env[LIVE_TOKEN_ENV] || undefined });
   } catch (err) {
-    if (err instanceof LiveDriftError) throw new UsageError(err.message);
+    if (err instanceof LiveDriftError) throw new UsageError(err.message + authHint(err.status));
     throw err;
   }
   reportFindings(findings, flags, { cwd, files: result.files, envs: [env] });
   return findingsExitCode(findings, false, maxWarnings);
+}
+
+/** What to do about a refused token: where it comes from, without ever showing it. */
+function authHint(status: number | undefined): string {
+  if (status !== 401 && status !== 403) return '';
+  if (!process.env[LIVE_TOKEN_ENV]) {
+    return `; set ${LIVE_TOKEN_ENV} to a token the service accepts (one listed in the variable its server.auth.tokens_env names)`;
+  }
+  return status === 401
+    ? `; the service does not accept the token in ${LIVE_TOKEN_ENV}`
+    : `; the token in ${LIVE_TOKEN_ENV} may not read /config`;
 }

@@ -1,6 +1,8 @@
 import { checkProject } from '../check/check-project.js';
+import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { DRIFT_FORMATS } from '../drift/format/index.js';
+import { terminalWidth } from '../drift/format/fit.js';
 import { selectSides } from '../drift/model.js';
 import type { ProjectDrift } from '../drift/project-drift.js';
 import { createDriftStage } from '../drift/stage.js';
@@ -52,8 +54,16 @@ export function runDrift(flags: DriftFlags): number {
     return findingsExitCode(result.findings, result.fatal) || 1;
   }
 
-  // Schema and policy problems are `check`'s to report; drift shows what differs.
-  const findings = result.findings.filter((f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule));
+  // Schema and policy problems are `check`'s to report; drift shows what differs. A row the
+  // schema rejects (an unknown key) carries no drift finding: its schema finding explains it.
+  const rejected = (f: Finding) =>
+    f.rule === 'schema/invalid' &&
+    f.env !== undefined &&
+    f.path !== undefined &&
+    checked.rejectedKeys.get(f.env)?.has(f.path) === true;
+  const findings = result.findings.filter(
+    (f) => f.rule.startsWith('drift/') || BLOCKING.has(f.rule) || rejected(f),
+  );
   if (!formatter) {
     reportFindings(findings, flags, {
       cwd,
@@ -76,7 +86,8 @@ export function runDrift(flags: DriftFlags): number {
     color: !flags.output && flags.format === 'text' && useColor(flags.color),
     codeFrames: toTerminal && flags.format === 'text',
     readSource: readSourceText,
+    width: terminalWidth(),
   });
-  writeReport(text, flags.output);
+  writeReport(text, flags.output, findings);
   return findingsExitCode(findings, result.fatal, maxWarnings);
 }

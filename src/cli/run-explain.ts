@@ -1,5 +1,5 @@
 /**
- * `exportctl explain RULE`: from the rule registry (built-in rules, plus the local packs of
+ * `exportctl explain RULE` and `explain --list`: from the rule registry (built-in rules, plus the local packs of
  * the project above the current directory when there is one). Unknown rule → exit 2 with a
  * did-you-mean.
  */
@@ -24,15 +24,37 @@ function registryHere(cwd: string): RuleRegistry {
   return builtin.extend(local.rules);
 }
 
-export function runExplain(id: string, flags: ExplainFlags): number {
+function checkFormat(flags: ExplainFlags): void {
   if (flags.format !== 'text' && flags.format !== 'json')
     throw new UsageError(`unknown format "${flags.format}" (choose text, json)`);
+}
+
+/** Every rule id of the registry with its severity and one-line description, sorted by id. */
+export function runExplainList(flags: ExplainFlags): number {
+  checkFormat(flags);
+  const rules = registryHere(process.cwd()).all();
+  if (flags.format === 'json') {
+    const out = rules.map((r) => ({ id: r.id, severity: r.severity, description: r.description }));
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const idWidth = Math.max(...rules.map((r) => r.id.length));
+  const sevWidth = Math.max(...rules.map((r) => r.severity.length));
+  const lines = rules.map((r) => `${r.id.padEnd(idWidth)}  ${r.severity.padEnd(sevWidth)}  ${r.description}`);
+  process.stdout.write(
+    `${lines.join('\n')}\n\n${rules.length} rules; \`exportctl explain RULE\` shows one in full.\n`,
+  );
+  return EXIT.OK;
+}
+
+export function runExplain(id: string, flags: ExplainFlags): number {
+  checkFormat(flags);
   const registry = registryHere(process.cwd());
   const rule = registry.get(id);
   if (!rule) {
     const hint = registry.suggest(id);
     throw new UsageError(
-      `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; the rules are listed in docs/rules.md`,
+      `unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; \`exportctl explain --list\` lists every rule`,
     );
   }
   if (flags.format === 'json') {

@@ -8,9 +8,18 @@
  * version the project pins. Otherwise it points at the schemas of the exportctl that runs
  * (a global install, a checkout), which resolves on this machine only; `init` says so.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { MANIFEST_NAMES } from '../config/find-project.js';
+import { gitignoreText } from '../init/gitignore.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import {
   isValidProjectName,
@@ -55,18 +64,55 @@ export function runInit(dir: string, flags: InitFlags): number {
     writeFileSync(abs, `${schemaHeader(ref)}\n${f.body}`);
   }
 
+  const gitignore = writeGitignore(target);
+  const written = [...files.map((f) => f.path), ...(gitignore ? [`.gitignore (${gitignore})`] : [])];
+
   const shown = dir;
   process.stdout.write(
-    `Created project "${name}" in ${shown}:\n${files.map((f) => `  ${f.path}`).join('\n')}\n\n` +
-      `Next: ${shown === '.' ? '' : `cd ${shown} && `}exportctl check\n`,
+    `Created project "${name}" in ${shown}:\n${written.map((p) => `  ${p}`).join('\n')}\n\n` +
+      `Next: ${shown === '.' ? '' : `cd ${shown} && `}${checkCommand(installed !== undefined)}\n`,
   );
   if (!installed) {
     process.stderr.write(
       `note: the editor schema headers point at ${SCHEMA_DIR}, which resolves on this machine only;\n` +
-        `      with exportctl in the project's devDependencies, \`npx exportctl init --force\` points them at node_modules/exportctl/schemas.\n`,
+        `      install exportctl in the project (README, "Install") and \`npx exportctl init --force\` points them at node_modules/exportctl/schemas.\n`,
     );
   }
   return EXIT.OK;
+}
+
+/**
+ * Adds the run-time paths to `DIR/.gitignore`: creates it, or appends the missing lines to an
+ * existing one (never rewrites it, even with --force). Says what it did, or nothing if nothing.
+ */
+function writeGitignore(target: string): string | undefined {
+  const file = join(target, '.gitignore');
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  // A directory, a symlink (perhaps out of the project), a device...: not ours to write to.
+  if (stat && !stat.isFile()) {
+    process.stderr.write(`note: ${join(basename(target), '.gitignore')} is not a regular file; left alone\n`);
+    return undefined;
+  }
+  const existing = stat ? readFileSync(file, 'utf8') : undefined;
+  const text = gitignoreText(existing);
+  if (text === undefined) return undefined;
+  if (existing === undefined) {
+    writeFileSync(file, text, { flag: 'wx' });
+    return 'created';
+  }
+  appendFileSync(file, text.slice(existing.length));
+  return 'lines appended';
+}
+
+/**
+ * How to run `check` from the project, the way this exportctl is installed: `npx exportctl`
+ * for a project dependency, `exportctl` for a global install (on PATH), else the script itself.
+ */
+function checkCommand(installedInProject: boolean): string {
+  if (installedInProject) return 'npx exportctl check';
+  const script = process.argv[1] ?? '';
+  if (basename(script) === 'exportctl') return 'exportctl check';
+  return `node ${/^[\w./:@+-]+$/.test(script) ? script : JSON.stringify(script)} check`;
 }
 
 /** `node_modules/exportctl/schemas` of the nearest installation at or above `dir`. */

@@ -47,7 +47,7 @@ export function runPrint(flags: PrintFlags): number {
   return EXIT.OK;
 }
 
-/** Puts `# file:line:col` after every scalar (and on collections, before their items). */
+/** Puts `# file:line:col` after every scalar, and after the key of every collection (the key's own position). */
 function annotate(node: Node | null, path: string, prov: Provenance, cwd: string): void {
   if (!node) return;
   const origin = prov.origin(path);
@@ -64,10 +64,10 @@ function annotate(node: Node | null, path: string, prov: Provenance, cwd: string
       const child = appendPath(path, key);
       const v = pair.value as Node | null;
       if (v && !isScalar(v)) {
+        // A map or list is where its key is written (`server:`), not where its first item is.
         const o = prov.origin(child);
-        if (o)
-          (pair.key as Node).comment =
-            ` ${relativeFile(cwd, o.value.file)}:${o.value.line}:${o.value.column}`;
+        const at = o?.key ?? o?.value;
+        if (at) (pair.key as Node).comment = ` ${relativeFile(cwd, at.file)}:${at.line}:${at.column}`;
       }
       annotate(v, child, prov, cwd);
     }

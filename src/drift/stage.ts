@@ -13,10 +13,29 @@ export function createDriftStage(onReport?: (drift: ProjectDrift) => void): Chec
       if (!ctx.configs.some((c) => c.env === ctx.project.reference)) return { findings: [] };
       const drift = driftProject(ctx.project, ctx.configs, { rows: onReport !== undefined });
       onReport?.(drift);
-      // Project-wide findings (unused allowances) have no env and are always reported.
-      return { findings: drift.findings.filter((f) => f.env === undefined || ctx.checkedEnvs.has(f.env)) };
+      const rejected = (env: string | undefined, path: string | undefined) =>
+        env !== undefined &&
+        path !== undefined &&
+        [env, ctx.project.reference].some((e) => isUnder(path, ctx.rejectedKeys?.get(e)));
+      // Project-wide findings (unused allowances) have no env and are always reported. A key
+      // the schema rejects (in this environment or the reference) is the schema's to report:
+      // `server.timout` is an unknown key, not a drift.
+      return {
+        findings: drift.findings.filter(
+          (f) => (f.env === undefined || ctx.checkedEnvs.has(f.env)) && !rejected(f.env, f.path),
+        ),
+      };
     },
   };
+}
+
+/** Whether `path` is one of `keys` or lies inside one of them. */
+function isUnder(path: string, keys: ReadonlySet<string> | undefined): boolean {
+  if (!keys || keys.size === 0) return false;
+  for (const k of keys) {
+    if (path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)) return true;
+  }
+  return false;
 }
 
 export const driftStage: CheckStage = createDriftStage();

@@ -1,13 +1,13 @@
 /**
  * `--format text`: `path:line:col  severity  message  rule-id`, grouped by file, a code frame
  * on a TTY, and a summary line. The same finding in several environments is shown once
- * with the environments listed.
+ * with the environments listed, and the summary counts the lines shown.
  */
-import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { codeFrame } from './code-frame.js';
 import { mergeAcrossEnvs } from './merge.js';
 import { type ReportInput, relativeFile } from './report.js';
+import { countsPhrase, problemCounts } from './summary.js';
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
 
@@ -16,8 +16,9 @@ export function formatText(input: ReportInput): string {
     input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
   const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };
 
+  const items = mergeAcrossEnvs(input.findings);
   const groups = new Map<string, { f: Finding; envs: string[] }[]>();
-  for (const { finding: f, envs } of mergeAcrossEnvs(input.findings)) {
+  for (const { finding: f, envs } of items) {
     const file = f.location ? relativeFile(input.cwd, f.location.file) : '(project)';
     const list = groups.get(file) ?? [];
     list.push({ f, envs });
@@ -45,19 +46,15 @@ export function formatText(input: ReportInput): string {
     out.push('');
   }
 
-  const c = countFindings(input.findings);
+  // One count per line shown: a finding repeated in several environments is one problem.
+  const c = problemCounts(input.findings);
   const nFiles = input.files.length;
   const scope = `${nFiles} file${nFiles === 1 ? '' : 's'}${input.envs.length > 0 ? `, ${input.envs.length} environment${input.envs.length === 1 ? '' : 's'}` : ''}`;
   if (c.errors + c.warnings + c.infos === 0) {
     out.push(`${paint('green')('✔')} no problems (${scope})`);
   } else {
-    const parts = [
-      `${c.errors} error${c.errors === 1 ? '' : 's'}`,
-      `${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
-    ];
-    if (c.infos > 0) parts.push(`${c.infos} info`);
     const mark = c.errors > 0 ? paint('red')('✖') : paint('yellow')('⚠');
-    out.push(`${mark} ${parts.join(', ')} (${scope})`);
+    out.push(`${mark} ${countsPhrase(c)} (${scope})`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -86,7 +86,16 @@ export function validateToFindings(
   provenance: Provenance,
   env?: string,
 ): Finding[] {
-  return validateValue(kind, value).map((p) => ({
+  return problemsToFindings(validateValue(kind, value), provenance, env);
+}
+
+/** Schema problems as `schema/invalid` findings located through provenance. */
+export function problemsToFindings(
+  problems: readonly SchemaProblem[],
+  provenance: Provenance,
+  env?: string,
+): Finding[] {
+  return problems.map((p) => ({
     rule: 'schema/invalid',
     severity: 'error',
     message: p.message,

@@ -23,7 +23,14 @@ export interface LiveDriftOptions {
 }
 
 /** The service could not be asked (unreachable, refused, not an exportctl service). */
-export class LiveDriftError extends Error {}
+export class LiveDriftError extends Error {
+  /** The HTTP status the service answered with, when it answered. */
+  readonly status?: number;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
 
 interface LiveConfig {
   env?: string;
@@ -43,7 +50,7 @@ export async function fetchLiveConfig(opts: Omit<LiveDriftOptions, 'config'>): P
   } catch (err) {
     throw new LiveDriftError(`cannot reach ${url}: ${(err as Error).cause ?? (err as Error).message}`);
   }
-  if (!res.ok) throw new LiveDriftError(`${url} answered HTTP ${res.status}`);
+  if (!res.ok) throw new LiveDriftError(`${url} answered HTTP ${res.status}`, res.status);
   const body = (await res.json().catch(() => undefined)) as Partial<LiveConfig> | undefined;
   if (!body || typeof body.digest !== 'string' || !isPlainObject(body.config))
     throw new LiveDriftError(`${url} is not an exportctl service's /config`);

@@ -39,7 +39,7 @@ describe('exportctl init', () => {
     const r = runCli(['init', dir]);
     expect(r.code).toBe(0);
     for (const f of Object.keys(SCAFFOLD)) expect(r.stdout).toContain(`  ${f}\n`);
-    expect(filesUnder(dir).sort()).toEqual(Object.keys(SCAFFOLD).sort());
+    expect(filesUnder(dir).sort()).toEqual([...Object.keys(SCAFFOLD), '.gitignore'].sort());
     expect(parse(readFileSync(join(dir, 'exportctl.yaml'), 'utf8')).name).toBe('orders-export');
 
     const check = runCli(['check'], { cwd: dir });
@@ -80,6 +80,7 @@ describe('exportctl init', () => {
     const r = runCli(['init', 'services/orders'], { cwd: ws });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Next: cd services/orders && npx exportctl check\n');
     const proj = join(ws, 'services', 'orders');
     expect(readFileSync(join(proj, 'exportctl.yaml'), 'utf8')).toMatch(
       /^# yaml-language-server: \$schema=\.\.\/\.\.\/node_modules\/exportctl\/schemas\/project\.schema\.json\n/,

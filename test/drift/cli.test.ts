@@ -18,7 +18,8 @@ const mdCells = (line: string) =>
 
 describe('exportctl drift on the example project', () => {
   it('shows its allowed differences side by side and exits 0: no drift', () => {
-    const r = runCli(['drift'], { cwd: EXAMPLE });
+    // Wide enough for the verdicts beside the values (80 columns puts them under each row).
+    const r = runCli(['drift'], { cwd: EXAMPLE, env: { COLUMNS: '200' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^PATH +dev +staging +prod \(ref\) +VERDICT$/m);
@@ -96,7 +97,8 @@ describe('exportctl drift on the example project', () => {
 
 describe('exportctl drift on the broken example', () => {
   it('shows every drift rule, marks drifted cells, exits 1', () => {
-    const r = runCli(['drift'], { cwd: BROKEN });
+    // Wide enough for every verdict on its row (the default, 80 columns, wraps the longest).
+    const r = runCli(['drift'], { cwd: BROKEN, env: { COLUMNS: '200' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^export\.timeout +300 \* +300s +drift: dev$/m);
     expect(r.stdout).toMatch(/^server\.timout +10s \* +— +missing: dev$/m);

@@ -19,8 +19,8 @@ const BASE = [
 const dir = writeProject(tmp.dir, {
   'exportctl.yaml': manifest('', ['dev', 'prod']),
   'base.yaml': BASE,
-  // dev: changes the timeout, deletes retry, adds a key prod does not have
-  'envs/dev.yaml': 'server:\n  timeout: 10s\n  debug: true\nexport:\n  retry: null\n',
+  // dev: changes the timeout, deletes retry, adds a (schema-valid) key prod does not have
+  'envs/dev.yaml': 'server:\n  timeout: 10s\n  max_body: 64KiB\nexport:\n  retry: null\n',
   // prod: changes the chunk size (dev is silent there)
   'envs/prod.yaml': 'export:\n  chunk_size: 4000\n',
 });
@@ -54,7 +54,7 @@ describe('where drift findings point', () => {
   });
 
   it('at the key an environment has and the reference lacks', () => {
-    expect(at('server.debug')).toMatchObject({
+    expect(at('server.max_body')).toMatchObject({
       rule: 'drift/missing',
       env: 'dev',
       location: { file: join(dir, 'envs/dev.yaml'), line: 3, column: 3 },

@@ -19,6 +19,8 @@ export interface DriftReportInput {
   color: boolean;
   codeFrames: boolean;
   readSource?: (file: string) => string | undefined;
+  /** Columns the text table is fitted to (default 80). */
+  width?: number;
 }
 
 export type DriftFormatter = (input: DriftReportInput) => string;

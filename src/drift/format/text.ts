@@ -1,13 +1,13 @@
 /**
- * `exportctl drift --format text`: a table (path, each environment's value, verdict), then
- * the findings as `check` prints them, and its summary line.
+ * `exportctl drift --format text`: a table (path, each environment's value, verdict) fitted
+ * to the terminal's width, then the findings as `check` prints them, and its summary line.
  */
 import { formatText } from '../../report/text.js';
 import type { DriftCell } from '../model.js';
 import { displayValue } from '../values.js';
+import { fitColumns, wrapWords } from './fit.js';
 import { type DriftReportInput, shownRows, tally, verdictText } from './report-input.js';
 
-const MAX_PATH = 56;
 const MAX_VALUE = 32;
 
 /** Long values keep both ends: URLs and names differ at their ends as often as at their starts. */
@@ -36,10 +36,12 @@ export function formatDriftText(input: DriftReportInput): string {
     '',
   ];
 
-  const cellText = (c: DriftCell): string => {
-    const v = c.present ? middleEllipsis(displayValue(c.value), MAX_VALUE) : '—';
-    const mark = c.status === 'drift' || c.status === 'missing' ? ' *' : c.status === 'allowed' ? ' ~' : '';
-    return v + mark;
+  const mark = (c: DriftCell): string =>
+    c.status === 'drift' || c.status === 'missing' ? ' *' : c.status === 'allowed' ? ' ~' : '';
+  const cellText = (c: DriftCell, max: number): string => {
+    const m = mark(c);
+    const v = c.present ? middleEllipsis(displayValue(c.value), Math.max(1, max - m.length)) : '—';
+    return v + m;
   };
   const paintCell = (c: DriftCell, s: string): string =>
     c.status === 'drift' || c.status === 'missing'
@@ -50,37 +52,55 @@ export function formatDriftText(input: DriftReportInput): string {
           ? gray(s)
           : s;
 
+  const width = input.width ?? 80;
   if (rows.length === 0) {
     out.push(
       `No differences across ${cmp.sides.map((s) => s.id).join(', ')} (${cmp.rows.length} keys compared).`,
     );
   } else {
-    const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-    const header = [
-      'PATH',
-      ...cmp.sides.map((s) => (s.id === cmp.reference ? `${s.id} (ref)` : s.id)),
-      'VERDICT',
-    ];
-    const body = rows.map((r) => [short(r.key, MAX_PATH), ...r.cells.map(cellText), verdictText(input, r)]);
-    const widths = header.map((h, i) =>
-      i === header.length - 1 ? 0 : Math.max(h.length, ...body.map((b) => [...b[i]].length)),
+    const len = (s: string) => [...s].length;
+    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - len(s)));
+    const sideHeads = cmp.sides.map((s) => (s.id === cmp.reference ? `${s.id} (ref)` : s.id));
+    const verdicts = rows.map((r) => verdictText(input, r));
+    const layout = fitColumns(
+      {
+        path: Math.max(4, ...rows.map((r) => len(r.key))),
+        values: sideHeads.map((h, i) =>
+          Math.max(len(h), ...rows.map((r) => len(cellText(r.cells[i], MAX_VALUE + 2)))),
+        ),
+        verdict: Math.max(7, ...verdicts.map(len)),
+      },
+      width,
     );
-    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
-    out.push(bold(header.map((h, i) => pad(h, widths[i])).join('  ')).trimEnd());
+    const head = [pad('PATH', layout.path), ...sideHeads.map((h, i) => pad(h, layout.values[i]))];
+    out.push(bold(`${head.join('  ')}${layout.verdictIndent > 4 ? '  VERDICT' : ''}`.trimEnd()));
     rows.forEach((r, ri) => {
-      const b = body[ri];
-      const cells = r.cells.map((c, ci) => paintCell(c, pad(b[ci + 1], widths[ci + 1])));
-      const verdict =
-        r.verdict === 'drift' || r.verdict === 'missing' ? red(b[b.length - 1]) : b[b.length - 1];
-      out.push([pad(b[0], widths[0]), ...cells, verdict].join('  '));
+      // The path is never cut: one longer than its column stands on its own line.
+      const ownLine = len(r.key) > layout.path;
+      if (ownLine) out.push(r.key);
+      const cells = r.cells.map((c, ci) =>
+        paintCell(c, pad(cellText(c, layout.values[ci]), layout.values[ci])),
+      );
+      const lines = wrapWords(verdicts[ri], layout.verdict);
+      const paintVerdict = (v: string) => (r.verdict === 'drift' || r.verdict === 'missing' ? red(v) : v);
+      const row = [pad(ownLine ? '' : r.key, layout.path), ...cells].join('  ');
+      if (layout.verdictIndent > 4) {
+        out.push(`${row}  ${paintVerdict(lines[0])}`.trimEnd());
+        for (const l of lines.slice(1)) out.push(`${' '.repeat(layout.verdictIndent)}${paintVerdict(l)}`);
+      } else {
+        out.push(row.trimEnd());
+        for (const l of lines) out.push(`    ${paintVerdict(l)}`);
+      }
     });
-    const t = tally(cmp);
     out.push('');
-    out.push(
-      gray(
-        `* differs from ${cmp.reference}, not allowed   ~ allowed by drift.allow   ${t.rows} keys compared: ${t.drifted} drifted, ${t.missing} missing, ${t.allowed} allowed, ${t.normalized} same up to env name`,
-      ),
-    );
+    const t = tally(cmp);
+    const legend = `* differs from ${cmp.reference}, not allowed   ~ allowed by drift.allow`;
+    const counts = `${t.rows} keys compared: ${t.drifted} drifted, ${t.missing} missing, ${t.allowed} allowed, ${t.normalized} same up to env name`;
+    const footer =
+      len(legend) + 3 + len(counts) <= width
+        ? [`${legend}   ${counts}`]
+        : [legend, ...wrapWords(counts, width)];
+    for (const l of footer) out.push(gray(l));
   }
   out.push('');
   out.push(
