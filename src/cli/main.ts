@@ -72,5 +72,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`exportctl drift --format json | head`) is not an error of ours:
+// the rest of the output is dropped and the exit code stays the one the command decided.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const code = await main(process.argv);
 process.exitCode = code;
