@@ -34,9 +34,10 @@ export interface SecretSpan {
 }
 
 // Long words match as a suffix (`sslpassword`, `client_secret`, `accesstoken`); short ones need
-// a separator or camel hump before them (`db_pwd`, `sig`, not `bypass`, `config`).
+// a separator or camel hump before them (`db_pwd`, `sig`, not `bypass`, `config`), and `pass`
+// one even alone (a policy pack's `tests.pass` is no secret).
 const SECRET_NAME =
-  /(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|(?:^|[_.-])(?:pass|pwd|sig|signature|auth))s?$/i;
+  /(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|(?:^|[_.-])(?:pwd|sig|signature|auth)|[_.-]pass)s?$/i;
 
 /** A name (key, query or DSN parameter) whose value is a secret. */
 export function isSecretName(name: string): boolean {

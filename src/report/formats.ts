@@ -3,16 +3,15 @@ import { formatGithub } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
-import { redacting } from './redact.js';
 import type { Formatter } from './report.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
 
 export const FORMATTERS: Record<string, Formatter> = {
-  text: redacting(formatText),
-  json: redacting(formatJson),
-  sarif: redacting(formatSarif),
-  junit: redacting(formatJunit),
-  github: redacting(formatGithub),
-  gitlab: redacting(formatGitlab),
+  text: formatText,
+  json: formatJson,
+  sarif: formatSarif,
+  junit: formatJunit,
+  github: formatGithub,
+  gitlab: formatGitlab,
 };

@@ -1,6 +1,6 @@
-/** Every report leaves through here: messages and code-frame sources with their secrets masked. */
+/** Every report format starts here: messages and code-frame sources with their secrets masked. */
 import { redactText } from '../config/secrets.js';
-import type { Formatter, ReportInput } from './report.js';
+import type { ReportInput } from './report.js';
 
 export function redactReportInput(input: ReportInput): ReportInput {
   const read = input.readSource;
@@ -14,9 +14,4 @@ export function redactReportInput(input: ReportInput): ReportInput {
         }
       : undefined,
   };
-}
-
-/** A formatter that only ever sees redacted input. */
-export function redacting(format: Formatter): Formatter {
-  return (input) => format(redactReportInput(input));
 }
