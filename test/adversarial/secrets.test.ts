@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkProject } from '../../src/check/check-project.js';
+import { formatText } from '../../src/report/text.js';
 import { isSecretKey, REDACTED, redactSecrets, redactText } from '../../src/config/secrets.js';
 import { EXAMPLE, hasStackTrace, runCli, tempDir } from '../helpers/cli.js';
 import { ALICE, api, seededDb, serviceProject, spawnServe } from '../service/helpers.js';
@@ -231,6 +233,24 @@ describe('CLI outputs', () => {
     const printed = runCli(['print', '--env', 'dev'], { cwd: dir }).stdout;
     expect(printed).toContain('${DB_PASSWORD:-****}');
     expect(printed).toContain(`${labelKey(SHAPES.findIndex((s) => s.key === 'password'))}: ${REDACTED}`);
+  });
+
+  it('code frames (a terminal) show the source lines redacted', () => {
+    const result = checkProject({ cwd: dir });
+    const located = result.findings.filter((f) => f.location?.file.endsWith('dev.yaml'));
+    expect(located.length).toBeGreaterThanOrEqual(CORPUS.length);
+    const text = formatText({
+      findings: located,
+      cwd: dir,
+      files: result.files,
+      envs: ['dev'],
+      color: false,
+      codeFrames: true,
+      readSource: (file) => fs.readFileSync(file, 'utf8'),
+    });
+    expect(text).toContain(`> `);
+    expect(text).toContain(labelKey(0));
+    expectNoSecret(text, 'code frames');
   });
 
   it('report and synth files carry no secret', () => {
