@@ -49,7 +49,8 @@ export function isSecretKey(key: string): boolean {
   return isSecretName(key) && !/_env$/i.test(key);
 }
 
-const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+// A default stops at `$` too: `${A:-${A:-…` unclosed stays linear (such a text is masked whole).
+const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}$]*))?\}/g;
 
 /**
  * The literal parts of `text[start, end)`: `${VAR}` references are left out, `${VAR:-default}`
@@ -82,22 +83,6 @@ function literalParts(
   return out;
 }
 
-/** Index of the first `ch` in text[from, to) outside `${…}`, or -1. */
-function indexOutsideRefs(text: string, ch: string, from: number, to: number): number {
-  for (let i = from; i < to; i++) {
-    if (text[i] === '$' && text[i + 1] === '{') {
-      const close = text.indexOf('}', i);
-      if (close === -1 || close >= to) return -1;
-      i = close;
-    } else if (text[i] === ch) return i;
-  }
-  return -1;
-}
-
-const URL_START = /[a-z][a-z0-9+.-]*:\/\//gi;
-/** Where a URL's authority can end at the latest: query, fragment, or the end of the token. */
-const AUTHORITY_END = /[?#\s"'<>`]/g;
-
 /** A PEM private key block, wherever it is: its body is the secret. */
 const PEM_KEY = /(-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----)([\s\S]*?)(?=-----END \2-----|$)/g;
 
@@ -108,18 +93,49 @@ function pemKeys(text: string, out: SecretSpan[]): void {
   }
 }
 
+/** Index of the first `ch` in text[from, to) outside `${…}`, or -1. */
+function indexOutsideRefs(text: string, ch: string, from: number, to: number): number {
+  let inRef = false;
+  for (let i = from; i < to; i++) {
+    if (inRef) inRef = text[i] !== '}';
+    else if (text[i] === '$' && text[i + 1] === '{') inRef = true;
+    else if (text[i] === ch) return i;
+  }
+  return -1;
+}
+
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+/** Where a URL's authority can end at the latest: query, fragment, or the end of the token. */
+const AUTHORITY_END = /[?#\s"'<>`]/;
+/** A user name longer than this is not looked for; a longer password is masked whole, unread. */
+const MAX_USERINFO = 1024;
+
 function urlPasswords(text: string, out: SecretSpan[]): void {
-  for (const m of text.matchAll(URL_START)) {
-    const from = (m.index ?? 0) + m[0].length;
-    AUTHORITY_END.lastIndex = from;
-    const endMatch = AUTHORITY_END.exec(text);
-    const to = endMatch ? endMatch.index : text.length;
-    const at = text.lastIndexOf('@', to - 1);
+  // `://` first, then the scheme backwards (a regex for `scheme://` is quadratic on long words).
+  // URLs come in order, so a token's end and its last `@` are found once for all its URLs.
+  let tokenEnd = -1;
+  let tokenLastAt = -1;
+  for (let sep = text.indexOf('://'); sep !== -1; sep = text.indexOf('://', sep + 3)) {
+    let s = sep;
+    while (s > 0 && SCHEME_CHAR.test(text[s - 1])) s--;
+    while (s < sep && !/[a-z]/i.test(text[s])) s++; // a scheme starts with a letter (`:-postgres://`)
+    if (s === sep) continue;
+    const from = sep + 3;
+    if (from > tokenEnd) {
+      tokenEnd = from;
+      tokenLastAt = -1;
+      while (tokenEnd < text.length && !AUTHORITY_END.test(text[tokenEnd])) {
+        if (text[tokenEnd] === '@') tokenLastAt = tokenEnd;
+        tokenEnd++;
+      }
+    }
+    const at = tokenLastAt;
     if (at < from) continue;
-    const colon = indexOutsideRefs(text, ':', from, at);
+    const colon = indexOutsideRefs(text, ':', from, Math.min(at, from + MAX_USERINFO));
     // `https://host:443/users/@me`: a port and a path, not a password.
-    if (colon === -1 || /^\d{1,5}\/[^:]*$/.test(text.slice(colon + 1, at))) continue;
-    out.push(...literalParts(text, colon + 1, at, 'url-password', undefined));
+    if (colon === -1 || /^\d{1,5}\/[^:]*$/.test(text.slice(colon + 1, Math.min(at, colon + 64)))) continue;
+    if (at - colon > MAX_USERINFO) out.push({ start: colon + 1, end: at, shape: 'url-password' });
+    else out.push(...literalParts(text, colon + 1, at, 'url-password', undefined));
   }
 }
 
@@ -142,24 +158,39 @@ function valueEnd(text: string, i: number, stops: RegExp): { start: number; end:
 }
 
 function parameters(text: string, out: SecretSpan[], freeText: boolean): void {
-  for (const m of text.matchAll(PARAMETER)) {
-    const name = m[2];
-    if (!isSecretName(name)) continue;
-    const sep = m[1];
-    // A URL's parameters end where the URL does (a quote or bracket around it in a message).
-    const stops = sep === '?' || sep === '&' ? /[&#\s"'<>]/ : sep === ';' ? /[;\s"'<>]/ : /\s/;
-    const v = valueEnd(text, (m.index ?? 0) + m[0].length, stops);
-    out.push(...literalParts(text, v.start, v.end, 'parameter', name));
-  }
-  if (!freeText) return;
-  for (const m of text.matchAll(KEY_VALUE)) {
-    const name = m[3];
-    if (!isSecretKey(name)) continue;
-    const v = valueEnd(text, (m.index ?? 0) + m[0].length, /[\r\n,}\]]/);
-    const value = text.slice(v.start, v.end).replace(/\s+$/, '');
-    if (value === '' || value === REDACTED || value === MASK) continue;
-    out.push(...literalParts(text, v.start, v.start + value.length, 'secret-key', name));
-  }
+  // Scanning resumes after each value, so a value is read once (linear on hostile repeats).
+  const scan = (re: RegExp, secret: (name: string) => boolean, stopsFor: (sep: string) => RegExp) => {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const name = m[m.length - 1];
+      if (!secret(name)) continue;
+      const v = valueEnd(text, m.index + m[0].length, stopsFor(m[1]));
+      const value = freeTextValue(text.slice(v.start, v.end), re === KEY_VALUE);
+      if (value !== '')
+        out.push(
+          ...literalParts(
+            text,
+            v.start,
+            v.start + value.length,
+            re === KEY_VALUE ? 'secret-key' : 'parameter',
+            name,
+          ),
+        );
+      re.lastIndex = Math.max(re.lastIndex, v.next);
+    }
+  };
+  // A URL's parameters end where the URL does (a quote or bracket around it in a message).
+  scan(PARAMETER, isSecretName, (sep) =>
+    sep === '?' || sep === '&' ? /[&#\s"'<>]/ : sep === ';' ? /[;\s"'<>]/ : /\s/,
+  );
+  if (freeText) scan(KEY_VALUE, isSecretKey, () => /[\r\n,}\]]/);
+}
+
+/** A `name: value` value without trailing blanks, or '' when it is already masked. */
+function freeTextValue(value: string, keyValue: boolean): string {
+  if (!keyValue) return value;
+  const v = value.replace(/\s+$/, '');
+  return v === REDACTED || v === MASK ? '' : v;
 }
 
 /** Sorted, merged spans. */

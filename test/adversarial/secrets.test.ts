@@ -5,6 +5,7 @@
  * answers and logs. The marker must never appear; `security/plaintext-secret` must flag each
  * literal shape. A new shape is one line in SHAPES.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
 import { formatText } from '../../src/report/text.js';
 import { isSecretKey, REDACTED, redactSecrets, redactText } from '../../src/config/secrets.js';
-import { EXAMPLE, hasStackTrace, runCli, tempDir } from '../helpers/cli.js';
+import { EXAMPLE, hasStackTrace, REPO, runCli, tempDir } from '../helpers/cli.js';
 import { ALICE, api, seededDb, serviceProject, spawnServe } from '../service/helpers.js';
 
 interface Shape {
@@ -180,6 +181,27 @@ describe('the definition', () => {
     expect(redactText(text)).toBe(text);
     expect(redactSecrets({ database: { url: text } })).toEqual({ database: { url: text } });
   });
+});
+
+it('hostile texts (2 MB of repeated shapes) redact in bounded time, measured in a child process', () => {
+  const script = `
+    const { redactText, redactSecrets } = await import(${JSON.stringify(path.join(REPO, 'dist/config/secrets.js'))});
+    const N = 2_000_000;
+    for (const unit of ['a', 'x://', 'postgres://a:b@', '?password=', 'password: ', '\${A:-', '-----BEGIN PRIVATE KEY-----', ' ', 'a:', 'host=db password=']) {
+      const text = unit.repeat(Math.ceil(N / unit.length));
+      redactText(text);
+      redactSecrets({ password: text, url: text });
+    }
+    console.log('ok');`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const ms = performance.now() - t0;
+  expect(r.stderr).toBe('');
+  expect(r.stdout.trim()).toBe('ok');
+  expect(ms).toBeLessThan(30_000);
 });
 
 describe('CLI outputs', () => {
