@@ -19,6 +19,7 @@ import { registerPrintCommand } from './commands/print.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSynthCommand } from './commands/synth.js';
 import { EXIT } from './exit-codes.js';
+import { redactText } from '../config/secrets.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -62,11 +63,11 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`exportctl: ${err.message}\n`);
+      process.stderr.write(`exportctl: ${redactText(err.message)}\n`);
       return EXIT.USAGE;
     }
     const e = err as Error;
-    process.stderr.write(`exportctl: internal error: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`exportctl: internal error: ${redactText(e?.message ?? String(err))}\n`);
     if (process.env.EXPORTCTL_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     return EXIT.USAGE;
   }

@@ -10,6 +10,7 @@ import { ServiceStartError, startService } from '../service/service.js';
 import { formatText } from '../report/text.js';
 import type { ServeFlags } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
+import { redactText } from '../config/secrets.js';
 
 function port(flag: string, value: string | undefined, allowOff: boolean): number | null | undefined {
   if (value === undefined) return undefined;
@@ -50,7 +51,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
         }),
       );
     }
-    process.stderr.write(`exportctl: ${err.message}: not serving\n`);
+    process.stderr.write(`exportctl: ${redactText(err.message)}: not serving\n`);
     return err.exitCode === 2 ? EXIT.USAGE : err.exitCode === 4 ? EXIT.JOB_FAILED : EXIT.FINDINGS;
   }
 

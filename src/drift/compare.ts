@@ -54,7 +54,7 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
   };
 
   const redact = (value: unknown, key: DriftKey): unknown =>
-    value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean'
+    value === undefined || value === null || typeof value === 'boolean'
       ? value
       : redactSecrets(value, lastMapKey(key));
 

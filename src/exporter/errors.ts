@@ -1,8 +1,9 @@
 /**
  * The exporter's errors: values with a SPEC §6 code (`src/cli/exit-codes.ts` maps them to
- * exit codes), and one place (`redactSecretsInText`) that keeps connection passwords out of messages.
+ * exit codes); every message passes through `redactText` (`src/config/secrets.ts`), so a driver
+ * error that echoes the connection string carries no password.
  */
-import { redactUrlPasswords } from '../config/secrets.js';
+import { redactText } from '../config/secrets.js';
 
 export const EXPORT_ERROR_CODES = [
   'CONFIG_INVALID',
@@ -55,17 +56,12 @@ export class ExportError extends Error {
     /** Transient source errors are retried from the checkpoint. */
     readonly transient = false,
   ) {
-    super(redactSecretsInText(message));
+    super(redactText(message));
   }
 
   toJSON(): Record<string, unknown> {
     return { code: this.code, message: this.message, ...this.details };
   }
-}
-
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db` and `password=…` → `password=***`, anywhere in a text. */
-export function redactSecretsInText(text: string): string {
-  return redactUrlPasswords(text, '***').replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
 }
 
 // PostgreSQL SQLSTATE classes and Node system errors that a retry can cure.

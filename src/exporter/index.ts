@@ -17,8 +17,8 @@ export {
   EXPORT_ERROR_CODES,
   type ExportErrorCode,
   type ExportErrorDetails,
-  redactSecretsInText,
 } from './errors.js';
+export { redactText as redactSecretsInText } from '../config/secrets.js';
 export type { StateStore, JobRecord, Checkpoint, HighWaterMark } from './state/store.js';
 export { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
 export { type DiskUsageProbe, statfsUsage } from './limits.js';

@@ -1,5 +1,5 @@
 /** JSON-lines logs: `{level, ts, msg, job, code, error}`, one object per line. */
-import { redactSecretsInText } from './errors.js';
+import { redactJson } from '../config/secrets.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -21,9 +21,7 @@ export function jsonLineLogger(write: (line: string) => void, minLevel: LogLevel
   return {
     log(level, msg, fields = {}) {
       if (order[level] < order[minLevel]) return;
-      const entry = { level, ts: new Date().toISOString(), msg: redactSecretsInText(msg), ...fields };
-      if (typeof entry.error === 'string') entry.error = redactSecretsInText(entry.error);
-      write(`${JSON.stringify(entry)}\n`);
+      write(`${redactJson({ level, ts: new Date().toISOString(), msg, ...fields })}\n`);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { BudgetAccount } from './cel/budget.js';
 import type { CelEngine, CelError, CelProgram } from './cel/engine.js';
+import { redactSecrets, redactText } from '../config/secrets.js';
 import { formatCelValue } from './cel/values.js';
 
 export type MessagePart = string | { program: CelProgram; offset: number };
@@ -91,11 +92,22 @@ export function renderMessage(
       continue;
     }
     const r = p.program.evaluate(activation, undefined, account);
-    if (r.ok) out += formatCelValue(r.value);
+    if (r.ok) out += redactedValue(r.value, p.program.source, activation);
     else {
       out += '?';
       onError({ ...r.error, start: r.error.start + p.offset, end: r.error.end + p.offset });
     }
   }
   return out;
+}
+
+/**
+ * An interpolated value with its secrets masked, judged by the key it was read from
+ * (`${server.auth.api_key}`, `${item}` of a map's `password`), as redaction judges config values.
+ */
+function redactedValue(value: unknown, expr: string, activation: Record<string, unknown>): string {
+  let key = /([A-Za-z_][\w-]*)["'\])\s]*$/.exec(expr)?.[1] ?? '';
+  if (key === 'item' && typeof activation.index === 'string') key = activation.index;
+  const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
+  return redactText(formatCelValue(scalar ? redactSecrets(value, key) : value));
 }

@@ -1,6 +1,7 @@
 /** `--format json` (SPEC §3.1): one object, results in order, lines from 1. */
 import { countFindings } from '../diagnostics/counts.js';
 import { type ReportInput, relativeFile } from './report.js';
+import { redactReportInput } from './redact.js';
 
 /** Findings as `check --format json` lists them (SPEC §3.1). */
 export function jsonResults(findings: ReportInput['findings'], cwd: string) {
@@ -18,7 +19,8 @@ export function jsonResults(findings: ReportInput['findings'], cwd: string) {
   }));
 }
 
-export function formatJson(input: ReportInput): string {
+export function formatJson(raw: ReportInput): string {
+  const input = redactReportInput(raw);
   const results = jsonResults(input.findings, input.cwd);
   const c = countFindings(input.findings);
   return `${JSON.stringify({ version: 1, results, summary: { errors: c.errors, warnings: c.warnings, files: input.files.length } }, null, 2)}\n`;

@@ -8,10 +8,12 @@ import { codeFrame } from './code-frame.js';
 import { mergeAcrossEnvs } from './merge.js';
 import { type ReportInput, relativeFile } from './report.js';
 import { countsPhrase, problemCounts } from './summary.js';
+import { redactReportInput } from './redact.js';
 
 const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
 
-export function formatText(input: ReportInput): string {
+export function formatText(raw: ReportInput): string {
+  const input = redactReportInput(raw);
   const paint = (code: keyof typeof ANSI) => (s: string) =>
     input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
   const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };

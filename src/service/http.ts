@@ -1,5 +1,6 @@
 /** Small HTTP helpers over node:http: JSON answers, errors with a code, bounded bodies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redactJson } from '../config/secrets.js';
 
 export class HttpError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export function sendJson(
     res.destroy();
     return;
   }
-  const text = `${JSON.stringify(body)}\n`;
+  const text = `${redactJson(body)}\n`;
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),

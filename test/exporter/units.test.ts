@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderProgress } from '../../src/cli/progress-bar.js';
 import { CsvRowScanner, csvFieldAt } from '../../src/exporter/copy-scanner.js';
 import { createEncoder } from '../../src/exporter/encoding.js';
-import { redactSecretsInText } from '../../src/exporter/errors.js';
+import { redactText as redactSecretsInText } from '../../src/config/secrets.js';
 import { createFormatter } from '../../src/exporter/format.js';
 import { Progress } from '../../src/exporter/progress.js';
 import { BoundedQueue } from '../../src/exporter/queue.js';
@@ -98,9 +98,9 @@ describe('small parts', () => {
 
   it('redacts URL passwords in messages', () => {
     expect(redactSecretsInText('connect postgres://app:s3cret@db:5432/x failed')).toBe(
-      'connect postgres://app:***@db:5432/x failed',
+      'connect postgres://app:****@db:5432/x failed',
     );
-    expect(redactSecretsInText('password=hunter2 host=db')).toBe('password=*** host=db');
+    expect(redactSecretsInText('password=hunter2 host=db')).toBe('password=**** host=db');
   });
 
   it('renders progress with rate and ETA', () => {
