@@ -4,7 +4,9 @@
  */
 import type { ConfigPath, PathSegment } from './path.js';
 
-const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+// `[^{}]*`, not `[^}]*`: a default never spans another `{`, so `${A:-${A:-…` with no `}` is
+// scanned once (linear), not once per `${` (quadratic).
+const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^{}]*))?\}/g;
 
 export interface VariableRef {
   name: string;
