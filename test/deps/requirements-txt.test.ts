@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRequirementsTxt } from '../../src/deps/lockfile/requirements-txt.js';
@@ -105,5 +107,46 @@ describe('requirements.txt mistakes are findings at their line and column, never
     const r = parseRequirementsTxt(join(DIR, 'nope.txt'), statedAt);
     expect(r.findings).toEqual([expect.objectContaining({ rule: 'io/read', location: statedAt })]);
     expect(r.files).toEqual([]);
+  });
+
+  it('reads a file included many times once (a diamond of includes stays linear)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exportctl-req-'));
+    try {
+      // Three levels of 60 `-r` lines each: 216,000 reads if every mention were read again.
+      writeFileSync(join(dir, 'l3.txt'), 'leaf==1.0\n');
+      writeFileSync(join(dir, 'l2.txt'), '-r l3.txt\n'.repeat(60));
+      writeFileSync(join(dir, 'l1.txt'), '-r l2.txt\n'.repeat(60));
+      writeFileSync(join(dir, 'requirements.txt'), '-r l1.txt\n'.repeat(60));
+      const t0 = performance.now();
+      const r = parseRequirementsTxt(join(dir, 'requirements.txt'));
+      expect(performance.now() - t0).toBeLessThan(10_000);
+      expect(r.findings).toEqual([]);
+      expect(r.requirements.map((q) => q.name)).toEqual(['leaf']);
+      expect(r.files).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bounds how many files one requirements file pulls in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exportctl-req-'));
+    try {
+      const n = 300;
+      for (let i = 0; i < n; i++) writeFileSync(join(dir, `f${i}.txt`), `p${i}==1.0\n`);
+      writeFileSync(
+        join(dir, 'requirements.txt'),
+        Array.from({ length: n }, (_, i) => `-r f${i}.txt\n`).join(''),
+      );
+      const r = parseRequirementsTxt(join(dir, 'requirements.txt'));
+      expect(r.findings).toEqual([
+        expect.objectContaining({
+          rule: 'deps/syntax',
+          message: expect.stringMatching(/more than 256 requirements files/),
+        }),
+      ]);
+      expect(r.files.length).toBeLessThanOrEqual(257);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -129,6 +129,12 @@ function unreadable(
   };
 }
 
+/** Files already read by a parse (by role: `-r` or `-c`). */
+const includesSeen = new WeakMap<LockfileParse, Set<string>>();
+/** How many files one requirements file may pull in, includes of includes counted. */
+const MAX_INCLUDED_FILES = 256;
+const CAPPED = '\0capped';
+
 function readOne(
   file: string,
   statedAt: SourceRange | undefined,
@@ -145,12 +151,27 @@ function readOne(
     result.findings.push(syntax(`includes nested deeper than ${MAX_INCLUDE_DEPTH} files`, statedAt!));
     return;
   }
+  // Each file is read once per parse: a diamond of includes (three files of 60 `-r next.txt`
+  // lines each) would otherwise be read 60³ times. A second mention adds nothing new.
+  const seen = includesSeen.get(result) ?? new Set<string>();
+  includesSeen.set(result, seen);
+  const key = `${constraintOnly ? 'c' : 'r'}:${file}`;
+  if (seen.has(key)) return;
+  if (seen.size >= MAX_INCLUDED_FILES) {
+    // Reported once, where the first file past the bound is named; the rest are not read.
+    if (!seen.has(CAPPED)) {
+      seen.add(CAPPED);
+      result.findings.push(syntax(`more than ${MAX_INCLUDED_FILES} requirements files included`, statedAt!));
+    }
+    return;
+  }
+  seen.add(key);
   const read = readGuardedText(file, { confine });
   if (!read.ok) {
     return void result.findings.push(unreadable(file, statedAt, read.refusal.message, read.refusal.rule));
   }
   let text = read.text;
-  result.files.push(file);
+  if (!result.files.includes(file)) result.files.push(file);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
   for (const l of splitLines(text)) {
