@@ -1,5 +1,6 @@
 /** Terminal and file output shared by the commands. */
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readGuardedText } from '../config/read-file.js';
 import type { Finding } from '../diagnostics/finding.js';
@@ -22,8 +23,14 @@ export function writeReport(text: string, output?: string, findings?: readonly F
     process.stdout.write(text);
     return;
   }
-  const tmp = join(dirname(output), `.${process.pid}.${Date.now()}.exportctl.tmp`);
-  const fd = openSync(tmp, 'w');
+  // A report replaces a regular file or nothing: never a device (`-o /dev/null` as root would
+  // become a regular file), a FIFO, a socket or a directory.
+  const existing = statSync(output, { throwIfNoEntry: false });
+  if (existing && !existing.isFile())
+    throw new UsageError(`--output ${output}: not a regular file; nothing was written`);
+  // An unguessable name, created exclusively: a link planted under it is never followed.
+  const tmp = join(dirname(output), `.${randomBytes(8).toString('hex')}.exportctl.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
   try {
     writeSync(fd, text);
     fsyncSync(fd);

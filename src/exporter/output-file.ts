@@ -30,7 +30,10 @@ export class OutputFile {
       fs.mkdirSync(path.dirname(tempFile), { recursive: true });
       const hash = createHash('sha256');
       if (bytes === 0) {
-        return new OutputFile(tempFile, fs.openSync(tempFile, 'w'), hash, 0);
+        // Created afresh and exclusively: whatever sits under the name (a leftover, or a link
+        // planted to make us truncate another file) is removed, never followed.
+        fs.rmSync(tempFile, { force: true });
+        return new OutputFile(tempFile, fs.openSync(tempFile, 'wx', 0o644), hash, 0);
       }
       let fd: number;
       try {
