@@ -249,6 +249,52 @@ function mask(text: string, spans: SecretSpan[]): string {
   return out + text.slice(at);
 }
 
+/** Known secrets shorter than this are not searched for in other text (they would mask words). */
+const MIN_KNOWN_SECRET = 4;
+const knownSecretsCache = new WeakMap<object, readonly string[]>();
+
+/**
+ * The literal secrets inside a config value, as strings: what redaction would mask in it
+ * (values under secret keys, URL passwords, secret parameters). Text derived from the config
+ * (a rule message built by an expression, a source line of a block scalar) may carry them in
+ * shapes no pattern recognises; `maskKnownSecrets` finds them there by value.
+ */
+export function literalSecretsIn(value: unknown, key = ''): readonly string[] {
+  if (typeof value === 'string') {
+    return valueSecretSpans(key, value)
+      .map((s) => value.slice(s.start, s.end))
+      .filter((s) => s.length >= MIN_KNOWN_SECRET);
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const text = String(value);
+    return isSecretKey(key) && text.length >= MIN_KNOWN_SECRET ? [text] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v) => literalSecretsIn(v, key));
+  if (!isPlainObject(value)) return [];
+  const cached = knownSecretsCache.get(value);
+  if (cached) return cached;
+  const found = [...new Set(Object.entries(value).flatMap(([k, v]) => literalSecretsIn(v, k)))];
+  knownSecretsCache.set(value, found);
+  return found;
+}
+
+/** `text` with every occurrence of the given secrets masked (a multi-line one line by line). */
+export function maskKnownSecrets(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0 || text === '') return text;
+  const needles = new Set<string>();
+  for (const s of secrets) {
+    for (const line of s.split(/\r?\n/)) {
+      const t = line.trim();
+      if (t.length >= MIN_KNOWN_SECRET) needles.add(t);
+    }
+  }
+  let out = text;
+  for (const n of [...needles].sort((a, b) => b.length - a.length)) {
+    if (out.includes(n)) out = out.split(n).join(MASK);
+  }
+  return out;
+}
+
 /** Free text (a message, a log line, a driver error, a source line) with every secret masked. */
 export function redactText(text: string): string {
   return mask(text, secretSpans(text, { freeText: true }));

@@ -4,7 +4,7 @@
  */
 import type { BudgetAccount } from './cel/budget.js';
 import type { CelEngine, CelError, CelProgram } from './cel/engine.js';
-import { redactSecrets, redactText } from '../config/secrets.js';
+import { literalSecretsIn, maskKnownSecrets, redactSecrets, redactText } from '../config/secrets.js';
 import { formatCelValue } from './cel/values.js';
 
 export type MessagePart = string | { program: CelProgram; offset: number };
@@ -109,5 +109,8 @@ function redactedValue(value: unknown, expr: string, activation: Record<string, 
   let key = /([A-Za-z_][\w-]*)["'\])\s]*$/.exec(expr)?.[1] ?? '';
   if (key === 'item' && typeof activation.index === 'string') key = activation.index;
   const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
-  return redactText(formatCelValue(scalar ? redactSecrets(value, key) : value));
+  const text = redactText(formatCelValue(scalar ? redactSecrets(value, key) : value));
+  // An expression can carry a secret out under another shape (`[x.api_token]`, `x.password + ''`):
+  // whatever the config holds as a secret is masked wherever it turns up.
+  return maskKnownSecrets(text, literalSecretsIn(activation));
 }
