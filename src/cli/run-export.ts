@@ -104,7 +104,7 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
     const result = await runExport({
       values: config.values,
       projectRoot: project.project.root,
-      protectedPaths: projectProtectedPaths(project.project),
+      protectedPaths: projectProtectedPaths(project.project, check.files),
       env: flags.env,
       user: flags.user,
       out: flags.out,

@@ -83,9 +83,17 @@ function isWithin(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** The project's config, policies and manifest, as the CLI knows them from the project. */
-export function projectProtectedPaths(project: Project): ProtectedPath[] {
-  const out: ProtectedPath[] = [{ path: project.manifestFile, what: 'the project manifest' }];
+/**
+ * The project's config, policies and manifest, as the CLI knows them from the project, its
+ * `.git`, and every file `check` read for it (`readFiles`: lockfiles and their includes,
+ * compatibility matrices, policy packs).
+ */
+export function projectProtectedPaths(project: Project, readFiles: readonly string[] = []): ProtectedPath[] {
+  const out: ProtectedPath[] = [
+    { path: project.manifestFile, what: 'the project manifest' },
+    { path: path.join(project.root, '.git'), what: "the project's git repository" },
+    ...readFiles.map((f) => ({ path: f, what: 'a file the project reads' })),
+  ];
   // A config file's directory is protected when it is a directory of its own (config/),
   // not the project root itself (where exports may well go).
   const configFile = (file: string, what: string) => {

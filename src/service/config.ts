@@ -155,7 +155,7 @@ export function loadRunningConfig(opts: {
       config: {
         env: opts.env,
         projectRoot,
-        protectedPaths: projectProtectedPaths(project.project),
+        protectedPaths: projectProtectedPaths(project.project, check.files),
         values,
         digest: configDigest(values),
         service,

@@ -109,13 +109,22 @@ export class SourceHealth {
     if (first === 'late') {
       // No answer: close this connection (once it opens, if it has not), before any next check.
       if (this.#kept === kept) this.#kept = undefined;
-      this.#late = kept.source
+      const closed = kept.source
         .then((s) => s.close())
         .catch(() => {})
-        .then(() => settled)
-        .then(() => {
-          this.#late = undefined;
-        });
+        .then(() => settled);
+      // A connection that never settles (a black-holed network) must not stop every later
+      // check: after one more deadline the next check probes again, on a new connection.
+      let giveUp: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        giveUp = setTimeout(resolve, timeoutMs);
+        giveUp.unref();
+      });
+      const late = Promise.race([closed, gaveUp]).then(() => {
+        clearTimeout(giveUp);
+        if (this.#late === late) this.#late = undefined;
+      });
+      this.#late = late;
       return `no answer within ${timeoutMs}ms`;
     }
     await finish(first !== undefined);

@@ -53,3 +53,25 @@ it('a hung source: one connection for 50 concurrent callers, "down" within the a
   expect(sockets).toHaveLength(1);
   await health.close();
 });
+
+it('a connection that never settles does not stop later checks: the next one probes again', async () => {
+  const settings = readExporterSettings(
+    testValues({
+      database: {
+        driver: 'postgres',
+        url: `postgres://app@127.0.0.1:${port}/orders`,
+        pool: { acquire_timeout: '500ms' },
+      },
+    }),
+    { projectRoot: os.tmpdir() },
+  );
+  const before = sockets.length;
+  const health = new SourceHealth(10);
+  expect(await health.check(settings, 200)).toMatch(/no answer|timeout|unavailable/i);
+  expect(sockets.length).toBe(before + 1);
+  // Past the answer's TTL and one more deadline, the hung connection still open.
+  await new Promise((r) => setTimeout(r, 1_000));
+  expect(await health.check(settings, 200)).toMatch(/no answer|timeout|unavailable/i);
+  expect(sockets.length).toBe(before + 2);
+  await health.close();
+});
