@@ -75,7 +75,7 @@ describe('CelEngine', () => {
     expect(r2).toEqual({ ok: true, value: false });
     const r3 = run('m.s.matches(m.re)', { m: { s: evil, re: '^(a*)*b$' } });
     expect(r3).toEqual({ ok: true, value: false });
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // against hangs, not a timing target
   });
 
   it('refuses regexes RE2 cannot run in linear time', () => {
@@ -89,7 +89,7 @@ describe('CelEngine', () => {
     const r = run('l.all(x, l.all(y, l.exists(z, x + y + z < 0) || true))', { l: big });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/budget/);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeLessThan(10_000); // against hangs, not a timing target
   });
 
   it('stops at the time budget too', () => {
@@ -156,7 +156,7 @@ describe('CelEngine', () => {
     for (let i = 0; i < 60; i++) v = [v, v];
     const t0 = performance.now();
     const text = formatCelValue(v);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(5_000); // against hangs, not a timing target
     expect(text.length).toBeLessThanOrEqual(501);
     expect(text.endsWith('…')).toBe(true);
     expect(formatCelValue('y'.repeat(10_000)).length).toBe(501);
