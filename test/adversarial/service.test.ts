@@ -228,7 +228,7 @@ describe('a burst of 200 requests on PostgreSQL with max_connections = 20', () =
       ALTER TABLE orders ADD PRIMARY KEY (id);`);
     // Jobs: 4 workers × floor(8 / 4) = 2 connections each; the source check: one more.
     const project = serviceProject(seededDb(10), {
-      database: { driver: 'postgres', pool: { max_connections: 8 } },
+      database: { driver: 'postgres', url: '${DATABASE_URL}', pool: { max_connections: 8 } },
     });
     projects.push(project);
     const svc = await start(project, { DATABASE_URL: postgres.url });
