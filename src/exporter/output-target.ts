@@ -92,7 +92,6 @@ export function projectProtectedPaths(project: Project, readFiles: readonly stri
   const out: ProtectedPath[] = [
     { path: project.manifestFile, what: 'the project manifest' },
     { path: path.join(project.root, '.git'), what: "the project's git repository" },
-    ...readFiles.map((f) => ({ path: f, what: 'a file the project reads' })),
   ];
   // A config file's directory is protected when it is a directory of its own (config/),
   // not the project root itself (where exports may well go).
@@ -109,6 +108,8 @@ export function projectProtectedPaths(project: Project, readFiles: readonly stri
     const abs = path.resolve(project.root, p);
     if (!isWithin(project.root, abs)) out.push({ path: abs, what: "the project's policies" });
   }
+  // Last, so that a file named above is refused under its own name.
+  for (const f of readFiles) out.push({ path: f, what: 'a file the project reads' });
   return out;
 }
 

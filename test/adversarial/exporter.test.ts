@@ -156,6 +156,13 @@ describe('export refuses targets it must not write', () => {
     // A hard link to the manifest is the manifest.
     fs.linkSync(path.join(project.dir, 'exportctl.yaml'), path.join(project.dir, 'm.yaml'));
     expectRefused('m.yaml', 'OUTPUT_REFUSED', /it is the project manifest/);
+    // What check read for the project: the lockfile, its -r include, the compatibility matrix.
+    for (const f of ['requirements.txt', 'requirements-tools.txt', 'compat/ml.yaml']) {
+      expect(fs.existsSync(path.join(project.dir, f)), f).toBe(true);
+      expectRefused(f, 'OUTPUT_REFUSED', /it is a file the project reads/);
+    }
+    fs.mkdirSync(path.join(project.dir, '.git'), { recursive: true });
+    expectRefused('.git/config', 'OUTPUT_REFUSED', /inside the project's git repository/);
   });
 
   it('the export manifest beside the target may not land on a protected file either', () => {
