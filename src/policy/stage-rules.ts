@@ -64,7 +64,7 @@ export const STAGE_RULES: Rule[] = [
       'A policy pack or lockfile path such as `../../etc` would otherwise make every checkout read, and quote in its messages, files that are not part of the project. List the directories a project really shares under `allow_outside_paths` in the manifest.',
     examples: {
       fail: 'policies:\n  paths: [../../etc]\n',
-      pass: 'allow_outside_paths: [../shared-policies]\npolicies:\n  paths: [../shared-policies]\n',
+      pass: 'allow_outside_paths: [../team-policies]\npolicies:\n  paths: [../team-policies]\n',
     },
   }),
   stageRule({

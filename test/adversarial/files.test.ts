@@ -379,7 +379,7 @@ describe('hostile paths through every reader a project names', () => {
   });
 
   it('allow_outside_paths lets a project read a shared directory outside it', () => {
-    const shared = join(tmp.dir, 'shared-policies');
+    const shared = join(tmp.dir, 'team-policies');
     mkdirSync(shared);
     cpSync(join(EXAMPLE, 'policies/team-rules.yaml'), join(shared, 'team-rules.yaml'));
     const refused = project((d) => replaceIn(manifest(d), 'paths: [policies/]', `paths: [${shared}]`));
@@ -387,10 +387,10 @@ describe('hostile paths through every reader a project names', () => {
     expect(r1.code).toBe(2);
     expect(findingsOf(r1)[0].rule).toBe('io/outside-project');
     const allowed = project((d) => {
-      replaceIn(manifest(d), 'paths: [policies/]', 'paths: [../shared-policies]');
+      replaceIn(manifest(d), 'paths: [policies/]', 'paths: [../team-policies]');
       writeFileSync(
         manifest(d),
-        `${readFileSync(manifest(d), 'utf8')}allow_outside_paths: [../shared-policies]\n`,
+        `${readFileSync(manifest(d), 'utf8')}allow_outside_paths: [../team-policies]\n`,
       );
     });
     const r2 = run(['check', '--format', 'json'], allowed);
@@ -400,16 +400,16 @@ describe('hostile paths through every reader a project names', () => {
 
   it('inside a git repository, paths elsewhere in the repository are read', () => {
     const repo = join(tmp.dir, 'repo');
-    mkdirSync(join(repo, 'shared'), { recursive: true });
+    mkdirSync(join(repo, 'common'), { recursive: true });
     mkdirSync(join(repo, '.git'));
-    cpSync(join(EXAMPLE, 'policies/team-rules.yaml'), join(repo, 'shared/team-rules.yaml'));
+    cpSync(join(EXAMPLE, 'policies/team-rules.yaml'), join(repo, 'common/team-rules.yaml'));
     const dir = join(repo, 'svc');
     cpSync(EXAMPLE, dir, { recursive: true, filter: (s) => !s.includes(`${EXAMPLE}/data`) });
-    replaceIn(manifest(dir), 'paths: [policies/]', 'paths: [../shared]');
+    replaceIn(manifest(dir), 'paths: [policies/]', 'paths: [../common]');
     const r = run(['check', '--format', 'json'], dir);
     expectBounded(r);
     expect(r.code).toBe(0);
-    replaceIn(manifest(dir), 'paths: [../shared]', 'paths: [../../outside]');
+    replaceIn(manifest(dir), 'paths: [../common]', 'paths: [../../outside]');
     const out = run(['check', '--format', 'json'], dir);
     expectBounded(out);
     expect(out.code).toBe(2);
