@@ -15,6 +15,7 @@
  * Inside a secret, `${VAR}` references are not secrets; `${VAR:-default}` defaults are.
  */
 import { isPlainObject } from './compose.js';
+import { VARIABLE_REF } from './variables.js';
 
 /** What replaces a whole secret value. */
 export const REDACTED = '<redacted>';
@@ -49,8 +50,8 @@ export function isSecretKey(key: string): boolean {
   return isSecretName(key) && !/_env$/i.test(key);
 }
 
-// A default stops at `$` too: `${A:-${A:-…` unclosed stays linear (such a text is masked whole).
-const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}$]*))?\}/g;
+// The one definition of a reference (matchAll copies the regex, so its state is not shared).
+const REF = VARIABLE_REF;
 
 /**
  * The literal parts of `text[start, end)`: `${VAR}` references are left out, `${VAR:-default}`

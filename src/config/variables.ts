@@ -6,7 +6,9 @@ import type { ConfigPath, PathSegment } from './path.js';
 
 // `[^{}]*`, not `[^}]*`: a default never spans another `{`, so `${A:-${A:-…` with no `}` is
 // scanned once (linear), not once per `${` (quadratic).
-const REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^{}]*))?\}/g;
+/** `${VAR}` or `${VAR:-default}`: the name in group 1, the default (if any) in group 2. */
+export const VARIABLE_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^{}]*))?\}/g;
+const REF = VARIABLE_REF;
 
 export interface VariableRef {
   name: string;
@@ -43,8 +45,9 @@ export function listVariables(values: unknown): VariableRef[] {
 }
 
 export function hasVariableRef(s: string): boolean {
-  REF.lastIndex = 0;
-  return REF.test(s);
+  // `search` leaves the shared regex's lastIndex as it found it (`test` would move it, and a
+  // later `matchAll`, which copies lastIndex, would start past the first reference).
+  return s.search(REF) !== -1;
 }
 
 /** A deep copy of `values` with every reference replaced from `env`. Throws MissingVariableError. */
