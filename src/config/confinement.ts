@@ -25,7 +25,8 @@ function realOr(p: string): string {
   }
 }
 
-function inside(dir: string, p: string): boolean {
+/** Whether `p` is `dir` or lies inside it (a name like `..foo` is inside). */
+export function isInside(dir: string, p: string): boolean {
   if (p === dir) return true;
   const rel = relative(dir, p);
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
@@ -69,7 +70,8 @@ export class PathConfinement {
   /** A refusal when `file` lies outside, as written or through symbolic links. */
   check(file: string): FileRefusal | undefined {
     const abs = resolve(file);
-    if (!this.#roots.some((r) => inside(r.lexical, abs) || inside(r.real, abs))) return this.#outside('is');
+    if (!this.#roots.some((r) => isInside(r.lexical, abs) || isInside(r.real, abs)))
+      return this.#outside('is');
     let real: string;
     try {
       real = realpathSync.native(abs);
@@ -78,7 +80,7 @@ export class PathConfinement {
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // the read reports it
       return { rule: 'io/read', message: errnoReason(err) };
     }
-    if (!this.#roots.some((r) => inside(r.real, real)))
+    if (!this.#roots.some((r) => isInside(r.real, real)))
       return this.#outside('resolves (through a symbolic link)');
     return undefined;
   }
@@ -92,7 +94,7 @@ export class PathConfinement {
       return undefined;
     }
     if (!isAbsolute(real)) return undefined;
-    if (!this.#roots.some((r) => inside(r.real, real)))
+    if (!this.#roots.some((r) => isInside(r.real, real)))
       return this.#outside('resolves (through a symbolic link)');
     return undefined;
   }

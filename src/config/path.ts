@@ -43,3 +43,9 @@ export function getAtPath(value: unknown, path: ConfigPath): unknown {
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Whether the formatted `path` is `prefix` or lies under it (`a.b`, `a[0]` under `a`). */
+export function isAtOrUnder(path: string, prefix: string): boolean {
+  if (prefix === '') return true;
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}

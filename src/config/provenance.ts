@@ -1,5 +1,5 @@
 import type { SourceRange } from '../diagnostics/finding.js';
-import { type ConfigPath, formatPath, parsePath } from './path.js';
+import { type ConfigPath, formatPath, isAtOrUnder, parsePath } from './path.js';
 
 /** Where one config value came from: the value's node and, for map entries, its key. */
 export interface NodeOrigin {
@@ -62,9 +62,4 @@ export class Provenance {
   delete(path: string): void {
     this.#origins.delete(path);
   }
-}
-
-function isAtOrUnder(path: string, prefix: string): boolean {
-  if (prefix === '') return true;
-  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }

@@ -44,12 +44,6 @@ export function listVariables(values: unknown): VariableRef[] {
   return out;
 }
 
-export function hasVariableRef(s: string): boolean {
-  // `search` leaves the shared regex's lastIndex as it found it (`test` would move it, and a
-  // later `matchAll`, which copies lastIndex, would start past the first reference).
-  return s.search(REF) !== -1;
-}
-
 /** A deep copy of `values` with every reference replaced from `env`. Throws MissingVariableError. */
 export function resolveVariables<T>(values: T, env: NodeJS.ProcessEnv = process.env): T {
   const resolve = (v: unknown, path: PathSegment[]): unknown => {

@@ -1,5 +1,6 @@
 /** The drift stage of `check`: drift/* findings of the checked environments. */
 import type { CheckStage } from '../check/stage.js';
+import { isAtOrUnder } from '../config/path.js';
 import { driftProject, type ProjectDrift } from './project-drift.js';
 
 /**
@@ -31,11 +32,7 @@ export function createDriftStage(onReport?: (drift: ProjectDrift) => void): Chec
 
 /** Whether `path` is one of `keys` or lies inside one of them. */
 function isUnder(path: string, keys: ReadonlySet<string> | undefined): boolean {
-  if (!keys || keys.size === 0) return false;
-  for (const k of keys) {
-    if (path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)) return true;
-  }
-  return false;
+  return keys !== undefined && [...keys].some((k) => isAtOrUnder(path, k));
 }
 
 export const driftStage: CheckStage = createDriftStage();

@@ -18,7 +18,6 @@ export {
   type ExportErrorCode,
   type ExportErrorDetails,
 } from './errors.js';
-export { redactText as redactSecretsInText } from '../config/secrets.js';
 export type { StateStore, JobRecord, Checkpoint, HighWaterMark } from './state/store.js';
 export { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
 export { type DiskUsageProbe, statfsUsage } from './limits.js';

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isInside } from '../config/confinement.js';
 import { outputDirProblem } from '../config/output-dir.js';
 import { MANIFEST_NAMES } from '../config/find-project.js';
 import type { Project } from '../config/types.js';
@@ -78,11 +79,6 @@ function sameFile(a: fs.Stats | undefined, b: fs.Stats | undefined): boolean {
   return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
-function isWithin(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * The project's config, policies and manifest, as the CLI knows them from the project, its
  * `.git`, and every file `check` read for it (`readFiles`: lockfiles and their includes,
@@ -98,7 +94,7 @@ export function projectProtectedPaths(project: Project, readFiles: readonly stri
   const configFile = (file: string, what: string) => {
     out.push({ path: file, what });
     const dir = path.dirname(file);
-    if (!isWithin(project.root, dir)) out.push({ path: dir, what: "the project's config directory" });
+    if (!isInside(dir, project.root)) out.push({ path: dir, what: "the project's config directory" });
   };
   configFile(project.baseFile, 'the base config');
   for (const env of project.environments) {
@@ -106,7 +102,7 @@ export function projectProtectedPaths(project: Project, readFiles: readonly stri
   }
   for (const p of project.manifest.policies?.paths ?? []) {
     const abs = path.resolve(project.root, p);
-    if (!isWithin(project.root, abs)) out.push({ path: abs, what: "the project's policies" });
+    if (!isInside(abs, project.root)) out.push({ path: abs, what: "the project's policies" });
   }
   // Last, so that a file named above is refused under its own name.
   for (const f of readFiles) out.push({ path: f, what: 'a file the project reads' });
@@ -156,7 +152,7 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
   const stateDir = path.dirname(rules.stateFile);
   const guarded: ProtectedPath[] = [
     ...SQLITE_SIDE_FILES.map((x) => ({ path: `${rules.stateFile}${x}`, what: "the project's state store" })),
-    ...(isWithin(rules.projectRoot, stateDir)
+    ...(isInside(stateDir, rules.projectRoot)
       ? []
       : [{ path: stateDir, what: "the project's state directory" }]),
     ...MANIFEST_NAMES.map((n) => ({ path: path.join(rules.projectRoot, n), what: 'the project manifest' })),
@@ -169,7 +165,7 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
     }
   }
   for (const g of guarded) {
-    if (isWithin(real, realPathOf(g.path))) {
+    if (isInside(realPathOf(g.path), real)) {
       const rel = path.relative(rules.projectRoot, g.path) || '.';
       throw refuse('OUTPUT_REFUSED', file, `it is inside ${g.what} (${rel})`);
     }
@@ -177,7 +173,7 @@ export function assertWritableTarget(file: string, rules: OutputTargetRules): vo
 
   // The output-path policy of export.output.dir, on the directory as it really is.
   const dir = path.dirname(real);
-  if (!isWithin(dir, realPathOf(rules.projectRoot))) {
+  if (!isInside(realPathOf(rules.projectRoot), dir)) {
     const why = outputDirProblem(dir);
     if (why) throw refuse('OUTPUT_REFUSED', file, `its directory ${dir} ${why} (policy export/output-path)`);
   }

@@ -4,6 +4,7 @@
  * one duration parser, beside the values Ajv has validated (a value Ajv rejects, such as a
  * bare number or a wrong pattern, is not looked at here).
  */
+import { isPlainObject } from '../config/compose.js';
 import { type PathSegment, formatPath } from '../config/path.js';
 import { formatDuration, parseDuration } from '../config/units.js';
 
@@ -14,23 +15,19 @@ export interface DurationOverflow {
   message: string;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function resolveRef(root: SchemaNode, node: SchemaNode): SchemaNode {
   const ref = node.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return node;
   let cur: unknown = root;
-  for (const part of ref.slice(2).split('/')) cur = isObject(cur) ? cur[part] : undefined;
-  return isObject(cur) ? { ...cur, ...node, $ref: undefined } : node;
+  for (const part of ref.slice(2).split('/')) cur = isPlainObject(cur) ? cur[part] : undefined;
+  return isPlainObject(cur) ? { ...cur, ...node, $ref: undefined } : node;
 }
 
 /** Every duration in `value` longer than its schema's `maxDuration`. */
 export function durationOverflows(root: SchemaNode, value: unknown): DurationOverflow[] {
   const out: DurationOverflow[] = [];
   const walk = (rawNode: unknown, v: unknown, path: PathSegment[], depth: number) => {
-    if (!isObject(rawNode) || depth > 64) return;
+    if (!isPlainObject(rawNode) || depth > 64) return;
     const node = resolveRef(root, rawNode);
     if (typeof node.maxDuration === 'number' && typeof v === 'string') {
       const ms = parseDuration(v);
@@ -44,12 +41,12 @@ export function durationOverflows(root: SchemaNode, value: unknown): DurationOve
     for (const branch of [node.anyOf, node.oneOf, node.allOf]) {
       if (Array.isArray(branch)) for (const b of branch) walk(b, v, path, depth + 1);
     }
-    if (isObject(v) && isObject(node.properties)) {
+    if (isPlainObject(v) && isPlainObject(node.properties)) {
       for (const [k, child] of Object.entries(v)) {
         if (Object.hasOwn(node.properties, k)) walk(node.properties[k], child, [...path, k], depth + 1);
       }
     }
-    if (Array.isArray(v) && isObject(node.items)) {
+    if (Array.isArray(v) && isPlainObject(node.items)) {
       for (const [i, item] of v.entries()) walk(node.items, item, [...path, i], depth + 1);
     }
   };

@@ -271,8 +271,8 @@ export class ExportService {
     const auth = authenticator(next, this.opts.processEnv ?? process.env);
     const lockout = missingTokens(next.service, auth) ?? lostSignIn(this.#auth, auth, next.service);
     if (lockout) return this.#refuseReload('lockout', lockout, loaded.findings);
-    const was = this.#config.service;
-    if ((was.tokensEnv || was.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
+    const prev = this.#config.service;
+    if ((prev.tokensEnv || prev.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
       // Dropping authentication opens every user's jobs to anyone: a restart, not a reload.
       return this.#refuseReload(
         'auth_removed',
@@ -284,7 +284,6 @@ export class ExportService {
     } catch (err) {
       return this.#refuseReload('apply', errorText(err), loaded.findings);
     }
-    const prev = this.#config.service;
     for (const [what, a, b] of [
       ['server.host', prev.host, next.service.host],
       ['server.port', prev.port, next.service.port],
