@@ -1,0 +1,85 @@
+/**
+ * What every resource-family builder of one environment's stack shares: the config values,
+ * the names derived from project and environment, the tags, and where `terraform/unsupported`
+ * findings go.
+ */
+import { isPlainObject } from '../../config/compose.js';
+import { appendPath } from '../../config/path.js';
+import { isSecretKey, literalSecret } from '../../config/secrets.js';
+import type { ConfigValues } from '../../config/types.js';
+import type { Finding } from '../../diagnostics/finding.js';
+import type { AttributeSources } from '../model.js';
+import { RULE_UNSUPPORTED } from '../rules.js';
+
+export type Obj = Record<string, unknown>;
+
+export function obj(v: unknown): Obj | undefined {
+  return isPlainObject(v) ? (v as Obj) : undefined;
+}
+
+/** A `terraform/unsupported` finding: the config asks for something Terraform cannot express. */
+export function unsupportedFinding(env: string, path: string, message: string): Finding {
+  return { rule: RULE_UNSUPPORTED, severity: 'error', message, path, env };
+}
+
+export interface StackContext {
+  project: string;
+  env: string;
+  values: ConfigValues;
+  /** `infrastructure`, present (buildStack refuses without it). */
+  infra: Obj;
+  /** The stack's unique name, `<project>-<env>`: also the name of per-environment resources. */
+  unique: string;
+  /** `<name>-<env>`. */
+  suffix(name: string): string;
+  /** Reports something the config asks for that Terraform cannot express. */
+  unsupported(path: string, message: string): void;
+  /** Environment and Project tags (and Role when given), then the project's own tags. */
+  tagSources(role?: string): { tags: Record<string, string>; sources: AttributeSources };
+}
+
+export function createStackContext(
+  project: string,
+  env: string,
+  values: ConfigValues,
+  infra: Obj,
+  unique: string,
+  findings: Finding[],
+): StackContext {
+  const unsupported = (path: string, message: string) => {
+    findings.push(unsupportedFinding(env, path, message));
+  };
+  const suffix = (name: string) => `${name}-${env}`;
+
+  // Tags on every taggable resource: Environment and Project (required by plan/required-tags),
+  // then the project's own, which cannot replace those two.
+  const userTags = obj(infra.tags) ?? {};
+  const tagSources = (role?: string): { tags: Record<string, string>; sources: AttributeSources } => {
+    const tags: Record<string, string> = {};
+    const sources: AttributeSources = {};
+    for (const [k, v] of Object.entries(userTags)) {
+      if (k === 'Environment' || k === 'Project' || (role && k === 'Role')) continue;
+      // A secret in a tag would end up in Terraform state and in the AWS console.
+      if (literalSecret(k, v) !== undefined || isSecretKey(k)) {
+        unsupported(
+          appendPath('infrastructure.tags', k),
+          `tag "${k}" looks like a secret; tags are not secret`,
+        );
+        continue;
+      }
+      tags[k] = String(v);
+      sources[appendPath('tags', k)] = { paths: [appendPath('infrastructure.tags', k)] };
+    }
+    tags.Environment = env;
+    sources['tags.Environment'] = { paths: [], env: true };
+    tags.Project = project;
+    sources['tags.Project'] = { paths: [] };
+    if (role) {
+      tags.Role = role;
+      sources['tags.Role'] = { paths: [] };
+    }
+    return { tags, sources };
+  };
+
+  return { project, env, values, infra, unique, suffix, unsupported, tagSources };
+}

@@ -1,0 +1,58 @@
+/** The network: one security group admitting the service (and metrics) port. */
+import type { ResourceSpec, TfValue } from '../model.js';
+import { type StackContext, obj } from './context.js';
+
+export function buildSecurityGroup(ctx: StackContext): ResourceSpec {
+  const { project, env, values, unique } = ctx;
+  const serverPort = obj(values.server)?.port;
+  const metricsPort = obj(obj(values.monitoring)?.metrics)?.port;
+  const sg: ResourceSpec = {
+    type: 'aws_security_group',
+    name: 'exporter',
+    attributes: {},
+    sources: { '': { paths: ['server.port'] } },
+  };
+  const t = ctx.tagSources();
+  const rule = (description: string, port: unknown, fromAnywhere: boolean): TfValue => ({
+    description,
+    from_port: port as number,
+    to_port: port as number,
+    protocol: 'tcp',
+    cidr_blocks: fromAnywhere ? ['0.0.0.0/0'] : [],
+    ipv6_cidr_blocks: [],
+    prefix_list_ids: [],
+    security_groups: [],
+    // Metrics are for scrapers inside the group, never the internet.
+    self: !fromAnywhere,
+  });
+  const ingress: TfValue[] = [rule('exportctl API (server.port)', serverPort, true)];
+  sg.sources['ingress[0]'] = { paths: ['server.port'] };
+  if (typeof metricsPort === 'number') {
+    ingress.push(rule('Prometheus metrics (monitoring.metrics.port)', metricsPort, false));
+    sg.sources['ingress[1]'] = { paths: ['monitoring.metrics.port'] };
+  }
+  sg.attributes = {
+    name: unique,
+    description: `exportctl ${project} (${env})`,
+    ingress,
+    egress: [
+      {
+        description: 'all outbound',
+        from_port: 0,
+        to_port: 0,
+        protocol: '-1',
+        cidr_blocks: ['0.0.0.0/0'],
+        ipv6_cidr_blocks: [],
+        prefix_list_ids: [],
+        security_groups: [],
+        self: false,
+      },
+    ],
+    tags: t.tags,
+  };
+  Object.assign(sg.sources, t.sources, {
+    name: { paths: [], env: true },
+    description: { paths: [], env: true },
+  });
+  return sg;
+}
