@@ -25,7 +25,10 @@ export interface JobContext {
   diskUsage: DiskUsageProbe;
   signal: AbortSignal;
   opts: RunExportOptions;
+  /** When the job started, by `now`. */
   startedAt: number;
+  /** The job's clock (`RunExportOptions.now`): what the job reports as times and durations. */
+  now: () => number;
   total?: number;
 }
 
@@ -59,7 +62,7 @@ export class Checkpointer {
         rows: this.progress.rows,
         bytes: this.output.bytes,
         total: this.ctx.total,
-        elapsedMs: t - this.ctx.startedAt,
+        elapsedMs: this.ctx.now() - this.ctx.startedAt,
       });
       // Let timers (timeout, progress) and signals run: SQLite reads are synchronous.
       await yieldToLoop();

@@ -1,16 +1,14 @@
 /**
  * One export job: source → transform → bounded queue → sink, with checkpoints, retries,
  * limits and a manifest. The library entry point of the exporter; the CLI and the service
- * call `runExport`.
+ * call `runExport`. Starting a job (`job-create`), resuming one (`job-resume`), retrying
+ * (`retry`), finishing (`job-finish`) and failing (`job-failure`) live in their own modules.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConfigValues } from '../config/types.js';
-import { removeCheckpointFile, resumeCheckpoint } from './checkpoint-file.js';
 import { createEncoder } from './encoding.js';
-import { ExportError, type ExportErrorCode, classifySourceError } from './errors.js';
+import { ExportError } from './errors.js';
 import {
   type DiskUsageProbe,
   type RateLimitSlot,
@@ -19,19 +17,24 @@ import {
   takeRateLimitSlot,
 } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
-import { type ExportManifest, manifestPath, writeManifest } from './manifest.js';
+import { manifestPath } from './manifest.js';
 import { type ProtectedPath, assertWritableTarget } from './output-target.js';
 import { type JobContext, readRequest } from './job-context.js';
+import { createJob, targetOf } from './job-create.js';
+import { failJob, toExportError } from './job-failure.js';
+import { finish } from './job-finish.js';
+import { newJobId } from './job-id.js';
+import { findJobToResume } from './job-resume.js';
 import { OutputFile } from './output-file.js';
+import { buildProjection } from './transform.js';
+import { backoffDelay, shouldRetry, sleep, withRetry } from './retry.js';
 import { type ExportPath, type ReaderRun, runReader } from './run-reader.js';
 import { Progress } from './progress.js';
-import { type StoredValue, storeValue } from './row.js';
 import { type ExporterSettings, readExporterSettings } from './settings.js';
 import { openSource } from './sources/index.js';
 import type { Source } from './sources/source.js';
 import { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';
 import type { JobRecord, StateStore } from './state/store.js';
-import { type Projection, buildProjection } from './transform.js';
 
 export interface ExportProgress {
   job: string;
@@ -95,6 +98,7 @@ export interface RunExportOptions {
   workers?: number;
   /** Bytes a parallel COPY range aims at (default 4 MiB; ranges in flight are buffered). */
   copyRangeBytes?: number;
+  /** The job's clock (default Date.now): job ids, rate limits, records, manifest, duration, progress. */
   now?: () => number;
 }
 
@@ -122,39 +126,6 @@ export interface ExportResult {
     after: { cursor: string | number; key: string | number } | null;
     full: boolean;
   };
-}
-
-/** Codes after which the partial file and checkpoint are kept for `--resume`. */
-const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
-  'SOURCE_UNAVAILABLE',
-  'SOURCE_QUERY_FAILED',
-  'PERMISSION_DENIED',
-  'DISK_FULL',
-  'DISK_BREAKER_OPEN',
-  'TIMEOUT',
-  'CANCELLED',
-]);
-
-/** A job id: a UTC timestamp and `random` random bytes in hex (the service uses more). */
-export function newJobId(now: number, random = 3): string {
-  const stamp = new Date(now)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${randomBytes(random).toString('hex')}`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function plain(v: StoredValue | undefined): string | number | null {
-  return v?.v ?? null;
 }
 
 /** Runs one export job to completion. Throws ExportError (with `code`) on failure. */
@@ -257,6 +228,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
       signal: controller.signal,
       opts,
       startedAt,
+      now,
     };
     const kinds = await source.kinds(projection.select);
     if (opts.countRows) ctx.total = job.checkpoint.rows + (await source.count(readRequest(ctx, projection)));
@@ -278,8 +250,8 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
         output?.close();
         output = undefined;
         const e = controller.signal.aborted ? (controller.signal.reason as ExportError) : toExportError(err);
-        if (!e.transient || attempt > ex.retry.retries || controller.signal.aborted) throw e;
-        const delay = Math.min(ex.retry.maxBackoffMs, ex.retry.initialBackoffMs * 2 ** (attempt - 1));
+        if (!shouldRetry(e, ex.retry, attempt, controller.signal)) throw e;
+        const delay = backoffDelay(ex.retry, attempt);
         logger.log('warn', `transient source error, retrying from row ${job.checkpoint.rows} in ${delay}ms`, {
           job: job.id,
           code: e.code,
@@ -297,7 +269,7 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
       controller.signal.aborted && !(err instanceof ExportError && err.code === 'ROW_LIMIT_EXCEEDED')
         ? (controller.signal.reason as ExportError)
         : toExportError(err);
-    if (job) await failJob(store, job, e, logger);
+    if (job) await failJob(store, job, e, logger, now());
     else {
       // Refused before a job existed (source unreachable, a column missing): not a request
       // that counts against the user's hourly limit.
@@ -311,238 +283,4 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
     await source?.close().catch(() => {});
     if (ownStore) await store.close();
   }
-}
-
-function toExportError(err: unknown): ExportError {
-  if (err instanceof ExportError) return err;
-  return classifySourceError(err, 'query');
-}
-
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-  if (signal.aborted) throw signal.reason;
-}
-
-async function withRetry<T>(
-  settings: ExporterSettings,
-  logger: Logger,
-  job: string | undefined,
-  signal: AbortSignal,
-  f: () => Promise<T>,
-): Promise<T> {
-  const r = settings.export.retry;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await f();
-    } catch (err) {
-      const e = toExportError(err);
-      if (!e.transient || attempt > r.retries || signal.aborted) throw e;
-      const delay = Math.min(r.maxBackoffMs, r.initialBackoffMs * 2 ** (attempt - 1));
-      logger.log('warn', `source unavailable, retrying in ${delay}ms`, {
-        job,
-        code: e.code,
-        error: e.message,
-      });
-      await sleep(delay, signal);
-    }
-  }
-}
-
-async function findJobToResume(
-  store: StateStore,
-  env: string,
-  resume: string | true,
-  settings: ExporterSettings,
-): Promise<JobRecord> {
-  const job = resume === true ? await store.newestResumableJob(env) : await store.getJob(resume);
-  if (!job) {
-    throw new ExportError(
-      'CONFIG_INVALID',
-      resume === true ? `no unfinished export job of ${env} to resume` : `no export job ${resume}`,
-    );
-  }
-  if (job.env !== env)
-    throw new ExportError('CONFIG_INVALID', `job ${job.id} belongs to environment ${job.env}`);
-  if (job.status === 'succeeded') throw new ExportError('CONFIG_INVALID', `job ${job.id} already succeeded`);
-  if (job.status === 'failed' && !job.resumable) {
-    throw new ExportError(
-      'CONFIG_INVALID',
-      `job ${job.id} failed with ${job.errorCode} and cannot be resumed`,
-    );
-  }
-  if (
-    job.status === 'running' &&
-    job.host === os.hostname() &&
-    job.pid !== process.pid &&
-    pidAlive(job.pid)
-  ) {
-    throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
-  }
-  job.checkpoint = resumeCheckpoint(job.tempFile, job.checkpoint);
-  if (job.configDigest !== settings.configDigest) {
-    throw new ExportError(
-      'CONFIG_INVALID',
-      `the config changed since job ${job.id} started; its output would not match: start a new export`,
-    );
-  }
-  return job;
-}
-
-/** A new job's id and the file it writes (`--out`, or a name in `output.dir`). */
-function targetOf(settings: ExporterSettings, opts: RunExportOptions, id: string) {
-  const ex = settings.export;
-  const ext = ex.output.format === 'csv' ? 'csv' : 'jsonl';
-  const file = opts.out
-    ? path.resolve(opts.out)
-    : path.join(ex.output.dir, `${settings.name}-${opts.env}-${id}.${ext}`);
-  return { id, file };
-}
-
-async function createJob(
-  store: StateStore,
-  settings: ExporterSettings,
-  source: Source,
-  opts: RunExportOptions,
-  target: { id: string; file: string },
-  user: string,
-  now: number,
-): Promise<JobRecord> {
-  const ex = settings.export;
-  const { id, file } = target;
-  const tempFile = path.join(path.dirname(file), `.${path.basename(file)}.${id}.partial`);
-  const inc = ex.source.incremental;
-  const window: JobRecord['window'] = {};
-  if (inc) {
-    window.cursor = inc.column;
-    window.highWaterScope = `${opts.env}:${createHash('sha256')
-      .update(JSON.stringify([ex.source.table ?? null, ex.source.query ?? null, ex.source.key, inc.column]))
-      .digest('hex')
-      .slice(0, 16)}`;
-    if (!opts.full) window.after = await store.getHighWaterMark(window.highWaterScope);
-    if (inc.type === 'timestamp') window.upTo = storeValue(await source.clockMinus(inc.lagMs));
-  }
-  const job: JobRecord = {
-    id,
-    env: opts.env,
-    user,
-    status: 'running',
-    file,
-    tempFile,
-    configDigest: settings.configDigest,
-    window,
-    checkpoint: { rows: 0, bytes: 0, replaced: 0 },
-    createdAt: now,
-    updatedAt: now,
-    resumable: false,
-    pid: process.pid,
-    host: os.hostname(),
-  };
-  await store.createJob(job);
-  return job;
-}
-
-async function finish(
-  ctx: JobContext,
-  output: OutputFile,
-  progress: Progress,
-  projection: Projection,
-  used: ReaderRun,
-  resumed: boolean,
-): Promise<ExportResult> {
-  const { job, settings, store } = ctx;
-  const ex = settings.export;
-  const sha256 = output.digest();
-  const bytes = output.bytes;
-  output.commit(job.file);
-  removeCheckpointFile(job.tempFile);
-  const final = progress.checkpoint(bytes);
-  const manifest: ExportManifest = {
-    version: 1,
-    job: job.id,
-    env: job.env,
-    file: path.basename(job.file),
-    format: ex.output.format,
-    encoding: ex.output.encoding,
-    columns: projection.names,
-    rows: final.rows,
-    bytes,
-    sha256,
-    replaced: final.replaced,
-    key: { column: ex.source.key, first: plain(final.firstKey), last: plain(final.lastKey) },
-    cursor: job.window.cursor
-      ? { column: job.window.cursor, min: plain(final.minCursor), max: plain(final.maxCursor) }
-      : null,
-    configDigest: settings.configDigest,
-    startedAt: new Date(job.createdAt).toISOString(),
-    finishedAt: new Date().toISOString(),
-  };
-  const manifestFile = writeManifest(job.file, manifest);
-  await store.saveCheckpoint(job.id, final);
-  await store.updateJob(job.id, { status: 'succeeded', finishedAt: Date.now(), resumable: false });
-  if (job.window.highWaterScope && final.highWater)
-    await store.setHighWaterMark(job.window.highWaterScope, final.highWater);
-  const durationMs = Date.now() - ctx.startedAt;
-  ctx.logger.log('info', 'export finished', {
-    job: job.id,
-    rows: final.rows,
-    bytes,
-    duration_ms: durationMs,
-    reader: used.path,
-    readers: used.readers,
-  });
-  return {
-    job: job.id,
-    file: job.file,
-    manifest: manifestFile,
-    rows: final.rows,
-    bytes,
-    sha256,
-    encoding: ex.output.encoding,
-    replaced: final.replaced,
-    duration_ms: durationMs,
-    resumed,
-    path: used.path,
-    readers: used.readers,
-    incremental: job.window.cursor
-      ? {
-          column: job.window.cursor,
-          after: job.window.after
-            ? { cursor: plain(job.window.after.cursor)!, key: plain(job.window.after.key)! }
-            : null,
-          full: ctx.opts.full === true,
-        }
-      : undefined,
-  };
-}
-
-async function failJob(store: StateStore, job: JobRecord, e: ExportError, logger: Logger): Promise<void> {
-  const resumable = RESUMABLE.has(e.code);
-  if (!resumable) {
-    fs.rmSync(job.tempFile, { force: true });
-    removeCheckpointFile(job.tempFile);
-  }
-  await store
-    .updateJob(job.id, {
-      status: 'failed',
-      errorCode: e.code,
-      errorMessage: e.message,
-      resumable,
-      finishedAt: Date.now(),
-    })
-    .catch(() => {});
-  logger.log('error', e.message, {
-    job: job.id,
-    code: e.code,
-    error: e.message,
-    resumable,
-    ...(resumable ? { resume: `--resume ${job.id}` } : {}),
-  });
 }

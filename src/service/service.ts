@@ -15,7 +15,7 @@ import {
   silentLogger,
   statfsUsage,
 } from '../exporter/index.js';
-import { newJobId } from '../exporter/job.js';
+import { newJobId } from '../exporter/job-id.js';
 import { checkDiskBreaker, takeRateLimitSlot } from '../exporter/limits.js';
 import { type Principal, TokenAuthenticator, lostSignIn, missingTokens } from './auth.js';
 import { type RunningConfig, loadRunningConfig } from './config.js';
