@@ -5,7 +5,7 @@
  */
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { relativeFile } from '../report/report.js';
-import type { DepConstraint, DepEdge, DepPackage, EnvDependencies } from './analyze.js';
+import type { DepConstraint, DepEdge, DepPackage, EnvDependencies } from './model.js';
 
 export const DEPS_FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
 export type DepsFormat = (typeof DEPS_FORMATS)[number];

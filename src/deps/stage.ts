@@ -5,7 +5,9 @@
  */
 import type { CheckContext, CheckStage, StageResult } from '../check/stage.js';
 import type { Finding } from '../diagnostics/finding.js';
-import { analyzeEnvironment, DepsFileCache, type EnvDependencies } from './analyze.js';
+import { analyzeEnvironment } from './analyze.js';
+import { DepsFileCache } from './file-cache.js';
+import type { EnvDependencies } from './model.js';
 import { loadMatrix } from './matrix.js';
 
 /** Every checked environment's dependency analysis (the library API behind stage and CLI). */
