@@ -4,7 +4,9 @@
  * so comparing does not leak a token's prefix through timing.
  */
 import { createHash } from 'node:crypto';
-import type { ServiceSettings } from './config.js';
+import type { IncomingMessage } from 'node:http';
+import type { RunningConfig, ServiceSettings } from './config.js';
+import { HttpError } from './http.js';
 
 export interface Principal {
   name: string;
@@ -67,4 +69,28 @@ export function lostSignIn(
   if (now.count(true) > 0 && next.count(true) === 0)
     return `no admin token in ${s.adminTokensEnv ? `server.auth.admin_tokens_env (${s.adminTokensEnv})` : 'the new config (server.auth.admin_tokens_env is gone)'}: every admin would be locked out`;
   return undefined;
+}
+
+/** The authenticator of a config: the tokens in the variables it names, read from `env`. */
+export function authenticator(config: RunningConfig, env: NodeJS.ProcessEnv): TokenAuthenticator {
+  const s = config.service;
+  return new TokenAuthenticator(
+    s.tokensEnv ? env[s.tokensEnv] : undefined,
+    s.adminTokensEnv ? env[s.adminTokensEnv] : undefined,
+  );
+}
+
+/** Who sent the request: anonymous without `server.auth`, else the bearer token's owner (401 without one). */
+export function requirePrincipal(
+  s: ServiceSettings,
+  auth: TokenAuthenticator,
+  req: IncomingMessage,
+): Principal {
+  if (!s.tokensEnv && !s.adminTokensEnv) return { name: 'anonymous', admin: false };
+  const who = auth.authenticate(req.headers.authorization);
+  if (!who)
+    throw new HttpError(401, 'UNAUTHORIZED', 'a valid bearer token is required', {
+      'www-authenticate': 'Bearer realm="exportctl"',
+    });
+  return who;
 }

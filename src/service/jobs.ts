@@ -83,3 +83,6 @@ export function emptyIncrementalNote(job: ServiceJob): string | undefined {
   const { column, after } = job.incremental;
   return `incremental export: no rows changed after ${column} ${JSON.stringify(after)} (the previous export's mark); POST {"full": true} to export everything`;
 }
+
+/** Headers of an answer that comes from a cached (stale) export. */
+export const STALE_HEADERS = { warning: '110 - "Response is Stale"', 'x-export-stale': 'true' };

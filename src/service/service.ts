@@ -1,34 +1,36 @@
-import * as fs from 'node:fs';
+/**
+ * `serve`: the exporter as an HTTP service for one environment. This module is its lifecycle
+ * — start (config, backends, listeners, resumed jobs), the workers' job handler, reload and
+ * drain; the API itself is `routes` and the handlers it names.
+ */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { redactSecrets } from '../config/secrets.js';
 import type { Finding } from '../diagnostics/finding.js';
-import {
-  type DiskUsageProbe,
-  ExportError,
-  type Logger,
-  SqliteStateStore,
-  type StateStore,
-  defaultStatePath,
-  silentLogger,
-  statfsUsage,
-} from '../exporter/index.js';
-import { newJobId } from '../exporter/job-id.js';
-import { checkDiskBreaker, takeRateLimitSlot } from '../exporter/limits.js';
-import { type Principal, TokenAuthenticator, lostSignIn, missingTokens } from './auth.js';
-import { type RunningConfig, loadRunningConfig } from './config.js';
-import { SourceHealth } from './source-health.js';
-import { HttpError, readJsonBody, sendError, sendJson } from './http.js';
-import { type ServiceJob, type ServiceJobStore, publicJob } from './jobs.js';
+import type { DiskUsageProbe, Logger, StateStore } from '../exporter/index.js';
+import { silentLogger } from '../exporter/index.js';
+import { type TokenAuthenticator, authenticator, missingTokens } from './auth.js';
+import { openBackends } from './backends.js';
+import type { RunningConfig } from './config.js';
+import type { ServiceJobStore } from './jobs.js';
+import { listen } from './listen.js';
 import { type ReloadFailure, ServiceMetrics } from './metrics.js';
-import { MemoryQueue } from './queue/memory.js';
 import type { JobHandler, QueueBackend } from './queue/queue.js';
+import {
+  type ReloadResult,
+  errorText,
+  loadServiceConfig,
+  refuseReload,
+  reloadCandidate,
+  restartOnlyChanges,
+} from './reload.js';
+import type { RequestContext } from './request-context.js';
+import { handleRequest } from './routes.js';
 import { runServiceJob } from './runner.js';
-import { SqliteServiceJobStore } from './store/sqlite-jobs.js';
-import { RedisServiceJobStore, RedisStateStore } from './store/redis.js';
+import { SourceHealth } from './source-health.js';
+import { ServiceStartError } from './start-error.js';
 import { WebhookNotifier } from './webhook.js';
+
+export { ServiceStartError } from './start-error.js';
+export type { ReloadResult } from './reload.js';
 
 export interface ServiceOptions {
   cwd?: string;
@@ -52,19 +54,6 @@ export interface ServiceOptions {
   maxBodyBytes?: number;
 }
 
-/** `serve` could not start: a config that fails `check`, or the environment it needs. */
-export class ServiceStartError extends Error {
-  constructor(
-    message: string,
-    readonly findings: Finding[] = [],
-    readonly exitCode: 1 | 2 | 4 = 1,
-  ) {
-    super(message);
-  }
-}
-
-const BODY_KEYS = new Set(['full']);
-
 export class ExportService {
   #config: RunningConfig;
   #auth: TokenAuthenticator;
@@ -78,6 +67,7 @@ export class ExportService {
   readonly notifier: WebhookNotifier;
   readonly #logger: Logger;
   readonly #sourceHealth = new SourceHealth();
+  readonly #requests: RequestContext;
 
   private constructor(
     readonly opts: ServiceOptions,
@@ -94,7 +84,21 @@ export class ExportService {
       () => queue.running(),
     );
     this.notifier = new WebhookNotifier(() => this.#config.service.webhook, this.#logger);
-    this.#server = http.createServer((req, res) => void this.#handle(req, res, false));
+    this.#requests = {
+      config: () => this.#config,
+      auth: () => this.#auth,
+      loadedAt: () => this.#loadedAt,
+      draining: () => this.#draining,
+      queue,
+      state,
+      jobs,
+      metrics: this.metrics,
+      logger: this.#logger,
+      sourceHealth: this.#sourceHealth,
+      diskUsage: opts.diskUsage,
+      maxBodyBytes: opts.maxBodyBytes,
+    };
+    this.#server = http.createServer((req, res) => void handleRequest(this.#requests, req, res, false));
     this.#server.requestTimeout = config.service.requestTimeoutMs + 1000;
     this.#server.headersTimeout = Math.min(config.service.requestTimeoutMs, 60_000) + 1000;
   }
@@ -117,12 +121,7 @@ export class ExportService {
 
   static async start(opts: ServiceOptions): Promise<ExportService> {
     const logger = opts.logger ?? silentLogger;
-    const loaded = loadRunningConfig({
-      cwd: opts.cwd ?? process.cwd(),
-      project: opts.project,
-      env: opts.env,
-      processEnv: opts.processEnv,
-    });
+    const loaded = loadServiceConfig(opts);
     if (!loaded.ok) {
       throw new ServiceStartError(
         loaded.error ? `${loaded.error.code}: ${loaded.error.message}` : `${opts.env} does not pass check`,
@@ -136,36 +135,7 @@ export class ExportService {
     const noTokens = missingTokens(config.service, auth);
     // A configuration problem, like a port in use: exit 2, not "the config fails check".
     if (noTokens) throw new ServiceStartError(noTokens, [], 2);
-    const onError = (err: unknown, id?: string) =>
-      logger.log('error', `queue: ${(err as Error)?.message ?? String(err)}`, { job: id });
-    let queue: QueueBackend;
-    let state: StateStore;
-    let jobs: ServiceJobStore;
-    if (s.queue.backend === 'redis') {
-      const prefix = `exportctl:${config.exporter.name}:${config.env}`;
-      // bullmq and ioredis load only for the redis backend.
-      const { BullQueue } = await import('./queue/bullmq.js');
-      const bull = new BullQueue({
-        url: s.queue.url!,
-        prefix,
-        lockDurationMs: opts.lockDurationMs ?? 30_000,
-        onError,
-      });
-      try {
-        await withTimeout(bull.connection.ping(), 10_000, 'redis did not answer');
-      } catch (err) {
-        await bull.close().catch(() => {});
-        throw new ServiceStartError(`queue.url: cannot reach redis: ${(err as Error).message}`, [], 4);
-      }
-      queue = bull;
-      state = new RedisStateStore(bull.connection, prefix);
-      jobs = new RedisServiceJobStore(bull.connection, prefix);
-    } else {
-      const file = defaultStatePath(config.projectRoot);
-      queue = new MemoryQueue(onError);
-      state = new SqliteStateStore(file);
-      jobs = new SqliteServiceJobStore(file, config.env);
-    }
+    const { queue, state, jobs } = await openBackends(config, logger, opts.lockDurationMs);
     const service = new ExportService(opts, config, queue, state, jobs);
     await service.#listen();
     // A restarted memory queue takes up its queued and running jobs (they resume).
@@ -186,25 +156,18 @@ export class ExportService {
 
   async #listen(): Promise<void> {
     const s = this.#config.service;
-    const listen = (server: http.Server, host: string, port: number) =>
-      new Promise<string>((resolve, reject) => {
-        server.once('error', (err) =>
-          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 2)),
-        );
-        server.listen(port, host, () => {
-          const a = server.address() as AddressInfo;
-          resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
-        });
-      });
     const host = this.opts.host ?? s.host;
     this.url = await listen(this.#server, host, this.opts.port ?? s.port);
     const metricsPort = this.opts.metricsPort === undefined ? s.metrics?.port : this.opts.metricsPort;
     if (metricsPort !== undefined && metricsPort !== null) {
-      this.#metricsServer = http.createServer((req, res) => void this.#handle(req, res, true));
+      this.#metricsServer = http.createServer(
+        (req, res) => void handleRequest(this.#requests, req, res, true),
+      );
       this.metricsUrl = `${await listen(this.#metricsServer, host, metricsPort)}${s.metrics?.path ?? '/metrics'}`;
     }
   }
 
+  /** Runs a queued job; a worker that fails `recycleAfter` jobs in a row is recycled. */
   readonly #handler: JobHandler = async (id, ctx) => {
     const r = await runServiceJob(
       {
@@ -239,59 +202,20 @@ export class ExportService {
   };
 
   /**
-   * Re-reads and re-checks the config (SIGHUP). Never throws: a config that cannot be loaded,
-   * fails `check`, cannot be read into settings, would lock out the users or admins who can
-   * sign in now, or cannot be applied is refused, and the running one stays. Each refusal is
-   * one structured log line and counts in `exportctl_config_reload_failures_total{reason}`.
+   * Re-reads and re-checks the config (SIGHUP). Never throws: a config `reloadCandidate`
+   * refuses, or one that cannot be applied, is refused and the running one stays.
    */
   reload(): ReloadResult {
-    let loaded: ReturnType<typeof loadRunningConfig>;
-    try {
-      loaded = loadRunningConfig({
-        cwd: this.opts.cwd ?? process.cwd(),
-        project: this.opts.project,
-        env: this.opts.env,
-        processEnv: this.opts.processEnv,
-      });
-    } catch (err) {
-      // No manifest, the environment gone from it, an unreadable project...
-      return this.#refuseReload('load', errorText(err), []);
-    }
-    if (!loaded.ok) {
-      if (loaded.error)
-        return this.#refuseReload(
-          'settings',
-          `${loaded.error.code}: ${loaded.error.message}`,
-          loaded.findings,
-        );
-      const errors = loaded.findings.filter((f) => f.severity === 'error').length;
-      return this.#refuseReload(loaded.fatal ? 'load' : 'check', `${errors} errors`, loaded.findings);
-    }
-    const next = loaded.config;
-    const auth = authenticator(next, this.opts.processEnv ?? process.env);
-    const lockout = missingTokens(next.service, auth) ?? lostSignIn(this.#auth, auth, next.service);
-    if (lockout) return this.#refuseReload('lockout', lockout, loaded.findings);
-    const prev = this.#config.service;
-    if ((prev.tokensEnv || prev.adminTokensEnv) && !next.service.tokensEnv && !next.service.adminTokensEnv)
-      // Dropping authentication opens every user's jobs to anyone: a restart, not a reload.
-      return this.#refuseReload(
-        'auth_removed',
-        'server.auth is gone from the new config: the API would stop asking for a token; restart the service to drop authentication',
-        loaded.findings,
-      );
+    const candidate = reloadCandidate(this.opts, this.#config, this.#auth);
+    if (!candidate.ok) return this.#refuseReload(candidate.reason, candidate.message, candidate.findings);
+    const { next, auth, findings } = candidate;
     try {
       this.queue.setConcurrency(next.service.workers);
     } catch (err) {
-      return this.#refuseReload('apply', errorText(err), loaded.findings);
+      return this.#refuseReload('apply', errorText(err), findings);
     }
-    for (const [what, a, b] of [
-      ['server.host', prev.host, next.service.host],
-      ['server.port', prev.port, next.service.port],
-      ['queue', JSON.stringify(prev.queue), JSON.stringify(next.service.queue)],
-      ['monitoring.metrics', JSON.stringify(prev.metrics), JSON.stringify(next.service.metrics)],
-    ] as const) {
-      if (a !== b) this.#logger.log('warn', `${what} changed; it takes effect at the next restart`);
-    }
+    for (const what of restartOnlyChanges(this.#config.service, next.service))
+      this.#logger.log('warn', `${what} changed; it takes effect at the next restart`);
     this.#config = next;
     this.#auth = auth;
     this.#loadedAt = new Date();
@@ -299,26 +223,11 @@ export class ExportService {
     this.metrics.reloads.inc();
     this.metrics.lastReload.setToCurrentTime();
     this.#logger.log('info', 'config reloaded', { digest: next.digest });
-    return { ok: true, digest: next.digest, findings: loaded.findings };
+    return { ok: true, digest: next.digest, findings };
   }
 
   #refuseReload(reason: ReloadFailure, message: string, findings: Finding[]): ReloadResult {
-    this.metrics.reloadFailures.inc({ reason });
-    this.#logger.log(
-      'error',
-      `config reload rejected (${message}); still running ${this.digest.slice(0, 12)}`,
-      {
-        code: 'CONFIG_RELOAD_REFUSED',
-        reason,
-        error: message,
-        digest: this.digest,
-        findings: findings
-          .filter((f) => f.severity === 'error')
-          .slice(0, 20)
-          .map((f) => ({ rule: f.rule, path: f.path, message: f.message })),
-      },
-    );
-    return { ok: false, digest: this.digest, findings, message, reason };
+    return refuseReload(this.metrics, this.#logger, this.digest, reason, message, findings);
   }
 
   /** SIGTERM: no new jobs, running jobs checkpoint (they resume elsewhere or after restart), close. */
@@ -353,313 +262,6 @@ export class ExportService {
     await this.jobs.close();
     await this.state.close();
     this.#logger.log('info', 'drained');
-  }
-
-  async #handle(req: http.IncomingMessage, res: http.ServerResponse, metricsOnly: boolean): Promise<void> {
-    const timeoutMs = this.#config.service.requestTimeoutMs;
-    const timer = setTimeout(() => {
-      if (!res.headersSent)
-        sendError(
-          res,
-          new HttpError(503, 'TIMEOUT', `the request took longer than server.timeout (${timeoutMs}ms)`),
-        );
-    }, timeoutMs);
-    res.on('close', () => clearTimeout(timer));
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      if (metricsOnly) {
-        if (url.pathname !== (this.#config.service.metrics?.path ?? '/metrics'))
-          throw new HttpError(404, 'NOT_FOUND', 'not found');
-        await this.#metricsRoute(req, res);
-        return;
-      }
-      await this.#route(req, res, url.pathname);
-    } catch (err) {
-      if (err instanceof HttpError) sendError(res, err);
-      else {
-        this.#logger.log('error', `request failed: ${(err as Error)?.message ?? String(err)}`, {
-          error: (err as Error)?.message,
-        });
-        sendError(res, new HttpError(500, 'INTERNAL', 'internal error'));
-      }
-    }
-  }
-
-  async #route(req: http.IncomingMessage, res: http.ServerResponse, p: string): Promise<void> {
-    const method = req.method ?? 'GET';
-    const only = (...methods: string[]) => {
-      if (!methods.includes(method))
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `use ${methods.join(' or ')}`, {
-          allow: methods.join(', '),
-        });
-    };
-    if (p === '/healthz') {
-      only('GET', 'HEAD');
-      return sendJson(res, 200, { status: 'ok', digest: this.digest, draining: this.#draining });
-    }
-    if (p === '/readyz') {
-      only('GET', 'HEAD');
-      return this.#readyz(res);
-    }
-    if (p === '/metrics' || p === this.#config.service.metrics?.path) {
-      only('GET');
-      return this.#metricsRoute(req, res);
-    }
-    if (p === '/config') {
-      only('GET');
-      this.#principal(req);
-      return sendJson(res, 200, {
-        env: this.#config.env,
-        digest: this.digest,
-        loaded_at: this.#loadedAt.toISOString(),
-        config: redactSecrets(this.#config.values),
-      });
-    }
-    if (p === '/admin/pause' || p === '/admin/resume') {
-      only('POST');
-      const who = this.#principal(req);
-      if (!who.admin) throw new HttpError(403, 'FORBIDDEN', 'admin token required');
-      if (p === '/admin/pause') await this.queue.pause();
-      else await this.queue.resume();
-      this.#logger.log('info', `queue ${p === '/admin/pause' ? 'paused' : 'resumed'} by ${who.name}`);
-      return sendJson(res, 200, { paused: await this.queue.isPaused() });
-    }
-    if (p === '/exports') {
-      only('POST');
-      return this.#createExport(req, res);
-    }
-    const m = /^\/exports\/([A-Za-z0-9_-]{1,100})(\/download)?$/.exec(p);
-    if (m) {
-      only('GET', 'HEAD');
-      const who = this.#principal(req);
-      const job = await this.jobs.get(m[1]);
-      // Another user's job does not exist for you.
-      if (!job || (job.user !== who.name && !who.admin))
-        throw new HttpError(404, 'NOT_FOUND', `no export ${m[1]}`);
-      if (m[2]) return this.#download(req, res, job);
-      const x = job.status === 'running' ? await this.state.getJob(job.id) : undefined;
-      return sendJson(res, 200, publicJob(job, x?.checkpoint), job.stale ? STALE_HEADERS : {});
-    }
-    throw new HttpError(404, 'NOT_FOUND', `no route ${method} ${p}`);
-  }
-
-  #principal(req: http.IncomingMessage): Principal {
-    const s = this.#config.service;
-    if (!s.tokensEnv && !s.adminTokensEnv) return { name: 'anonymous', admin: false };
-    const who = this.#auth.authenticate(req.headers.authorization);
-    if (!who)
-      throw new HttpError(401, 'UNAUTHORIZED', 'a valid bearer token is required', {
-        'www-authenticate': 'Bearer realm="exportctl"',
-      });
-    return who;
-  }
-
-  async #createExport(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const who = this.#principal(req);
-    if (this.#draining)
-      throw new HttpError(503, 'SHUTTING_DOWN', 'the service is shutting down', { 'retry-after': '5' });
-    const body = await readJsonBody(req, this.opts.maxBodyBytes ?? 16 * 1024);
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object');
-    for (const k of Object.keys(body)) {
-      if (!BODY_KEYS.has(k)) throw new HttpError(400, 'BAD_REQUEST', `unknown field "${k}" (allowed: full)`);
-    }
-    const full = (body as { full?: unknown }).full;
-    if (full !== undefined && typeof full !== 'boolean')
-      throw new HttpError(400, 'BAD_REQUEST', '"full" must be a boolean');
-    const config = this.#config;
-    const ex = config.exporter.export;
-    try {
-      checkDiskBreaker(this.opts.diskUsage ?? statfsUsage, ex.output.dir, ex.limits.diskUsageBreaker);
-    } catch (err) {
-      if (err instanceof ExportError) {
-        this.metrics.failures.inc({ code: err.code });
-        throw new HttpError(503, err.code, err.message, { 'retry-after': '60' });
-      }
-      throw err;
-    }
-    const fallback = config.service.fallback;
-    if (fallback) {
-      const down = await this.#sourceHealth.check(config.exporter, fallback.timeoutMs);
-      if (down) return this.#fallback(res, who, down);
-    }
-    try {
-      await takeRateLimitSlot(this.state, config.env, who.name, ex.limits.perUserPerHour, Date.now());
-    } catch (err) {
-      if (err instanceof ExportError && err.code === 'RATE_LIMITED') {
-        this.metrics.failures.inc({ code: err.code });
-        throw new HttpError(
-          429,
-          err.code,
-          err.message,
-          { 'retry-after': String(err.details.retryAfterSeconds ?? 60) },
-          { retry_at: err.details.retryAt, limit: err.details.limit },
-        );
-      }
-      throw err;
-    }
-    const job: ServiceJob = {
-      id: newRequestId(),
-      user: who.name,
-      env: config.env,
-      status: 'queued',
-      full: full === true,
-      createdAt: Date.now(),
-      attempts: 0,
-    };
-    await this.jobs.create(job);
-    await this.queue.enqueue(job.id);
-    this.metrics.jobs.inc({ status: 'accepted' });
-    sendJson(
-      res,
-      202,
-      { id: job.id, status: job.status, href: `/exports/${job.id}` },
-      { location: `/exports/${job.id}` },
-    );
-  }
-
-  /**
-   * The source is down: `fail_fast` answers 503; `cache_first` the requesting user's own newest
-   * completed export, marked stale (503 when they have none). Never another user's export: its
-   * id, file name and contents belong to that user.
-   */
-  async #fallback(res: http.ServerResponse, who: Principal, reason: string): Promise<void> {
-    const fallback = this.#config.service.fallback!;
-    const cached =
-      fallback.strategy === 'cache_first' ? await this.jobs.newestSucceeded(who.name) : undefined;
-    if (!cached) {
-      this.metrics.failures.inc({ code: 'SOURCE_UNAVAILABLE' });
-      throw new HttpError(503, 'SOURCE_UNAVAILABLE', `the source is unavailable: ${reason}`, {
-        'retry-after': '30',
-      });
-    }
-    // A new record of the user's, pointing at their own cached file.
-    const now = Date.now();
-    const job: ServiceJob = {
-      id: newRequestId(),
-      user: who.name,
-      env: this.#config.env,
-      status: 'succeeded',
-      full: false,
-      createdAt: now,
-      finishedAt: now,
-      attempts: 0,
-      file: cached.file,
-      rows: cached.rows,
-      bytes: cached.bytes,
-      sha256: cached.sha256,
-      stale: true,
-      staleFrom: cached.id,
-    };
-    await this.jobs.create(job);
-    this.metrics.jobs.inc({ status: 'stale' });
-    this.#logger.log('warn', `source unavailable; answered from export ${cached.id} (stale)`, {
-      job: job.id,
-      code: 'SOURCE_UNAVAILABLE',
-      error: reason,
-    });
-    sendJson(res, 200, publicJob(job), { ...STALE_HEADERS, location: `/exports/${job.id}` });
-  }
-
-  async #download(req: http.IncomingMessage, res: http.ServerResponse, job: ServiceJob): Promise<void> {
-    if (job.status !== 'succeeded' || !job.file)
-      throw new HttpError(409, 'EXPORT_NOT_FINISHED', `export ${job.id} is ${job.status}`);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(job.file);
-    } catch {
-      throw new HttpError(410, 'GONE', `the file of export ${job.id} is no longer there`);
-    }
-    const jsonl = job.file.endsWith('.jsonl');
-    res.writeHead(200, {
-      'content-type': jsonl ? 'application/x-ndjson; charset=utf-8' : 'text/csv',
-      'content-length': String(stat.size),
-      'content-disposition': `attachment; filename="${path.basename(job.file).replace(/"/g, '')}"`,
-      ...(job.sha256 ? { 'x-export-sha256': job.sha256 } : {}),
-      ...(job.stale ? STALE_HEADERS : {}),
-    });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await pipeline(fs.createReadStream(job.file), res).catch(() => res.destroy());
-  }
-
-  async #readyz(res: http.ServerResponse): Promise<void> {
-    const config = this.#config;
-    const ex = config.exporter.export;
-    const checks: Record<string, { ok: boolean; error?: string }> = {};
-    const down = await this.#sourceHealth.check(config.exporter, config.service.fallback?.timeoutMs ?? 1000);
-    checks.database = down ? { ok: false, error: down } : { ok: true };
-    checks.queue = (await this.queue.healthy()) ? { ok: true } : { ok: false, error: 'queue unavailable' };
-    try {
-      checkDiskBreaker(this.opts.diskUsage ?? statfsUsage, ex.output.dir, ex.limits.diskUsageBreaker);
-      checks.breaker = { ok: true };
-    } catch (err) {
-      checks.breaker = { ok: false, error: (err as Error).message };
-    }
-    if (this.#draining) checks.draining = { ok: false, error: 'shutting down' };
-    const ready = Object.values(checks).every((c) => c.ok);
-    sendJson(res, ready ? 200 : 503, {
-      ready,
-      checks,
-      paused: await this.queue.isPaused().catch(() => undefined),
-    });
-  }
-
-  async #metricsRoute(_req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const text = await this.metrics.registry.metrics();
-    res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
-    res.end(text);
-  }
-}
-
-const STALE_HEADERS = { warning: '110 - "Response is Stale"', 'x-export-stale': 'true' };
-
-function authenticator(config: RunningConfig, env: NodeJS.ProcessEnv): TokenAuthenticator {
-  const s = config.service;
-  return new TokenAuthenticator(
-    s.tokensEnv ? env[s.tokensEnv] : undefined,
-    s.adminTokensEnv ? env[s.adminTokensEnv] : undefined,
-  );
-}
-
-export interface ReloadResult {
-  ok: boolean;
-  digest: string;
-  findings: Finding[];
-  message?: string;
-  reason?: ReloadFailure;
-}
-
-/** The message alone (a UsageError's is written for users); never a stack. */
-function errorText(err: unknown): string {
-  return (err as Error)?.message ?? String(err);
-}
-
-function listenProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'EADDRINUSE') return 'the port is already in use (choose another with --port or server.port)';
-  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
-  if (code === 'EADDRNOTAVAIL') return 'the address is not on this machine (server.host)';
-  return (err as Error)?.message ?? String(err);
-}
-
-function newRequestId(): string {
-  return newJobId(Date.now(), 6);
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        t = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(t);
   }
 }
 
