@@ -29,6 +29,9 @@ import { runServiceJob } from './runner.js';
 import { SqliteServiceJobStore } from './store/sqlite-jobs.js';
 import { RedisServiceJobStore, RedisStateStore } from './store/redis.js';
 import { WebhookNotifier } from './webhook.js';
+import { ServiceStartError } from './start-error.js';
+
+export { ServiceStartError };
 
 export interface ServiceOptions {
   cwd?: string;
@@ -52,16 +55,6 @@ export interface ServiceOptions {
   maxBodyBytes?: number;
 }
 
-/** `serve` could not start: a config that fails `check`, or the environment it needs. */
-export class ServiceStartError extends Error {
-  constructor(
-    message: string,
-    readonly findings: Finding[] = [],
-    readonly exitCode: 1 | 2 | 4 = 1,
-  ) {
-    super(message);
-  }
-}
 
 const BODY_KEYS = new Set(['full']);
 
