@@ -32,11 +32,21 @@ export type {
   ProjectManifest,
 } from './config/types.js';
 export { type ConfigPath, type PathSegment, formatPath, getAtPath, parsePath } from './config/path.js';
-export { MissingVariableError, type VariableRef, listVariables, resolveVariables } from './config/variables.js';
+export {
+  MissingVariableError,
+  type VariableRef,
+  listVariables,
+  resolveVariables,
+} from './config/variables.js';
 export { redactJson, redactSecrets, redactText } from './config/secrets.js';
 
 // ── Check a project: schema, then the stages (policy, drift, deps) ───────────────────────
-export { type CheckOptions, type CheckResult, type ProjectCheck, checkProject } from './check/check-project.js';
+export {
+  type CheckOptions,
+  type CheckResult,
+  type ProjectCheck,
+  checkProject,
+} from './check/check-project.js';
 export type { CheckContext, CheckStage, StageResult } from './check/stage.js';
 export { CHECK_STAGES } from './check/stages.js';
 export { type SchemaProblem, validateValue } from './schema/validate.js';

@@ -55,7 +55,6 @@ export interface ServiceOptions {
   maxBodyBytes?: number;
 }
 
-
 const BODY_KEYS = new Set(['full']);
 
 export class ExportService {

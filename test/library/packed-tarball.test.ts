@@ -6,7 +6,15 @@
  * `exports` map, and a TypeScript consumer type-checks against the packed declarations.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../helpers/build.js';
@@ -89,7 +97,9 @@ describe('the packed package', () => {
     ]) {
       expect(packed, f).toContain(f);
     }
-    expect(packed.filter((f) => /^(test|bench|scripts|src)\//.test(f) || /\.test\.|(^|\/)\.exportctl\//.test(f))).toEqual([]);
+    expect(
+      packed.filter((f) => /^(test|bench|scripts|src)\//.test(f) || /\.test\.|(^|\/)\.exportctl\//.test(f)),
+    ).toEqual([]);
     expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
@@ -103,7 +113,9 @@ describe('the packed package', () => {
       { cwd: app, encoding: 'utf8' },
     );
     expect(r.status, r.stderr).toBe(0);
-    expect(realpathSync(new URL(r.stdout.trim()).pathname)).toBe(realpathSync(join(pkgDir, 'dist', 'index.js')));
+    expect(realpathSync(new URL(r.stdout.trim()).pathname)).toBe(
+      realpathSync(join(pkgDir, 'dist', 'index.js')),
+    );
     // Only the entry point is exported: deep imports of the build's modules are refused.
     const deep = spawnSync(
       process.execPath,
@@ -124,15 +136,24 @@ describe('the packed package', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('orders-export: 0 errors, 0 warnings, 9 files');
     expect(lines).toContain('dev export.chunk_size = 500 (config/envs/dev.yaml:6)');
-    expect(lines.find((l) => l.startsWith('broken: '))).toMatch(/^broken: \{"errors":[1-9]\d*,"warnings":\d+,"files":\d+\}$/);
-    expect(lines.filter((l) => / error [a-z]+\/[a-z-]+ \[/.test(l) && l.startsWith('examples/broken/'))).toHaveLength(3);
-    expect(lines.at(-1)).toMatch(/^synth orders-export-dev: \d+ resources \(.*aws_db_instance.*aws_s3_bucket.*\)$/);
+    expect(lines.find((l) => l.startsWith('broken: '))).toMatch(
+      /^broken: \{"errors":[1-9]\d*,"warnings":\d+,"files":\d+\}$/,
+    );
+    expect(
+      lines.filter((l) => / error [a-z]+\/[a-z-]+ \[/.test(l) && l.startsWith('examples/broken/')),
+    ).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(
+      /^synth orders-export-dev: \d+ resources \(.*aws_db_instance.*aws_s3_bucket.*\)$/,
+    );
     // Every line of the output shown in the doc is printed, in order.
     let at = 0;
     for (const expected of docOutput(doc)) {
       const re = lineMatcher(expected);
       const found = lines.findIndex((l, i) => i >= at && re.test(l));
-      expect(found, `docs/api.md shows "${expected}"; the example printed:\n${r.stdout}`).toBeGreaterThanOrEqual(at);
+      expect(
+        found,
+        `docs/api.md shows "${expected}"; the example printed:\n${r.stdout}`,
+      ).toBeGreaterThanOrEqual(at);
       at = found + 1;
     }
   });
@@ -199,7 +220,11 @@ void runExport({ env: 'dev' });
     );
     writeFileSync(join(app, 'package.json'), '{"type":"module","private":true}\n');
     const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
