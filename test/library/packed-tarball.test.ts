@@ -116,6 +116,20 @@ describe('the packed package', () => {
     expect(realpathSync(new URL(r.stdout.trim()).pathname)).toBe(
       realpathSync(join(pkgDir, 'dist', 'index.js')),
     );
+    // The JSON Schemas are exported for tools that resolve them by package name.
+    const schema = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "console.log(import.meta.resolve('exportctl/schemas/project.schema.json'))",
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(schema.status, schema.stderr).toBe(0);
+    expect(realpathSync(new URL(schema.stdout.trim()).pathname)).toBe(
+      realpathSync(join(pkgDir, 'schemas', 'project.schema.json')),
+    );
     // Only the entry point is exported: deep imports of the build's modules are refused.
     const deep = spawnSync(
       process.execPath,
