@@ -6,6 +6,7 @@
  * `exports` map, and a TypeScript consumer type-checks against the packed declarations.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -22,11 +23,11 @@ import { REPO, hasStackTrace, tempDir } from '../helpers/cli.js';
 
 const API_DOC = join(REPO, 'docs', 'api.md');
 
-/** The body of the one fenced block whose info string is `js example.mjs`. */
-function docExample(markdown: string): string {
-  const blocks = [...markdown.matchAll(/^```js example\.mjs\n([\s\S]*?)^```$/gm)];
-  expect(blocks.length, 'docs/api.md has exactly one ```js example.mjs block').toBe(1);
-  return blocks[0][1];
+/** The body of the one fenced block whose info string is `js <name>`. */
+function docExample(markdown: string, name: string): string {
+  const blocks = [...markdown.matchAll(/^```js (\S+)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === name);
+  expect(blocks.length, `docs/api.md has exactly one \`\`\`js ${name} block`).toBe(1);
+  return blocks[0][2];
 }
 
 /** The fenced block right after "It prints": the output the doc promises, `…` eliding text. */
@@ -142,7 +143,7 @@ describe('the packed package', () => {
 
   it("runs docs/api.md's example and prints what the doc says", () => {
     const doc = readFileSync(API_DOC, 'utf8');
-    writeFileSync(join(app, 'example.mjs'), docExample(doc));
+    writeFileSync(join(app, 'example.mjs'), docExample(doc, 'example.mjs'));
     const r = spawnSync(process.execPath, ['example.mjs'], { cwd: app, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -170,6 +171,52 @@ describe('the packed package', () => {
       ).toBeGreaterThanOrEqual(at);
       at = found + 1;
     }
+  });
+
+  it("runs docs/api.md's export example: the packed exporter writes the file and its manifest", () => {
+    const project = join(app, 'examples', 'orders-export');
+    const seed = spawnSync(
+      process.execPath,
+      [
+        join(REPO, 'scripts', 'seed-example.mjs'),
+        '--rows',
+        '200',
+        '--out',
+        join(project, 'data', 'orders.db'),
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(seed.status, seed.stderr).toBe(0);
+    writeFileSync(join(project, 'export.mjs'), docExample(readFileSync(API_DOC, 'utf8'), 'export.mjs'));
+    const env = { ...process.env };
+    delete env.DATABASE_URL; // the example's base falls back to its SQLite file
+    const r = spawnSync(process.execPath, ['export.mjs'], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(hasStackTrace(r.stdout + r.stderr)).toBe(false);
+    const [exported, manifestLine] = r.stdout.trimEnd().split('\n');
+    const m = /^exported 200 rows to (exports\/orders-export-dev-\S+\.csv)$/.exec(exported);
+    expect(m, r.stdout).not.toBeNull();
+    const file = join(project, (m as RegExpExecArray)[1]);
+    const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
+    expect(manifest).toMatchObject({ rows: 200, env: 'dev', format: 'csv' });
+    expect(manifestLine).toBe(`manifest ${m?.[1]}.manifest.json, sha256 ${manifest.sha256}`);
+    // The file is what its manifest says it is.
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBe(manifest.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.sha256);
+    // The logger's JSON lines on stderr, none an error.
+    const logs = r.stderr
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   // tsc takes ~8 s on an idle machine, several times that beside the rest of the suite.
