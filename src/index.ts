@@ -71,9 +71,11 @@ export type { ProjectInfo, Rule, RuleFixture, RuleInput, RuleMeta } from './poli
 // ── Drift and dependencies ───────────────────────────────────────────────────────────────
 export { type DriftOptions, type ProjectDrift, driftProject } from './drift/project-drift.js';
 export { createDriftStage, driftStage } from './drift/stage.js';
-export type { DriftComparison, DriftDifference, DriftRow } from './drift/model.js';
+export { type DriftComparison, type DriftDifference, type DriftRow, selectSides } from './drift/model.js';
+export { DRIFT_FORMATS, type DriftFormatter, type DriftReportInput } from './drift/format/index.js';
 export { analyzeProjectDependencies, depsStage } from './deps/stage.js';
 export type { EnvDependencies } from './deps/analyze.js';
+export { DEPS_FORMATS, type DepsFormat, type DepsView, renderDeps } from './deps/render.js';
 
 // ── Reports: every output format of `check` ──────────────────────────────────────────────
 export { FORMATTERS } from './report/formats.js';
@@ -98,6 +100,9 @@ export type { StackSpec } from './terraform/model.js';
 export { type StateDriftOptions, stateDriftForProject } from './terraform/state-drift-project.js';
 export { type PlanCheckInput, checkPlan } from './plan/check-plan.js';
 export { type PlanJson, parsePlanJson } from './plan/plan-json.js';
+
+// ── A new project, as `exportctl init` writes it ─────────────────────────────────────────
+export { type ScaffoldFile, scaffoldProject, schemaHeader } from './init/scaffold.js';
 
 // ── The exporter (loaded on first use) ───────────────────────────────────────────────────
 export {
