@@ -107,6 +107,37 @@ describe('the packed package', () => {
     expect(manifest.bin).toEqual({ exportctl: 'dist/bundle/exportctl.mjs' });
   });
 
+  it('leaves out what running the examples writes (`npm run demo`: the database, exports, state)', () => {
+    const checkout = join(work.dir, 'checkout');
+    mkdirSync(checkout);
+    cpSync(join(REPO, 'package.json'), join(checkout, 'package.json'));
+    cpSync(join(REPO, 'examples'), join(checkout, 'examples'), { recursive: true });
+    const runtime = [
+      'data/orders.db',
+      'exports/orders-export-dev-1.csv',
+      '.exportctl/state.db',
+      'cdktf.out/manifest.json',
+    ];
+    for (const f of runtime) {
+      const p = join(checkout, 'examples', 'orders-export', f);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, 'written at run time');
+    }
+    const dry = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], {
+      cwd: checkout,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, npm_config_offline: 'true' },
+    });
+    expect(dry.status, dry.stderr).toBe(0);
+    const files = (JSON.parse(dry.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map(
+      (f) => f.path,
+    );
+    expect(files).toContain('examples/orders-export/config/base.yaml');
+    expect(files).toContain('examples/orders-export/policies/team-rules.yaml');
+    expect(files.filter((f) => runtime.some((r) => f.endsWith(r)))).toEqual([]);
+  });
+
   it('resolves `exportctl` to the packed package through its exports map', () => {
     const r = spawnSync(
       process.execPath,
