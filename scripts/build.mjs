@@ -2,13 +2,15 @@
 // `npm run build`: compiles dist/ in steps, naming each step and its time on stderr (stdout
 // stays empty: `npm pack` runs this through `prepare`, and pre-commit reads pack's stdout).
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const steps = [
-  ['TypeScript → dist/ (tsc)', [tsc, '-p', 'tsconfig.build.json']],
+  // The library (dist/index.js, the `exports` entry) and its .d.ts files; the CLI bundle is built from it.
+  ['library: TypeScript → dist/ with declarations (tsc)', [tsc, '-p', 'tsconfig.build.json']],
   ['overlay schema is current', ['scripts/build-overlay-schema.mjs', '--check']],
   ['schema validators', ['scripts/build-validators.mjs']],
   ['policy snapshot', ['scripts/build-policy-snapshot.mjs']],
@@ -16,6 +18,9 @@ const steps = [
 ];
 const say = (text) => process.stderr.write(`exportctl build: ${text}\n`);
 const t0 = performance.now();
+// dist/ is all build output: start from nothing, so that a module moved or removed in src/
+// leaves no stale copy behind for `npm pack` to ship.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const [i, [label, args]] of steps.entries()) {
   const t = performance.now();
   say(`[${i + 1}/${steps.length}] ${label}…`);

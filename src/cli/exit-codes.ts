@@ -1,4 +1,4 @@
-/** The one place that decides exit codes (SPEC §3). */
+/** The one place that decides exit codes (docs/reference.md#exit-codes). */
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
 import type { ExportErrorCode } from '../exporter/errors.js';

@@ -1,6 +1,7 @@
 /**
- * Overlay composition (SPEC §1.3): maps merge deeply; a list whose items all have `name`
- * merges item by item on `name`; any other list is replaced whole; `null` deletes a key.
+ * Overlay composition (docs/reference.md#overlays): maps merge deeply; a list whose items all
+ * have `name` merges item by item on `name`; any other list is replaced whole; `null` deletes
+ * a key.
  * Every effective value keeps the provenance of the file, line and column that set it.
  */
 import { setOwn } from './load-document.js';

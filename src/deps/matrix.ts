@@ -1,6 +1,7 @@
 /**
- * The compatibility matrix (`kind: CompatibilityMatrix`, SPEC §1.5): what each version range
- * of a package requires of the others. Loaded with the one loader, checked against its
+ * The compatibility matrix (`kind: CompatibilityMatrix`,
+ * docs/reference.md#compatibility-matrix): what each version range of a package requires of
+ * the others. Loaded with the one loader, checked against its
  * schema, and every range parsed in the matrix's own ecosystem. A matrix that cannot be
  * loaded or breaks its schema is unusable (the check stops, exit 2); a single bad range is a
  * `deps/syntax` finding and only that entry is left out.

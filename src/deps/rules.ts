@@ -4,7 +4,7 @@
  * registry holds them as rules "built into the pipeline" (`DEPS_REGISTRY_RULES`), so
  * `explain`, docs/rules.md, SARIF's rule table, severity overrides and waivers know them.
  *
- * Each example is the body of a `dependencies:` section, checked against the SPEC's matrix
+ * Each example is the body of a `dependencies:` section, checked against the matrix below
  * (`EXAMPLE_MATRIX`, as `compat/ml.yaml`) in the environment `examples.env` describes;
  * test/deps/rule-examples.test.ts runs every one like ESLint's RuleTester.
  */
@@ -24,7 +24,7 @@ export interface DepsRuleMeta {
   examples: { pass: string; fail: string };
 }
 
-/** The compatibility matrix the examples refer to as compat/ml.yaml (SPEC §1.5). */
+/** The compatibility matrix the examples refer to as compat/ml.yaml (docs/reference.md#compatibility-matrix). */
 export const EXAMPLE_MATRIX = `apiVersion: exportctl/v1
 kind: CompatibilityMatrix
 ecosystem: pypi

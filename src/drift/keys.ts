@@ -32,7 +32,7 @@ export function lastMapKey(key: DriftKey): string {
   return '';
 }
 
-/** Whether `value` is a list compared item by item on `name` (SPEC §1.3). */
+/** Whether `value` is a list compared item by item on `name` (docs/reference.md#overlays). */
 export function isNamedItemList(value: unknown): value is Array<{ name: string }> {
   return Array.isArray(value) && value.length > 0 && isNamedList(value);
 }

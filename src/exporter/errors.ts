@@ -1,7 +1,8 @@
 /**
- * The exporter's errors: values with a SPEC §6 code (`src/cli/exit-codes.ts` maps them to
- * exit codes); every message passes through `redactText` (`src/config/secrets.ts`), so a driver
- * error that echoes the connection string carries no password.
+ * The exporter's errors: values with a code (docs/reference.md#export-error-codes), which
+ * `src/cli/exit-codes.ts` maps to exit codes; every message passes through `redactText`
+ * (`src/config/secrets.ts`), so a driver error that echoes the connection string carries no
+ * password.
  */
 import { redactText } from '../config/secrets.js';
 

@@ -1,4 +1,4 @@
-/** The exporter's library API (SPEC §6). */
+/** The exporter's library API (docs/reference.md#the-exporter). */
 export { runExport, type RunExportOptions, type ExportResult, type ExportProgress } from './job.js';
 export {
   readExporterSettings,

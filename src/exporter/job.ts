@@ -46,7 +46,7 @@ export interface ExportProgress {
 }
 
 export interface RunExportOptions {
-  /** The environment's effective config values, `${VAR}` unresolved (SPEC §1.2 shape). */
+  /** The environment's effective config values, `${VAR}` unresolved (docs/reference.md#export-config). */
   values: ConfigValues;
   /** The settings already read from `values` (the service reads them once per config). */
   settings?: ExporterSettings;

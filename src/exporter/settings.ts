@@ -1,8 +1,8 @@
 /**
  * The exporter's view of an effective config: the `metadata`, `database` and `export`
- * sections (SPEC §1.2) as typed settings, with `${VAR}` resolved and units parsed. The
- * schema has already validated the shapes; this still checks what it reads, so the
- * library API can be called with any plain object and fails with CONFIG_INVALID.
+ * sections (docs/reference.md#export-config) as typed settings, with `${VAR}` resolved and
+ * units parsed. The schema has already validated the shapes; this still checks what it
+ * reads, so the library API can be called with any plain object and fails with CONFIG_INVALID.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../config/canonical-json.js';

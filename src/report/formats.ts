@@ -1,4 +1,7 @@
-/** Output formats of `check`, `drift` and `plan-check` (SPEC §3.1); every one is generic over Finding[]. */
+/**
+ * Output formats of `check`, `drift` and `plan-check` (docs/reference.md#report-formats);
+ * every one is generic over Finding[].
+ */
 import { formatGithub } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';

@@ -1,9 +1,9 @@
-/** `--format json` (SPEC §3.1): one object, results in order, lines from 1. */
+/** `--format json` (docs/reference.md#json-format): one object, results in order, lines from 1. */
 import { countFindings } from '../diagnostics/counts.js';
 import { type ReportInput, relativeFile } from './report.js';
 import { redactReportInput } from './redact.js';
 
-/** Findings as `check --format json` lists them (SPEC §3.1). */
+/** Findings as `check --format json` lists them (docs/reference.md#json-format). */
 export function jsonResults(findings: ReportInput['findings'], cwd: string) {
   return findings.map((f) => ({
     file: f.location ? relativeFile(cwd, f.location.file) : null,

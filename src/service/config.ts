@@ -1,7 +1,8 @@
 /**
  * The service's view of an effective config: `server`, `queue`, `notifications`, `toggles`,
- * `monitoring` and `export.workers` (SPEC §1.2), with `${VAR}` resolved. The exporter's own
- * sections are read by `readExporterSettings`; this module reads only what the service adds.
+ * `monitoring` and `export.workers` (docs/reference.md#export-config), with `${VAR}`
+ * resolved. The exporter's own sections are read by `readExporterSettings`; this module
+ * reads only what the service adds.
  */
 import { createHash } from 'node:crypto';
 import { checkProject } from '../check/check-project.js';

@@ -1,4 +1,4 @@
-/** The exporter service's library API (SPEC §6, Service and Queue). */
+/** The exporter service's library API (docs/reference.md#the-service). */
 export { ExportService, ServiceStartError, startService, type ServiceOptions } from './service.js';
 export {
   type RunningConfig,

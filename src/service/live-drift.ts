@@ -1,8 +1,9 @@
 /**
- * Declared vs running (SPEC §4, `drift --live URL`): reads a running service's `/config`
- * and compares its digest and values with the environment's effective config. Every
- * difference is a `drift/state` finding at the local path (located through provenance by
- * the caller), so the report points at the line the running service disagrees with.
+ * Declared vs running (`drift --live URL`, docs/reference.md#drift-across-environments):
+ * reads a running service's `/config` and compares its digest and values with the
+ * environment's effective config. Every difference is a `drift/state` finding at the local
+ * path (located through provenance by the caller), so the report points at the line the
+ * running service disagrees with.
  */
 import { isNamedList, isPlainObject } from '../config/compose.js';
 import { appendPath } from '../config/path.js';

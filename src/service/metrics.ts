@@ -1,4 +1,4 @@
-/** The service's Prometheus metrics (SPEC §6), in a registry of its own (no global state). */
+/** The service's Prometheus metrics (docs/reference.md#metrics), in a registry of its own (no global state). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Why a reload was refused: `exportctl_config_reload_failures_total{reason}`. */

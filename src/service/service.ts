@@ -29,7 +29,8 @@ import { SourceHealth } from './source-health.js';
 import { ServiceStartError } from './start-error.js';
 import { WebhookNotifier } from './webhook.js';
 
-export { ServiceStartError } from './start-error.js';
+export { ServiceStartError };
+
 export type { ReloadResult } from './reload.js';
 
 export interface ServiceOptions {

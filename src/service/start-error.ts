@@ -1,6 +1,9 @@
+/**
+ * `serve` could not start: a config that fails `check`, or the environment it needs. In a
+ * module of its own so that the library can export the class without loading the service.
+ */
 import type { Finding } from '../diagnostics/finding.js';
 
-/** `serve` could not start: a config that fails `check`, or the environment it needs. */
 export class ServiceStartError extends Error {
   constructor(
     message: string,

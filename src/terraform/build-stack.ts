@@ -1,5 +1,6 @@
 /**
- * What `synth` emits for one environment (SPEC §5), as our own stack model: pure, no CDKTF.
+ * What `synth` emits for one environment (docs/reference.md#terraform), as our own stack
+ * model: pure, no CDKTF.
  * Every attribute records the config paths it comes from (and whether it carries the
  * environment's name), which is what lets `terraform/identical-environments` and
  * `drift/state` point back into the config.

@@ -1,5 +1,5 @@
 /**
- * Metadata of the Terraform rules (SPEC §2), as plain data in the shape of the policy
+ * Metadata of the Terraform rules (docs/reference.md#terraform), as plain data in the shape of the policy
  * registry's stage rules, so `explain`, docs and SARIF can list them.
  */
 import type { Severity } from '../diagnostics/finding.js';

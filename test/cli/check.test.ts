@@ -16,7 +16,7 @@ describe('exportctl check', () => {
     expect(r.stdout).toMatch(/no problems \(\d+ files, 3 environments\)/);
   });
 
-  it('--format json matches SPEC §3.1 exactly', () => {
+  it('--format json matches docs/reference.md#json-format exactly', () => {
     const r = runCli(['check', '--format', 'json', 'examples/broken'], { cwd: REPO });
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);

@@ -1,4 +1,4 @@
-/** `exportctl export` as a user runs it: validation first, then exit codes per SPEC §3. */
+/** `exportctl export` as a user runs it: validation first, then exit codes per docs/reference.md#exit-codes. */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * The RuleTester of the deps rules: every rule's `fail` example fires it and its `pass`
- * example does not, checked by `checkProject` on a real project with the SPEC's matrix.
+ * example does not, checked by `checkProject` on a real project with the rules' example matrix.
  * The same metadata feeds `exportctl explain` and docs/rules.md through the registry.
  */
 import { afterAll, describe, expect, it } from 'vitest';

@@ -40,7 +40,7 @@ describe('exportctl synth', () => {
     expect(readTree(b)).toEqual(ta);
   });
 
-  it('writes SPEC §5 resources with env-suffixed unique names and no secret', () => {
+  it('writes the documented resources (docs/reference.md#terraform) with env-suffixed unique names and no secret', () => {
     const dir = copyExample('secrets');
     // A literal password in the config must never reach Terraform, even with the rule that
     // flags it turned off.

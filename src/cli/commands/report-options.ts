@@ -1,4 +1,4 @@
-/** Options every command that reports findings shares (SPEC §3 common flags). */
+/** Options every command that reports findings shares (docs/reference.md#common-options). */
 import type { Command } from 'commander';
 
 export const CI_FORMATS = 'text | json | sarif | junit | github | gitlab';

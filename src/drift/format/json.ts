@@ -1,6 +1,6 @@
 /**
  * `exportctl drift --format json`: the comparison (columns, rows with one cell per
- * environment) and the findings in `check`'s JSON shape (SPEC §3.1).
+ * environment) and the findings in `check`'s JSON shape (docs/reference.md#json-format).
  */
 import { countFindings } from '../../diagnostics/counts.js';
 import { jsonResults } from '../../report/json.js';

@@ -1,5 +1,5 @@
 /**
- * The CEL environment policy rules are written against (SPEC §1.4): the effective
+ * The CEL environment policy rules are written against (docs/reference.md#policy-packs): the effective
  * config's top-level sections, `env`, `protected`, `project`, `envs`, `config` (the whole
  * effective config), and, under `for_each`, `item` and `index`. Built once per process.
  */
