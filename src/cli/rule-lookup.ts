@@ -6,7 +6,7 @@
 import type { Project } from '../config/types.js';
 import { builtinRules } from '../policy/builtin.js';
 import { explainRule } from '../policy/docs.js';
-import type { RuleRegistry } from '../policy/registry.js';
+import type { RuleRegistry } from '../rules/registry.js';
 import { projectRules } from '../policy/rule-set.js';
 import { type RuleLookup, relativeFile } from '../report/report.js';
 

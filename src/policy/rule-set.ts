@@ -11,7 +11,7 @@ import { builtinRules } from './builtin.js';
 import { NATIVE_RULES } from './native/index.js';
 import { discoverPackFiles, type PackScope } from './pack/discover.js';
 import { compilePolicyPack, loadPolicyPack, type PackLoad } from './pack/load-pack.js';
-import type { RuleRegistry } from './registry.js';
+import type { RuleRegistry } from '../rules/registry.js';
 import type { Rule } from './rule.js';
 
 export interface ProjectRules {

@@ -1,54 +1,11 @@
 /**
- * The rule model. Every rule — CEL from a pack, native TypeScript, or one that another
- * stage produces (`schema/invalid`, `waiver/expired`…) — carries the same metadata, so
- * `explain`, docs/rules.md and SARIF's rule table come from one registry.
+ * The evaluation side of a rule: what a CEL or native rule sees of an environment and what
+ * it returns. Its metadata is the one rule shape of src/rules/meta.ts (`RuleMeta`).
  */
 import type { ConfigValues } from '../config/types.js';
-import type { Severity, SourceRange } from '../diagnostics/finding.js';
+import type { SourceRange } from '../diagnostics/finding.js';
+import type { RuleMeta } from '../rules/meta.js';
 import type { RunBudget } from './cel/budget.js';
-
-/** How a rule is implemented: a CEL pack rule, native TypeScript, or produced by another stage. */
-export type RuleEngine = 'cel' | 'native' | 'stage';
-
-/** One pass or fail example run by `exportctl policy test`. */
-export interface RuleFixture {
-  /** The effective config the rule sees: the fixture alone, not merged onto anything. */
-  config: ConfigValues;
-  /** Name of the environment (default: the rule's first scoped env, else `test`). */
-  env: string;
-  protected: boolean;
-  /** Every environment's config for cross-environment rules (includes `env`). */
-  envs: Record<string, ConfigValues>;
-  /** Where the fixture is written. */
-  location?: SourceRange;
-  /** The fixture as written (for `explain`). */
-  source: unknown;
-}
-
-export interface RuleMeta {
-  /** `group/name`, stable: users write it in waivers, overrides and CI scripts. */
-  id: string;
-  group: string;
-  severity: Severity;
-  /** One sentence: what the rule demands. */
-  description: string;
-  /** Why it matters. */
-  rationale?: string;
-  engine: RuleEngine;
-  /** Shipped with exportctl, or from a project's local pack. */
-  origin: 'builtin' | 'local';
-  /** Whether the manifest may change the severity or turn the rule off. */
-  configurable: boolean;
-  /** Only these environments (default all). */
-  envs?: string[];
-  /** Only protected environments. */
-  protectedOnly?: boolean;
-  /** Where the rule is defined (its `id` in a pack). */
-  location?: SourceRange;
-  tests: { pass: RuleFixture[]; fail: RuleFixture[] };
-  /** Examples as text, for rules other stages produce (no fixtures). */
-  examples?: { pass?: string; fail?: string };
-}
 
 export interface ProjectInfo {
   name: string;
@@ -89,28 +46,16 @@ export interface RuleOutcome {
   problems: RuleProblem[];
 }
 
+/** A CEL or native rule of a pack: its metadata and how it evaluates an environment. */
 export interface Rule extends RuleMeta {
-  /** Absent for rules another stage produces. */
-  evaluate?(input: RuleInput): RuleOutcome;
+  evaluate(input: RuleInput): RuleOutcome;
 }
 
 /**
  * The TypeScript side of a native rule: its metadata and fixtures live in a pack
- * (`native: true`), its logic here. Later stages' rules (deps/, drift/, terraform/, plan/)
- * implement the same interface.
+ * (`native: true`), its logic here.
  */
 export interface NativeRuleImpl {
   id: string;
   evaluate(input: RuleInput): Violation[];
-}
-
-export function ruleGroup(id: string): string {
-  return id.split('/')[0];
-}
-
-/** Whether a rule runs on an environment (its `envs` scope and `protected_only`). */
-export function ruleApplies(rule: RuleMeta, env: string, isProtected: boolean): boolean {
-  if (rule.envs && rule.envs.length > 0 && !rule.envs.includes(env)) return false;
-  if (rule.protectedOnly && !isProtected) return false;
-  return true;
 }
