@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { composeEnvironment, isPlainObject } from '../config/compose.js';
 import { entryExists, findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
 import { applyRuleControls } from '../policy/controls.js';

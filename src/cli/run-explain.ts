@@ -4,7 +4,7 @@
  * did-you-mean.
  */
 import { findManifest } from '../config/find-project.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { builtinRules } from '../policy/builtin.js';
 import { exampleTexts, explainRule } from '../policy/docs.js';
