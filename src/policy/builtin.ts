@@ -18,7 +18,7 @@ import { NATIVE_RULES } from './native/index.js';
 import { packFilesIn } from './pack/discover.js';
 import { compilePolicyPack } from './pack/load-pack.js';
 import { loadBuiltinPackDocument } from './pack/snapshot.js';
-import type { Rule } from './rule.js';
+import type { Rule } from './rule-evaluation.js';
 import { POLICY_RULES } from './rules.js';
 
 /** Every stage's rules, in pipeline order: load, schema, policy, drift, deps, synth, plan. */

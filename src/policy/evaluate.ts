@@ -5,7 +5,7 @@ import { RunBudget } from './cel/budget.js';
 import { configSections } from './cel/policy-environment.js';
 import { toCel } from './cel/values.js';
 import { ruleApplies } from '../rules/meta.js';
-import type { ProjectInfo, Rule, RuleInput } from './rule.js';
+import type { ProjectInfo, Rule, RuleInput } from './rule-evaluation.js';
 
 export interface EnvironmentConfig {
   env: string;

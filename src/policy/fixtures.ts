@@ -7,7 +7,7 @@
 import type { SourceRange } from '../diagnostics/finding.js';
 import { buildRuleInputs } from './evaluate.js';
 import { type RuleFixture, ruleApplies } from '../rules/meta.js';
-import type { Rule } from './rule.js';
+import type { Rule } from './rule-evaluation.js';
 
 export interface FixtureResult {
   rule: string;

@@ -12,7 +12,7 @@ import { NATIVE_RULES } from './native/index.js';
 import { discoverPackFiles, type PackScope } from './pack/discover.js';
 import { compilePolicyPack, loadPolicyPack, type PackLoad } from './pack/load-pack.js';
 import type { RuleRegistry } from '../rules/registry.js';
-import type { Rule } from './rule.js';
+import type { Rule } from './rule-evaluation.js';
 
 export interface ProjectRules {
   /** Every rule known to this project (built-in metadata included even when builtin is off). */

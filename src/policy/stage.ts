@@ -10,7 +10,7 @@
 import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { buildRuleInputs, evaluateRules } from './evaluate.js';
-import type { ProjectInfo } from './rule.js';
+import type { ProjectInfo } from './rule-evaluation.js';
 import type { ProjectRules } from './rule-set.js';
 
 /** What the policy stage reads of `check`'s context. */

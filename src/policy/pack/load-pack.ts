@@ -15,7 +15,7 @@ import { policyCelEngine } from '../cel/policy-environment.js';
 import { type CompiledCheck, type CompiledExpression, celRuleEvaluator } from '../cel-rule.js';
 import { compileMessage } from '../message.js';
 import { type RuleFixture, ruleGroup } from '../../rules/meta.js';
-import type { NativeRuleImpl, Rule, RuleOutcome } from '../rule.js';
+import type { NativeRuleImpl, Rule, RuleOutcome } from '../rule-evaluation.js';
 import { expressionRange } from './expr-location.js';
 
 export interface PackLoad {
