@@ -18,7 +18,7 @@ export { UsageError } from './diagnostics/usage-error.js';
 
 // ── Load a project, compose an environment ───────────────────────────────────────────────
 export { MANIFEST_NAMES, findManifest } from './config/find-project.js';
-export { type ProjectLoad, loadProject } from './config/load-project.js';
+export { type ProjectLoad, loadProject } from './project/load-project.js';
 export { loadDocument, parseDocumentText } from './config/load-document.js';
 export { composeEnvironment } from './config/compose.js';
 export { type NodeOrigin, Provenance } from './config/provenance.js';
@@ -56,7 +56,7 @@ export type { SchemaKind } from './schema/schemas.js';
 export { policyStage } from './policy/stage.js';
 export { type ProjectRules, projectRules } from './policy/rule-set.js';
 export { type BuiltinRules, builtinRules } from './policy/builtin.js';
-export { RuleRegistry } from './policy/registry.js';
+export { RuleRegistry } from './rules/registry.js';
 export {
   type EnvironmentConfig,
   type EvaluationResult,
@@ -66,7 +66,8 @@ export {
 export { type ControlContext, applyRuleControls } from './policy/controls.js';
 export { type FixtureResult, runRuleFixtures } from './policy/fixtures.js';
 export { explainRule } from './policy/docs.js';
-export type { ProjectInfo, Rule, RuleFixture, RuleInput, RuleMeta } from './policy/rule.js';
+export type { ProjectInfo, Rule, RuleInput } from './policy/rule-evaluation.js';
+export type { RuleFixture, RuleMeta } from './rules/meta.js';
 
 // ── Drift and dependencies ───────────────────────────────────────────────────────────────
 export { type DriftOptions, type ProjectDrift, driftProject } from './drift/project-drift.js';
@@ -86,7 +87,7 @@ export {
   type SynthProjectOptions,
   type SynthProjectResult,
   synthProject,
-} from './terraform/synth-project.js';
+} from './synth/synth-project.js';
 export {
   type SynthInput,
   type SynthResult,
@@ -97,7 +98,7 @@ export {
 } from './terraform/synth.js';
 export { type Emitter, type TerraformJson, loadDefaultEmitter } from './terraform/emitter.js';
 export type { StackSpec } from './terraform/model.js';
-export { type StateDriftOptions, stateDriftForProject } from './terraform/state-drift-project.js';
+export { type StateDriftOptions, stateDriftForProject } from './synth/state-drift-project.js';
 export { type PlanCheckInput, checkPlan } from './plan/check-plan.js';
 export { type PlanJson, parsePlanJson } from './plan/plan-json.js';
 

@@ -7,11 +7,11 @@ import { dirname, resolve } from 'node:path';
 import { composeEnvironment, isPlainObject } from '../config/compose.js';
 import { entryExists, findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
 import { compareFindings, type Finding } from '../diagnostics/finding.js';
 import { applyRuleControls } from '../policy/controls.js';
-import { compileLocalPack, projectRules } from '../policy/rule-set.js';
+import { compileLocalPack, type ProjectRules, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { declaredKind, type SchemaKind } from '../schema/schemas.js';
@@ -45,6 +45,8 @@ export interface ProjectCheck {
   schemaValid: Map<string, boolean>;
   /** Per environment, the config paths of keys its JSON Schema rejects (unknown keys). */
   rejectedKeys: Map<string, ReadonlySet<string>>;
+  /** The project's rules, built once for this run (reports' rule tables read them too). */
+  rules: ProjectRules;
 }
 
 export interface CheckResult {
@@ -113,6 +115,8 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     return;
   }
   const project = load.project;
+  // Built once per run: the policy stage, rule controls and the reports read this one set.
+  const rules = projectRules(project);
 
   const known = new Set(project.environments.map((e) => e.name));
   for (const e of options.envs ?? []) {
@@ -189,6 +193,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
       checkedEnvs: checked,
       schemaValid,
       rejectedKeys,
+      rules,
     };
     complete = true;
     for (const stage of stages) {
@@ -218,7 +223,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   // Severity overrides, `off` and waivers apply to every stage's findings, here only.
   const controlled = applyRuleControls(findings, {
     project,
-    registry: projectRules(project).registry,
+    registry: rules.registry,
     checkedEnvs: checked,
     now,
     complete,
@@ -229,7 +234,7 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
     env === undefined ? project.manifestDoc.provenance : byEnv.get(env),
   );
   result.findings.push(...located.filter((f) => f.env === undefined || checked.has(f.env)));
-  result.projects.push({ project, configs, checkedEnvs, schemaValid, rejectedKeys });
+  result.projects.push({ project, configs, checkedEnvs, schemaValid, rejectedKeys, rules });
 }
 
 /** Whether a change to `files` can affect an environment with this overlay. */

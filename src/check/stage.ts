@@ -2,9 +2,14 @@
  * A stage of `check` after load/compose/schema: policy packs, drift, dependencies...
  * Stages see composed configs and return findings that carry a config path and env;
  * `check-project.ts` locates them through provenance and reports them.
+ *
+ * Stages satisfy this contract by shape: each declares the part of the context it reads
+ * (`PolicyStageInput`, `DriftStageInput`, `DepsStageInput`) and imports nothing of `check`,
+ * so `check` depends on the stages and never the other way round.
  */
 import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
+import type { ProjectRules } from '../policy/rule-set.js';
 
 export interface CheckContext {
   project: Project;
@@ -19,6 +24,11 @@ export interface CheckContext {
    * stages say nothing about them: the schema error is the one to fix. Absent = none.
    */
   rejectedKeys?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The project's rules (built-in and local packs, every stage's declarations), built once
+   * per run: the policy stage runs them, rule controls and reports read their metadata.
+   */
+  rules: ProjectRules;
 }
 
 export interface StageResult {

@@ -15,7 +15,7 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
     envs: [...new Set(result.projects.flatMap((p) => p.checkedEnvs))],
     envFiles: envFiles(result),
     rules: ruleLookup(
-      result.projects.map((p) => p.project),
+      result.projects.map((p) => p.rules.registry),
       cwd,
     ),
   });

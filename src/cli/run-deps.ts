@@ -3,7 +3,6 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { analyzeProjectDependencies } from '../deps/stage.js';
 import { DEPS_FORMATS, type DepsFormat, renderDeps } from '../deps/render.js';
 import { applyRuleControls } from '../policy/controls.js';
-import { projectRules } from '../policy/rule-set.js';
 import { formatText } from '../report/text.js';
 import type { DepsFlags } from './commands/deps.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
@@ -42,7 +41,7 @@ export function runDeps(flags: DepsFlags): number {
   });
   // Severity overrides, `off` and waivers from the manifest, as `check` applies them. The
   // graph still marks every clash; the conflicts listed and the exit code follow the controls.
-  const registry = projectRules(checked.project).registry;
+  const registry = checked.rules.registry;
   for (const e of envs) {
     e.findings = applyRuleControls(e.findings, {
       project: checked.project,

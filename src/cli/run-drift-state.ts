@@ -1,7 +1,7 @@
 /** `exportctl drift --state STATE.json --env E`: deployed Terraform state against what synth declares. */
 import { compareFindings } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { stateDriftForProject } from '../terraform/state-drift-project.js';
+import { stateDriftForProject } from '../synth/state-drift-project.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
 import { type ReportFlags, reportFindings, reportOptions } from './report-findings.js';
 

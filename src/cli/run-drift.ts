@@ -70,7 +70,7 @@ export function runDrift(flags: DriftFlags): number {
       files: result.files,
       envs: checked.checkedEnvs,
       envFiles: envFiles(result),
-      rules: ruleLookup([checked.project], cwd),
+      rules: ruleLookup([checked.rules.registry], cwd),
     });
     return findingsExitCode(findings, result.fatal, maxWarnings);
   }

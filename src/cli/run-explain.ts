@@ -4,11 +4,11 @@
  * did-you-mean.
  */
 import { findManifest } from '../config/find-project.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { builtinRules } from '../policy/builtin.js';
 import { exampleTexts, explainRule } from '../policy/docs.js';
-import type { RuleRegistry } from '../policy/registry.js';
+import type { RuleRegistry } from '../rules/registry.js';
 import { loadLocalRules, projectPackScope } from '../policy/rule-set.js';
 import { relativeFile } from '../report/report.js';
 import type { ExplainFlags } from './commands/explain.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { findManifest } from '../config/find-project.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import { readGuardedText } from '../config/read-file.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { checkPlan } from '../plan/check-plan.js';

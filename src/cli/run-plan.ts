@@ -4,7 +4,7 @@ import { compareFindings } from '../diagnostics/finding.js';
 import { checkPlan } from '../plan/check-plan.js';
 import { parsePlanJson } from '../plan/plan-json.js';
 import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-cli.js';
-import { synthProject } from '../terraform/synth-project.js';
+import { synthProject } from '../synth/synth-project.js';
 import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';

@@ -8,12 +8,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { findManifest, MANIFEST_NAMES } from '../config/find-project.js';
-import { loadProject } from '../config/load-project.js';
+import { loadProject } from '../project/load-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { builtinRules } from '../policy/builtin.js';
 import { type FixtureResult, runRuleFixtures } from '../policy/fixtures.js';
-import type { Rule } from '../policy/rule.js';
+import type { Rule } from '../policy/rule-evaluation.js';
 import type { PackScope } from '../policy/pack/discover.js';
 import { loadLocalRules, projectPackScope } from '../policy/rule-set.js';
 import { relativeFile } from '../report/report.js';

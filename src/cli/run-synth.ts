@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { synthProject } from '../terraform/synth-project.js';
+import { synthProject } from '../synth/synth-project.js';
 import { writeStacks } from '../terraform/synth.js';
 import type { SynthFlags } from './commands/synth.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';

@@ -1,28 +1,14 @@
 /**
- * Metadata of the `deps/*` rules: id, default severity, description, rationale and pass/fail
- * examples. The deps stage emits findings with these default severities; the policy engine's
- * registry holds them as rules "built into the pipeline" (`DEPS_REGISTRY_RULES`), so
- * `explain`, docs/rules.md, SARIF's rule table, severity overrides and waivers know them.
+ * The `deps/*` rules: id, default severity, description, rationale and pass/fail examples.
+ * The deps stage emits findings with these default severities; the rule registry holds them
+ * with every other stage's, so `explain`, docs/rules.md, SARIF's rule table, severity
+ * overrides and waivers know them.
  *
  * Each example is the body of a `dependencies:` section, checked against the matrix below
  * (`EXAMPLE_MATRIX`, as `compat/ml.yaml`) in the environment `examples.env` describes;
  * test/deps/rule-examples.test.ts runs every one like ESLint's RuleTester.
  */
-import type { Severity } from '../diagnostics/finding.js';
-import type { Rule } from '../policy/rule.js';
-
-export interface DepsRuleMeta {
-  id: string;
-  severity: Severity;
-  /** Whether the manifest may change its severity or turn it off. */
-  configurable: boolean;
-  /** Only protected environments. */
-  protectedOnly?: boolean;
-  description: string;
-  rationale: string;
-  /** `dependencies:` bodies that fire the rule (`fail`) and do not (`pass`). */
-  examples: { pass: string; fail: string };
-}
+import { type StageRule, stageRule } from '../rules/meta.js';
 
 /** The compatibility matrix the examples refer to as compat/ml.yaml (docs/reference.md#compatibility-matrix). */
 export const EXAMPLE_MATRIX = `apiVersion: exportctl/v1
@@ -39,8 +25,8 @@ packages:
         numpy: ">=1.22,<1.24"
 `;
 
-export const DEPS_RULES: readonly DepsRuleMeta[] = [
-  {
+export const DEPS_RULES: readonly StageRule[] = [
+  stageRule({
     id: 'deps/unpinned',
     severity: 'error',
     configurable: true,
@@ -53,8 +39,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
       fail: '# a protected environment\ndependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: ">=0.13,<0.14"\n',
       pass: '# a protected environment\ndependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: "==0.13.3"\n',
     },
-  },
-  {
+  }),
+  stageRule({
     id: 'deps/unsatisfiable',
     severity: 'error',
     configurable: true,
@@ -66,8 +52,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
       fail: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    transformers: "==4.30.0"   # compat/ml.yaml: needs tokenizers >=0.11.1,!=0.11.3,<0.14\n    tokenizers: ">=0.14"\n  compatibility: compat/ml.yaml\n',
       pass: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    transformers: "==4.30.0"\n    tokenizers: ">=0.13,<0.14"\n  compatibility: compat/ml.yaml\n',
     },
-  },
-  {
+  }),
+  stageRule({
     id: 'deps/incompatible',
     severity: 'error',
     configurable: true,
@@ -79,8 +65,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
       fail: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tensorflow: "==2.12.0"   # compat/ml.yaml: needs numpy >=1.22,<1.24\n    numpy: "==1.24.3"\n  compatibility: compat/ml.yaml\n',
       pass: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tensorflow: "==2.12.0"\n    numpy: "==1.23.5"\n  compatibility: compat/ml.yaml\n',
     },
-  },
-  {
+  }),
+  stageRule({
     id: 'deps/denied',
     severity: 'error',
     configurable: true,
@@ -91,8 +77,8 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
       fail: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: ">=0.11,<0.14"\n  deny:\n    - { package: tokenizers, versions: "==0.11.3", reason: broken release }\n',
       pass: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: ">=0.11,!=0.11.3,<0.14"\n  deny:\n    - { package: tokenizers, versions: "==0.11.3", reason: broken release }\n',
     },
-  },
-  {
+  }),
+  stageRule({
     id: 'deps/syntax',
     severity: 'error',
     configurable: false,
@@ -104,20 +90,5 @@ export const DEPS_RULES: readonly DepsRuleMeta[] = [
       fail: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: "^0.13"   # npm syntax in a pypi project\n',
       pass: 'dependencies:\n  ecosystem: pypi\n  requirements:\n    tokenizers: "~=0.13.0"\n',
     },
-  },
+  }),
 ];
-
-/** The rules as the policy engine's registry holds rules that a pipeline stage produces. */
-export const DEPS_REGISTRY_RULES: Rule[] = DEPS_RULES.map((r) => ({
-  id: r.id,
-  group: 'deps',
-  severity: r.severity,
-  description: r.description,
-  rationale: r.rationale,
-  engine: 'stage',
-  origin: 'builtin',
-  configurable: r.configurable,
-  ...(r.protectedOnly ? { protectedOnly: true } : {}),
-  tests: { pass: [], fail: [] },
-  examples: r.examples,
-}));

@@ -3,17 +3,31 @@
  * `analyzeEnvironment`. Findings are located already (inline requirements through the
  * environment's provenance, lockfile and matrix ones at their own lines).
  */
-import type { CheckContext, CheckStage, StageResult } from '../check/stage.js';
+import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { analyzeEnvironment } from './analyze.js';
 import { DepsFileCache } from './file-cache.js';
 import type { EnvDependencies } from './model.js';
 import { loadMatrix } from './matrix.js';
 
+/**
+ * What the deps stage reads of `check`'s context. The stage satisfies check's `CheckStage`
+ * (check/stage.ts) by shape and imports nothing of `check`.
+ */
+export interface DepsStageInput {
+  project: Project;
+  configs: readonly EffectiveConfig[];
+  checkedEnvs: ReadonlySet<string>;
+}
+
+export interface DepsStageResult {
+  findings: Finding[];
+  files: string[];
+  fatal: boolean;
+}
+
 /** Every checked environment's dependency analysis (the library API behind stage and CLI). */
-export function analyzeProjectDependencies(
-  ctx: Pick<CheckContext, 'project' | 'configs' | 'checkedEnvs'>,
-): EnvDependencies[] {
+export function analyzeProjectDependencies(ctx: DepsStageInput): EnvDependencies[] {
   const cache = new DepsFileCache(loadMatrix, ctx.project.confine);
   const out: EnvDependencies[] = [];
   for (const config of ctx.configs) {
@@ -24,9 +38,9 @@ export function analyzeProjectDependencies(
   return out;
 }
 
-export const depsStage: CheckStage = {
+export const depsStage = {
   name: 'deps',
-  run(ctx): StageResult {
+  run(ctx: DepsStageInput): DepsStageResult {
     const envs = analyzeProjectDependencies(ctx);
     const findings: Finding[] = envs.flatMap((e) => e.findings);
     return {

@@ -1,38 +1,24 @@
 /**
- * Metadata of the drift rules: id, default severity, description, rationale, pass/fail
- * examples. They are registered in the policy registry among the rules other stages
- * produce (`src/policy/stage-rules.ts`), so `explain`, docs/rules.md, severity overrides,
- * waivers and SARIF's rule table know them; the drift stage takes its default severities
- * from here.
+ * The drift rules: the drift stage of `check` (`DRIFT_RULES`, from project-drift.ts) and
+ * `drift --state` (`STATE_DRIFT_RULES`, from terraform/state-drift.ts). The stages take their
+ * default severities from here; `explain`, docs/rules.md, severity overrides, waivers and
+ * SARIF's rule table read them from the rule registry.
  *
  * They are not native policy rules: they need what a rule's input does not carry (the
- * manifest's `drift.allow`, each overlay beside the base, provenance), and `drift/unused-allow`
- * concerns the project, not one environment.
+ * manifest's `drift.allow`, each overlay beside the base, provenance, deployed state), and
+ * `drift/unused-allow` concerns the project, not one environment.
  */
-import type { Rule } from '../policy/rule.js';
-
-type DriftRuleMeta = Pick<Rule, 'id' | 'severity' | 'description' | 'rationale'> & {
-  examples: { pass: string; fail: string };
-};
-
-function driftStageRule(r: DriftRuleMeta): Rule {
-  return {
-    ...r,
-    group: 'drift',
-    engine: 'stage',
-    origin: 'builtin',
-    configurable: true,
-    tests: { pass: [], fail: [] },
-  };
-}
+import { type StageRule, stageRule } from '../rules/meta.js';
 
 export const DRIFT_UNEXPECTED = 'drift/unexpected';
 export const DRIFT_MISSING = 'drift/missing';
 export const DRIFT_REDUNDANT_OVERRIDE = 'drift/redundant-override';
 export const DRIFT_UNUSED_ALLOW = 'drift/unused-allow';
+export const DRIFT_STATE = 'drift/state';
 
-export const DRIFT_RULES: readonly Rule[] = [
-  driftStageRule({
+export const DRIFT_RULES: readonly StageRule[] = [
+  stageRule({
+    configurable: true,
     id: DRIFT_UNEXPECTED,
     severity: 'error',
     description:
@@ -59,7 +45,8 @@ export const DRIFT_RULES: readonly Rule[] = [
       ].join('\n'),
     },
   }),
-  driftStageRule({
+  stageRule({
+    configurable: true,
     id: DRIFT_MISSING,
     severity: 'error',
     description: 'A key exists in some environments and not in others.',
@@ -78,7 +65,8 @@ export const DRIFT_RULES: readonly Rule[] = [
       ].join('\n'),
     },
   }),
-  driftStageRule({
+  stageRule({
+    configurable: true,
     id: DRIFT_REDUNDANT_OVERRIDE,
     severity: 'warning',
     description: 'An overlay sets a value equal to the base (or deletes a key the base does not have).',
@@ -99,7 +87,8 @@ export const DRIFT_RULES: readonly Rule[] = [
       ].join('\n'),
     },
   }),
-  driftStageRule({
+  stageRule({
+    configurable: true,
     id: DRIFT_UNUSED_ALLOW,
     severity: 'warning',
     description:
@@ -118,9 +107,25 @@ export const DRIFT_RULES: readonly Rule[] = [
   }),
 ];
 
+export const STATE_DRIFT_RULES: readonly StageRule[] = [
+  stageRule({
+    id: DRIFT_STATE,
+    severity: 'error',
+    configurable: true,
+    description:
+      'Deployed Terraform state differs from what synth produces for the environment: a differing attribute, a resource missing from the state, or a resource in the state that the config does not declare.',
+    rationale:
+      'A manual change in the console is undone by the next apply, or worse, silently kept; either way the config no longer describes production.',
+    examples: {
+      fail: '# state: aws_instance.app[0].instance_type = "t3.large", config says t3.medium\n',
+      pass: '# state and config agree on every declared attribute\n',
+    },
+  }),
+];
+
 const BY_ID = new Map(DRIFT_RULES.map((r) => [r.id, r]));
 
-export function driftRule(id: string): Rule {
+export function driftRule(id: string): StageRule {
   const r = BY_ID.get(id);
   if (!r) throw new Error(`unknown drift rule ${id}`);
   return r;

@@ -1,13 +1,31 @@
-/** The drift stage of `check`: drift/* findings of the checked environments. */
-import type { CheckStage } from '../check/stage.js';
+/**
+ * The drift stage of `check`: drift/* findings of the checked environments. It satisfies
+ * check's `CheckStage` (check/stage.ts) by shape: a stage reads only what it declares here and
+ * imports nothing of `check`, so dependencies point one way.
+ */
 import { isAtOrUnder } from '../config/path.js';
+import type { EffectiveConfig, Project } from '../config/types.js';
+import type { Finding } from '../diagnostics/finding.js';
 import { driftProject, type ProjectDrift } from './project-drift.js';
+
+/** What the drift stage reads of `check`'s context. */
+export interface DriftStageInput {
+  project: Project;
+  configs: readonly EffectiveConfig[];
+  checkedEnvs: ReadonlySet<string>;
+  rejectedKeys?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export interface DriftStage {
+  name: string;
+  run(ctx: DriftStageInput): { findings: Finding[] };
+}
 
 /**
  * A drift stage. `onReport` receives the whole comparison (every environment), for
  * `exportctl drift`, which shows it side by side.
  */
-export function createDriftStage(onReport?: (drift: ProjectDrift) => void): CheckStage {
+export function createDriftStage(onReport?: (drift: ProjectDrift) => void): DriftStage {
   return {
     name: 'drift',
     run(ctx) {
@@ -35,4 +53,4 @@ function isUnder(path: string, keys: ReadonlySet<string> | undefined): boolean {
   return keys !== undefined && [...keys].some((k) => isAtOrUnder(path, k));
 }
 
-export const driftStage: CheckStage = createDriftStage();
+export const driftStage: DriftStage = createDriftStage();

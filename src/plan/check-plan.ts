@@ -5,7 +5,7 @@
 import type { Finding } from '../diagnostics/finding.js';
 import { escapeRegExp } from '../config/path.js';
 import { locateInJson } from '../terraform/flatten.js';
-import { RULE_PROTECTED_DESTROY, RULE_REQUIRED_TAGS } from '../terraform/rules.js';
+import { RULE_PROTECTED_DESTROY, RULE_REQUIRED_TAGS } from './rules.js';
 import type { PlanJson, ResourceChange } from './plan-json.js';
 
 export const REQUIRED_TAGS = ['Environment', 'Project'] as const;

@@ -4,7 +4,7 @@ import type { SourceRange } from '../diagnostics/finding.js';
 import type { CelError, CelProgram } from './cel/engine.js';
 import { formatCelValue } from './cel/values.js';
 import { type MessageTemplate, renderMessage } from './message.js';
-import type { RuleInput, RuleOutcome, RuleProblem, Violation } from './rule.js';
+import type { RuleInput, RuleOutcome, RuleProblem, Violation } from './rule-evaluation.js';
 
 /** Maps an error in one of the rule's expressions to its place in the pack. */
 export type ExpressionLocator = (yamlPath: string, error: CelError) => SourceRange | undefined;

@@ -7,7 +7,7 @@
 import { appendPath, escapeRegExp } from '../config/path.js';
 import type { Project } from '../config/types.js';
 import type { Finding, Severity } from '../diagnostics/finding.js';
-import type { RuleRegistry } from './registry.js';
+import type { RuleRegistry } from '../rules/registry.js';
 
 export interface ControlContext {
   project: Project;

@@ -4,8 +4,8 @@
  */
 import { stringify } from 'yaml';
 import { CEL_FUNCTION_DOCS } from './cel/functions.js';
-import type { RuleRegistry } from './registry.js';
-import type { Rule, RuleFixture } from './rule.js';
+import type { RuleRegistry } from '../rules/registry.js';
+import type { RuleFixture, RuleMeta } from '../rules/meta.js';
 
 const ENGINE_LABEL = { cel: 'CEL', native: 'native', stage: 'built into the pipeline' } as const;
 
@@ -21,14 +21,14 @@ function fixtureText(f: RuleFixture): string {
   return [...head, body].join('\n');
 }
 
-export function exampleTexts(rule: Rule): { fail?: string; pass?: string } {
+export function exampleTexts(rule: RuleMeta): { fail?: string; pass?: string } {
   return {
     fail: rule.tests.fail[0] ? fixtureText(rule.tests.fail[0]) : rule.examples?.fail?.trimEnd(),
     pass: rule.tests.pass[0] ? fixtureText(rule.tests.pass[0]) : rule.examples?.pass?.trimEnd(),
   };
 }
 
-function scopeText(rule: Rule): string | undefined {
+function scopeText(rule: RuleMeta): string | undefined {
   const parts: string[] = [];
   if (rule.envs && rule.envs.length > 0) parts.push(`environments ${rule.envs.join(', ')}`);
   if (rule.protectedOnly) parts.push('protected environments only');
@@ -43,7 +43,7 @@ function indent(text: string, by = '  '): string {
 }
 
 /** `exportctl explain RULE`; `where` shows a local pack's file (relative to the working directory). */
-export function explainRule(rule: Rule, where: (file: string) => string = (f) => f): string {
+export function explainRule(rule: RuleMeta, where: (file: string) => string = (f) => f): string {
   const out: string[] = [];
   const origin =
     rule.origin === 'builtin'
@@ -69,7 +69,7 @@ export function explainRule(rule: Rule, where: (file: string) => string = (f) =>
 /** docs/rules.md: every built-in rule, grouped. */
 export function renderRulesMarkdown(registry: RuleRegistry): string {
   const rules = registry.all().filter((r) => r.origin === 'builtin');
-  const groups = new Map<string, Rule[]>();
+  const groups = new Map<string, RuleMeta[]>();
   for (const r of rules) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
   const out: string[] = [
     '# Rule reference',

@@ -4,7 +4,8 @@ import type { Finding } from '../diagnostics/finding.js';
 import { RunBudget } from './cel/budget.js';
 import { configSections } from './cel/policy-environment.js';
 import { toCel } from './cel/values.js';
-import { type ProjectInfo, type Rule, type RuleInput, ruleApplies } from './rule.js';
+import { ruleApplies } from '../rules/meta.js';
+import type { ProjectInfo, Rule, RuleInput } from './rule-evaluation.js';
 
 export interface EnvironmentConfig {
   env: string;
@@ -77,7 +78,7 @@ export function evaluateRules(rules: readonly Rule[], input: RuleInput): Evaluat
   const findings: Finding[] = [];
   const problems: Finding[] = [];
   for (const rule of rules) {
-    if (!rule.evaluate || !ruleApplies(rule, input.env, input.protected)) continue;
+    if (!ruleApplies(rule, input.env, input.protected)) continue;
     const out = rule.evaluate(input);
     for (const v of out.violations) {
       findings.push({

@@ -11,8 +11,8 @@ import { builtinRules } from './builtin.js';
 import { NATIVE_RULES } from './native/index.js';
 import { discoverPackFiles, type PackScope } from './pack/discover.js';
 import { compilePolicyPack, loadPolicyPack, type PackLoad } from './pack/load-pack.js';
-import type { RuleRegistry } from './registry.js';
-import type { Rule } from './rule.js';
+import type { RuleRegistry } from '../rules/registry.js';
+import type { Rule } from './rule-evaluation.js';
 
 export interface ProjectRules {
   /** Every rule known to this project (built-in metadata included even when builtin is off). */

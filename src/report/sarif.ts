@@ -10,7 +10,7 @@ import { packageVersion } from '../package-root.js';
 import { type Anchor, anchorOf, reportRoot } from './anchor.js';
 import { fingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
-import { ruleGroup } from '../policy/rule.js';
+import { ruleGroup } from '../rules/meta.js';
 import { type ReportInput, relativeFile } from './report.js';
 import { redactReportInput } from './redact.js';
 

@@ -1,27 +1,15 @@
 /**
- * Metadata of the Terraform rules (docs/reference.md#terraform), as plain data in the shape of the policy
- * registry's stage rules, so `explain`, docs and SARIF can list them.
+ * The rules synth produces (docs/reference.md#terraform) (synth.ts, build-stack.ts, identical-environments.ts). Deployed
+ * state's `drift/state` is declared with the other drift rules (drift/rules.ts), the plan
+ * rules in plan/rules.ts.
  */
-import type { Severity } from '../diagnostics/finding.js';
+import { type StageRule, stageRule } from '../rules/meta.js';
 
 export const RULE_IDENTICAL = 'terraform/identical-environments';
 export const RULE_UNSUPPORTED = 'terraform/unsupported';
-export const RULE_PROTECTED_DESTROY = 'plan/protected-destroy';
-export const RULE_REQUIRED_TAGS = 'plan/required-tags';
-export const RULE_STATE_DRIFT = 'drift/state';
 
-export interface TerraformRuleMeta {
-  id: string;
-  severity: Severity;
-  /** Whether the manifest may change the severity or turn the rule off. */
-  configurable: boolean;
-  description: string;
-  rationale: string;
-  examples: { pass?: string; fail?: string };
-}
-
-export const TERRAFORM_RULES: TerraformRuleMeta[] = [
-  {
+export const TERRAFORM_RULES: readonly StageRule[] = [
+  stageRule({
     id: RULE_IDENTICAL,
     severity: 'error',
     configurable: true,
@@ -33,8 +21,8 @@ export const TERRAFORM_RULES: TerraformRuleMeta[] = [
       fail: '# config/envs/dev.yaml\ninfrastructure:\n  storage: { retention_days: 1 }   # no drift.allow entry covers it\n',
       pass: '# exportctl.yaml\ndrift:\n  allow:\n    - path: infrastructure.storage.retention_days\n      envs: [dev]\n      reason: dev keeps exports one day\n',
     },
-  },
-  {
+  }),
+  stageRule({
     id: RULE_UNSUPPORTED,
     severity: 'error',
     configurable: false,
@@ -46,44 +34,5 @@ export const TERRAFORM_RULES: TerraformRuleMeta[] = [
       fail: 'monitoring:\n  alerts:\n    - { name: Stuck, metric: export_queue_length, op: "==", threshold: 0 }\n',
       pass: 'monitoring:\n  alerts:\n    - { name: Stuck, metric: export_queue_length, op: "<=", threshold: 0 }\n',
     },
-  },
-  {
-    id: RULE_PROTECTED_DESTROY,
-    severity: 'error',
-    configurable: true,
-    description:
-      'A Terraform plan deletes, replaces (delete then create, or create then delete) or forgets a resource of a protected environment.',
-    rationale:
-      'Replacing a production database or bucket loses data; a plan that does so must be seen and waived explicitly, not applied by a pipeline.',
-    examples: {
-      fail: '"resource_changes": [{ "address": "aws_db_instance.postgres", "change": { "actions": ["delete", "create"] } }]\n',
-      pass: '"resource_changes": [{ "address": "aws_db_instance.postgres", "change": { "actions": ["update"] } }]\n',
-    },
-  },
-  {
-    id: RULE_REQUIRED_TAGS,
-    severity: 'error',
-    configurable: true,
-    description:
-      'A taggable resource that the plan creates or updates lacks the Environment or Project tag (in tags_all where the provider reports it; values unknown until apply do not count as missing).',
-    rationale:
-      'Untagged resources escape cost reports, ownership lookups and the clean-up of an environment.',
-    examples: {
-      fail: '"after": { "tags_all": { "Project": "orders-export" } }   # no Environment\n',
-      pass: '"after": { "tags_all": { "Project": "orders-export", "Environment": "prod" } }\n',
-    },
-  },
-  {
-    id: RULE_STATE_DRIFT,
-    severity: 'error',
-    configurable: true,
-    description:
-      'Deployed Terraform state differs from what synth produces for the environment: a differing attribute, a resource missing from the state, or a resource in the state that the config does not declare.',
-    rationale:
-      'A manual change in the console is undone by the next apply, or worse, silently kept; either way the config no longer describes production.',
-    examples: {
-      fail: '# state: aws_instance.app[0].instance_type = "t3.large", config says t3.medium\n',
-      pass: '# state and config agree on every declared attribute\n',
-    },
-  },
+  }),
 ];

@@ -14,7 +14,7 @@ import type { TerraformJson } from './emitter.js';
 import { escapeRegExp } from '../config/path.js';
 import { locateInJson, show } from './flatten.js';
 import { resourceAddress, type StackSpec, sourceOf } from './model.js';
-import { RULE_STATE_DRIFT } from './rules.js';
+import { DRIFT_STATE } from '../drift/rules.js';
 
 export interface StateResource {
   address: string;
@@ -108,7 +108,7 @@ export function checkStateDrift(input: StateDriftInput): Finding[] {
       const existence = sourceOf(r.sources, '')?.paths[0];
       if (!live) {
         findings.push({
-          rule: RULE_STATE_DRIFT,
+          rule: DRIFT_STATE,
           severity: 'error',
           message: `${inst.address} is declared for ${env} but not in the state (not applied yet, or deleted outside Terraform)`,
           env,
@@ -126,7 +126,7 @@ export function checkStateDrift(input: StateDriftInput): Finding[] {
         const secret = isSecretKey(leaf);
         const configPath = sourceOf(r.sources, d.attr)?.paths[0];
         findings.push({
-          rule: RULE_STATE_DRIFT,
+          rule: DRIFT_STATE,
           severity: 'error',
           message: `${inst.address}.${d.attr} is ${secret ? REDACTED : show(d.actual)} in the deployed state but ${secret ? REDACTED : show(d.declared)} in the config of ${env}`,
           env,
@@ -138,7 +138,7 @@ export function checkStateDrift(input: StateDriftInput): Finding[] {
   for (const [address, r] of deployed) {
     if (declaredAddresses.has(address)) continue;
     findings.push({
-      rule: RULE_STATE_DRIFT,
+      rule: DRIFT_STATE,
       severity: 'error',
       message: `${address} is in the state of ${env} but not in its config (unmanaged: removed from the config, or added outside exportctl)`,
       env,

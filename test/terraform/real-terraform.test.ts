@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStateJson, checkStateDrift } from '../../src/terraform/state-drift.js';
-import { stateDriftForProject } from '../../src/terraform/state-drift-project.js';
-import { synthProject } from '../../src/terraform/synth-project.js';
+import { stateDriftForProject } from '../../src/synth/state-drift-project.js';
+import { synthProject } from '../../src/synth/synth-project.js';
 import { EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 import {
   type PlannedResource,

@@ -1,7 +1,7 @@
 /** database/url: a `database.url` that cannot be used fails `check`, not the first export. */
 import { databaseUrlProblem, staticDatabaseUrl } from '../../config/database-url.js';
 import { getAtPath } from '../../config/path.js';
-import type { NativeRuleImpl } from '../rule.js';
+import type { NativeRuleImpl } from '../rule-evaluation.js';
 
 export const databaseUrl: NativeRuleImpl = {
   id: 'database/url',

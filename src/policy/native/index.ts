@@ -1,5 +1,5 @@
 /** Native (TypeScript) rule implementations, by id. Their metadata and fixtures live in packs (`native: true`). */
-import type { NativeRuleImpl } from '../rule.js';
+import type { NativeRuleImpl } from '../rule-evaluation.js';
 import { databaseUrl } from './database-url.js';
 import { outputPath } from './output-path.js';
 import { plaintextSecret } from './plaintext-secret.js';

@@ -1,7 +1,7 @@
 /** export/output-path: `export.output.dir` must not escape the project or point into the system. */
 import { getAtPath } from '../../config/path.js';
 import { outputDirProblem } from '../../config/output-dir.js';
-import type { NativeRuleImpl } from '../rule.js';
+import type { NativeRuleImpl } from '../rule-evaluation.js';
 
 export const outputPath: NativeRuleImpl = {
   id: 'export/output-path',

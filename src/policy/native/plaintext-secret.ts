@@ -6,7 +6,7 @@
  */
 import { appendPath } from '../../config/path.js';
 import { literalSecret, type SecretSpan } from '../../config/secrets.js';
-import type { NativeRuleImpl, Violation } from '../rule.js';
+import type { NativeRuleImpl, Violation } from '../rule-evaluation.js';
 
 function describe(span: SecretSpan): string {
   const where = span.inDefault ? ' in its ${VAR:-default}' : '';

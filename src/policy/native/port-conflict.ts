@@ -1,6 +1,6 @@
 /** server/port-conflict: two listeners of one environment cannot bind the same port. */
 import { formatPath, getAtPath, type PathSegment } from '../../config/path.js';
-import type { NativeRuleImpl, Violation } from '../rule.js';
+import type { NativeRuleImpl, Violation } from '../rule-evaluation.js';
 
 /** Every port the exporter service listens on (add new listeners here). */
 export const LISTENERS: Array<{ path: PathSegment[]; what: string }> = [

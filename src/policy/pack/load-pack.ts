@@ -14,7 +14,8 @@ import type { CelEngine } from '../cel/engine.js';
 import { policyCelEngine } from '../cel/policy-environment.js';
 import { type CompiledCheck, type CompiledExpression, celRuleEvaluator } from '../cel-rule.js';
 import { compileMessage } from '../message.js';
-import { type NativeRuleImpl, type Rule, type RuleFixture, type RuleOutcome, ruleGroup } from '../rule.js';
+import { type RuleFixture, ruleGroup } from '../../rules/meta.js';
+import type { NativeRuleImpl, Rule, RuleOutcome } from '../rule-evaluation.js';
 import { expressionRange } from './expr-location.js';
 
 export interface PackLoad {
@@ -116,7 +117,7 @@ export function compilePolicyPack(doc: LoadedDocument, options: PackOptions): Pa
     }
 
     const ruleMatch = raw.match !== undefined ? compile(`${at}.match`, raw.match, 'bool') : undefined;
-    let evaluate: ((input: Parameters<NonNullable<Rule['evaluate']>>[0]) => RuleOutcome) | undefined;
+    let evaluate: ((input: Parameters<Rule['evaluate']>[0]) => RuleOutcome) | undefined;
 
     if (raw.native) {
       if (raw.for_each !== undefined || raw.path !== undefined || raw.message !== undefined) {
@@ -198,7 +199,7 @@ function getString(value: unknown, yamlPath: string): string {
 }
 
 function nativeEvaluator(impl: NativeRuleImpl, match: CompiledExpression | undefined) {
-  return (input: Parameters<NonNullable<Rule['evaluate']>>[0]): RuleOutcome => {
+  return (input: Parameters<Rule['evaluate']>[0]): RuleOutcome => {
     if (match) {
       const r = match.program.evaluate(input.activation());
       if (!r.ok) return { violations: [], problems: [{ message: `${r.error.message} (in ${input.env})` }] };

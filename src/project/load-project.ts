@@ -5,11 +5,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../diagnostics/finding.js';
 import { validateToFindings } from '../schema/validate.js';
-import { PathConfinement } from './confinement.js';
-import { loadDocument } from './load-document.js';
-import { getAtPath, parsePath } from './path.js';
-import { type FileRefusal, inspectFile } from './read-file.js';
-import type { EnvironmentSpec, LoadedDocument, Project, ProjectManifest } from './types.js';
+import { PathConfinement } from '../config/confinement.js';
+import { loadDocument } from '../config/load-document.js';
+import { getAtPath, parsePath } from '../config/path.js';
+import { type FileRefusal, inspectFile } from '../config/read-file.js';
+import type { EnvironmentSpec, LoadedDocument, Project, ProjectManifest } from '../config/types.js';
 
 export interface ProjectLoad {
   project?: Project;

@@ -1,23 +1,24 @@
 /**
  * The one registry of rules. `explain`, docs/rules.md, the policy stage, rule controls and
- * (later) SARIF's rule table all read rule metadata from here.
+ * SARIF's rule table all read rule metadata from here. `check` builds one per project per
+ * run (policy/rule-set.ts `projectRules`) and hands it to every consumer.
  */
 import { suggest } from '../diagnostics/suggest.js';
-import type { Rule } from './rule.js';
+import type { RuleMeta } from './meta.js';
 
 export class RuleRegistry {
-  readonly #rules = new Map<string, Rule>();
+  readonly #rules = new Map<string, RuleMeta>();
 
-  constructor(rules: Iterable<Rule> = []) {
+  constructor(rules: Iterable<RuleMeta> = []) {
     for (const r of rules) this.#rules.set(r.id, r);
   }
 
   /** A registry holding these rules and then `more` (later ids must be new). */
-  extend(more: Iterable<Rule>): RuleRegistry {
+  extend(more: Iterable<RuleMeta>): RuleRegistry {
     return new RuleRegistry([...this.#rules.values(), ...more]);
   }
 
-  get(id: string): Rule | undefined {
+  get(id: string): RuleMeta | undefined {
     return this.#rules.get(id);
   }
 
@@ -26,7 +27,7 @@ export class RuleRegistry {
   }
 
   /** Every rule, sorted by id. */
-  all(): Rule[] {
+  all(): RuleMeta[] {
     return [...this.#rules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 

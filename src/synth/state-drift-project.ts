@@ -7,7 +7,7 @@ import { readGuardedText } from '../config/read-file.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { checkStateDrift, parseStateJson } from './state-drift.js';
+import { checkStateDrift, parseStateJson } from '../terraform/state-drift.js';
 import { type SynthProjectResult, synthProject } from './synth-project.js';
 
 export interface StateDriftOptions {

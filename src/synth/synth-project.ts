@@ -8,8 +8,8 @@ import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { type Emitter, loadDefaultEmitter } from './emitter.js';
-import { type SynthesizedStack, synthesize } from './synth.js';
+import { type Emitter, loadDefaultEmitter } from '../terraform/emitter.js';
+import { type SynthesizedStack, synthesize } from '../terraform/synth.js';
 
 export interface SynthProjectOptions {
   cwd: string;
