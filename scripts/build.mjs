@@ -10,6 +10,7 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const steps = [
   ['TypeScript → dist/ (tsc)', [tsc, '-p', 'tsconfig.build.json']],
   ['overlay schema is current', ['scripts/build-overlay-schema.mjs', '--check']],
+  ['config types are current', ['scripts/build-config-types.mjs', '--check']],
   ['schema validators', ['scripts/build-validators.mjs']],
   ['policy snapshot', ['scripts/build-policy-snapshot.mjs']],
   ['CLI bundle', ['scripts/bundle-cli.mjs']],
