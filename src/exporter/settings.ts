@@ -14,6 +14,7 @@ import { formatPath } from '../config/path.js';
 import { parseDuration, parsePercent } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
+import type { SchemaProblem } from '../schema/validate.js';
 import { ExportError } from './errors.js';
 
 export type DatabaseDriver = ExportConfig['database']['driver'];
@@ -149,9 +150,14 @@ export function sqliteFileFromUrl(url: string, projectRoot: string): string {
 function validatedSections(values: Record<string, unknown>): ExporterConfig {
   const read = readExportConfig(values, EXPORTER_SECTIONS);
   if (read.ok) return read.config;
-  const [first, ...more] = read.problems;
+  throw schemaRefusal(read.problems);
+}
+
+/** CONFIG_INVALID with the schema's first finding (the exporter's and the service's settings). */
+export function schemaRefusal(problems: readonly SchemaProblem[]): ExportError {
+  const [first, ...more] = problems;
   const also = more.length > 0 ? ` (and ${more.length} more; \`exportctl check\` lists them)` : '';
-  throw new ExportError('CONFIG_INVALID', `${first.message}${also}`, { path: formatPath(first.path) });
+  return new ExportError('CONFIG_INVALID', `${first.message}${also}`, { path: formatPath(first.path) });
 }
 
 /**

@@ -6,7 +6,6 @@
  */
 import { checkEnvironment } from '../check/check-environment.js';
 import { effectiveConfigDigest } from '../config/digest.js';
-import { formatPath } from '../config/path.js';
 import type { EffectiveConfig } from '../config/types.js';
 import { parseDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
@@ -18,6 +17,7 @@ import {
   projectProtectedPaths,
   readExporterSettings,
 } from '../exporter/index.js';
+import { schemaRefusal } from '../exporter/settings.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
 
 export type QueueBackendName = ExportConfig['queue']['backend'];
@@ -73,10 +73,7 @@ export function readServiceSettings(
   processEnv: NodeJS.ProcessEnv = process.env,
 ): ServiceSettings {
   const read = readExportConfig(values);
-  if (!read.ok) {
-    const [first] = read.problems;
-    throw new ExportError('CONFIG_INVALID', first.message, { path: formatPath(first.path) });
-  }
+  if (!read.ok) throw schemaRefusal(read.problems);
   let config: ExportConfig;
   try {
     config = resolveVariables(read.config, processEnv);
