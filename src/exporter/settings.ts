@@ -168,8 +168,8 @@ export function readExporterSettings(
   values: Record<string, unknown>,
   opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
 ): ExporterSettings {
-  const configDigest = outputShapingDigest(values);
   const config = validatedSections(values);
+  const configDigest = outputShapingDigest(values);
   let resolved: ExporterConfig;
   try {
     resolved = resolveVariables(config, opts.env ?? process.env);
