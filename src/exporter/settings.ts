@@ -114,7 +114,7 @@ export const DEFAULT_INCREMENTAL_LAG_MS = 5000;
 
 /** The sections the exporter reads (a library caller may leave out the others). */
 const EXPORTER_SECTIONS = ['metadata', 'database', 'export'] as const;
-type ExporterConfig = Pick<ExportConfig, (typeof EXPORTER_SECTIONS)[number]>;
+export type ExporterConfig = Pick<ExportConfig, (typeof EXPORTER_SECTIONS)[number]>;
 
 function invalid(p: string, message: string): ExportError {
   return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
@@ -168,7 +168,19 @@ export function readExporterSettings(
   values: Record<string, unknown>,
   opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
 ): ExporterSettings {
-  const config = validatedSections(values);
+  return exporterSettingsOf(validatedSections(values), values, opts);
+}
+
+/**
+ * The settings of a config the schema already validated (`checkEnvironment`'s `config`,
+ * defaults applied); `values` are the same config as written, for the digest. Throws
+ * ExportError CONFIG_INVALID for what only the resolved values can show.
+ */
+export function exporterSettingsOf(
+  config: ExporterConfig,
+  values: Record<string, unknown>,
+  opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
+): ExporterSettings {
   const configDigest = outputShapingDigest(values);
   let resolved: ExporterConfig;
   try {

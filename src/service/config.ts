@@ -15,9 +15,8 @@ import {
   type ExporterSettings,
   type ProtectedPath,
   projectProtectedPaths,
-  readExporterSettings,
 } from '../exporter/index.js';
-import { schemaRefusal } from '../exporter/settings.js';
+import { exporterSettingsOf, schemaRefusal } from '../exporter/settings.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
 
 export type QueueBackendName = ExportConfig['queue']['backend'];
@@ -74,9 +73,21 @@ export function readServiceSettings(
 ): ServiceSettings {
   const read = readExportConfig(values);
   if (!read.ok) throw schemaRefusal(read.problems);
+  return serviceSettingsOf(read.config, processEnv);
+}
+
+/**
+ * The service settings of a config the schema already validated (`checkEnvironment`'s
+ * `config`, defaults applied). Throws ExportError CONFIG_INVALID for what only the resolved
+ * values can show.
+ */
+export function serviceSettingsOf(
+  validated: ExportConfig,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): ServiceSettings {
   let config: ExportConfig;
   try {
-    config = resolveVariables(read.config, processEnv);
+    config = resolveVariables(validated, processEnv);
   } catch (err) {
     if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
     throw err;
@@ -122,12 +133,12 @@ export function loadRunningConfig(opts: {
 }): LoadConfigResult {
   const checked = checkEnvironment({ cwd: opts.cwd, project: opts.project, env: opts.env });
   if (!checked.ok) return { ok: false, findings: checked.refusal.findings, fatal: checked.refusal.fatal };
-  const { effective } = checked.environment;
+  const { effective, config: validated } = checked.environment;
   try {
     const values = effective.values as Record<string, unknown>;
     const projectRoot = checked.project.project.root;
-    const exporter = readExporterSettings(values, { projectRoot, env: opts.processEnv });
-    const service = readServiceSettings(values, opts.processEnv);
+    const exporter = exporterSettingsOf(validated, values, { projectRoot, env: opts.processEnv });
+    const service = serviceSettingsOf(validated, opts.processEnv);
     return {
       ok: true,
       findings: checked.findings,
