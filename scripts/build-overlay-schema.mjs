@@ -20,7 +20,8 @@ function relax(schema, inNamedListItem = false) {
       if (inNamedListItem && v.includes('name')) out.required = ['name'];
       continue;
     }
-    if (k === 'oneOf' || k === 'minItems') continue;
+    // An overlay holds only what differs: the base's defaults are not the overlay's.
+    if (k === 'oneOf' || k === 'minItems' || k === 'default') continue;
     if (k === 'properties') {
       out.properties = {};
       for (const [name, prop] of Object.entries(v)) {

@@ -16,12 +16,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'schemas', 'compiled');
 mkdirSync(outDir, { recursive: true });
 
-for (const [kind, file] of Object.entries(SCHEMA_FILES)) {
-  const text = readFileSync(join(root, 'schemas', file), 'utf8');
-  const ajv = addFormats.default(new Ajv2020({ ...AJV_OPTIONS, code: { source: true } }), FORMATS);
+/** `check` validates only; `defaults` (ExportConfig) also fills in the schema's defaults for typed settings. */
+const VARIANTS = [
+  ...Object.keys(SCHEMA_FILES).map((kind) => [kind, kind, false]),
+  ['ExportConfig.defaults', 'ExportConfig', true],
+];
+
+for (const [id, kind, useDefaults] of VARIANTS) {
+  const text = readFileSync(join(root, 'schemas', SCHEMA_FILES[kind]), 'utf8');
+  const ajv = addFormats.default(
+    new Ajv2020({ ...AJV_OPTIONS, useDefaults, code: { source: true } }),
+    FORMATS,
+  );
   for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...k });
   const validate = ajv.compile(JSON.parse(text));
   const hash = createHash('sha256').update(text).digest('hex');
   const code = `${standaloneCode.default(ajv, validate)}\nmodule.exports.schemaSha256 = ${JSON.stringify(hash)};\n`;
-  writeFileSync(join(outDir, `${kind}.cjs`), code);
+  writeFileSync(join(outDir, `${id}.cjs`), code);
 }

@@ -12,6 +12,7 @@ const steps = [
   // The library (dist/index.js, the `exports` entry) and its .d.ts files; the CLI bundle is built from it.
   ['library: TypeScript → dist/ with declarations (tsc)', [tsc, '-p', 'tsconfig.build.json']],
   ['overlay schema is current', ['scripts/build-overlay-schema.mjs', '--check']],
+  ['config types are current', ['scripts/build-config-types.mjs', '--check']],
   ['schema validators', ['scripts/build-validators.mjs']],
   ['policy snapshot', ['scripts/build-policy-snapshot.mjs']],
   ['CLI bundle', ['scripts/bundle-cli.mjs']],

@@ -55,6 +55,9 @@ export type { SchemaKind } from './schema/schemas.js';
 // ── Rules: the registry, running them, controls, fixtures, documentation ─────────────────
 export { policyStage } from './policy/stage.js';
 export { type ProjectRules, projectRules } from './policy/rule-set.js';
+export { checkEnvironment, checkEnvironments } from './check/check-environment.js';
+export { readExportConfig } from './schema/read-config.js';
+export type { ExportConfig } from './schema/export-config.types.js';
 export { type BuiltinRules, builtinRules } from './policy/builtin.js';
 export { RuleRegistry } from './rules/registry.js';
 export {

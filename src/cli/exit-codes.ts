@@ -1,6 +1,7 @@
 /** The one place that decides exit codes (docs/reference.md#exit-codes). */
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
+import type { EnvironmentRefusal } from '../check/check-environment.js';
 import type { ExportErrorCode } from '../exporter/errors.js';
 
 export const EXIT = {
@@ -38,4 +39,12 @@ export function exportExitCode(code: ExportErrorCode): number {
     default:
       return EXIT.JOB_FAILED;
   }
+}
+
+/**
+ * An environment `checkEnvironment` refused (export, serve, synth, plan, drift --state,
+ * drift --live): CONFIG_INVALID, exit 1; 2 when a manifest or pack cannot be used.
+ */
+export function refusalExitCode(refusal: Pick<EnvironmentRefusal, 'code' | 'fatal'>): number {
+  return refusal.fatal ? EXIT.USAGE : exportExitCode(refusal.code);
 }

@@ -1,9 +1,9 @@
 /** `exportctl drift --live URL --env E`: a running service's /config against the declared config. */
-import { checkProject } from '../check/check-project.js';
+import { checkEnvironment } from '../check/check-environment.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { LiveDriftError, liveDrift } from '../service/live-drift.js';
 import type { DriftFlags } from './commands/drift.js';
-import { EXIT, findingsExitCode } from './exit-codes.js';
+import { findingsExitCode, refusalExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 
 /** The bearer token for `/config` comes from the environment, never from a flag (`ps` shows flags). */
@@ -15,17 +15,13 @@ export async function runDriftLive(url: string, flags: DriftFlags): Promise<numb
     throw new UsageError('--live needs exactly one --env (the environment the service runs)');
   const env = flags.env[0];
   const cwd = process.cwd();
-  const result = checkProject({
-    cwd,
-    paths: flags.project ? [flags.project] : undefined,
-    envs: [env],
-    stages: [],
-  });
-  const config = result.projects[0]?.configs.find((c) => c.env === env);
-  if (!config) {
-    reportFindings(result.findings, flags, { cwd, files: result.files, envs: [env] });
-    return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+  const checked = checkEnvironment({ cwd, project: flags.project, env });
+  if (!checked.ok) {
+    reportFindings(checked.refusal.findings, flags, { cwd, files: checked.files, envs: [env] });
+    process.stderr.write(`exportctl: ${checked.refusal.message}: nothing compared\n`);
+    return refusalExitCode(checked.refusal);
   }
+  const config = checked.environment.effective;
   let findings: Awaited<ReturnType<typeof liveDrift>>;
   try {
     findings = await liveDrift({ url, config, token: process.env[LIVE_TOKEN_ENV] || undefined });
@@ -33,7 +29,7 @@ export async function runDriftLive(url: string, flags: DriftFlags): Promise<numb
     if (err instanceof LiveDriftError) throw new UsageError(err.message + authHint(err.status));
     throw err;
   }
-  reportFindings(findings, flags, { cwd, files: result.files, envs: [env] });
+  reportFindings(findings, flags, { cwd, files: checked.files, envs: [env] });
   return findingsExitCode(findings, false, maxWarnings);
 }
 

@@ -2,7 +2,7 @@
 import { compareFindings } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { stateDriftForProject } from '../synth/state-drift-project.js';
-import { EXIT, findingsExitCode } from './exit-codes.js';
+import { findingsExitCode, refusalExitCode } from './exit-codes.js';
 import { type ReportFlags, reportFindings, reportOptions } from './report-findings.js';
 
 export interface DriftStateFlags extends ReportFlags {
@@ -18,6 +18,6 @@ export async function runDriftState(stateFile: string, flags: DriftStateFlags): 
   const r = await stateDriftForProject({ cwd, project: flags.project, env: flags.env![0], stateFile });
   const findings = [...r.findings].sort(compareFindings);
   reportFindings(findings, flags, { cwd, files: r.files, envs: flags.env });
-  if (r.synth.refused) return r.synth.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+  if (r.synth.refusal) return refusalExitCode(r.synth.refusal);
   return findingsExitCode(findings, false, maxWarnings);
 }

@@ -2,15 +2,14 @@
  * `exportctl export`: validate through the check pipeline (errors: exit 1, nothing
  * exported), then run one job of the environment's effective config.
  */
-import { checkProject } from '../check/check-project.js';
-import { countFindings } from '../diagnostics/counts.js';
+import { checkEnvironment } from '../check/check-environment.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
 import { projectProtectedPaths } from '../exporter/output-target.js';
 import { relativeFile } from '../report/report.js';
 import { formatText } from '../report/text.js';
 import type { ExportFlags } from './commands/export.js';
-import { EXIT, exportExitCode } from './exit-codes.js';
+import { EXIT, exportExitCode, refusalExitCode } from './exit-codes.js';
 import { ProgressBar } from './progress-bar.js';
 
 function humanBytes(n: number): string {
@@ -66,24 +65,22 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
     throw new UsageError(`unknown format "${flags.format}" (choose text, json)`);
   }
   const cwd = process.cwd();
-  const check = checkProject({ cwd, paths: flags.project ? [flags.project] : undefined, envs: [flags.env] });
-  const project = check.projects[0];
-  const config = project?.configs.find((c) => c.env === flags.env);
-  const errors = countFindings(check.findings).errors;
-  if (check.fatal || errors > 0 || !config || !project) {
+  const checked = checkEnvironment({ cwd, project: flags.project, env: flags.env });
+  if (!checked.ok) {
     process.stderr.write(
       formatText({
-        findings: check.findings,
+        findings: checked.refusal.findings,
         cwd,
-        files: check.files,
+        files: checked.files,
         envs: [flags.env],
         color: false,
         codeFrames: false,
       }),
     );
-    process.stderr.write(`exportctl: ${flags.env} does not pass check: nothing exported\n`);
-    return check.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+    process.stderr.write(`exportctl: ${checked.refusal.message}: nothing exported\n`);
+    return refusalExitCode(checked.refusal);
   }
+  const { project, environment } = checked;
 
   const stderr = process.stderr;
   const bar = stderr.isTTY ? new ProgressBar(stderr) : undefined;
@@ -102,9 +99,9 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const result = await runExport({
-      values: config.values,
+      values: environment.effective.values,
       projectRoot: project.project.root,
-      protectedPaths: projectProtectedPaths(project.project, check.files),
+      protectedPaths: projectProtectedPaths(project.project, checked.files),
       env: flags.env,
       user: flags.user,
       out: flags.out,

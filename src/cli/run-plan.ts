@@ -7,7 +7,7 @@ import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-c
 import { synthProject } from '../synth/synth-project.js';
 import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
-import { EXIT, findingsExitCode } from './exit-codes.js';
+import { EXIT, findingsExitCode, refusalExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 import { displayPath } from './run-synth.js';
 
@@ -30,7 +30,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     reportFindings(r.findings, flags, { cwd, files: r.files, envs: [flags.env] });
     if (r.refused && !r.fatal)
       process.stderr.write('exportctl: plan refused: check has errors (fix them first)\n');
-    return r.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+    return r.refusal ? refusalExitCode(r.refusal) : EXIT.FINDINGS;
   }
   const [file] = writeStacks(resolve(cwd, flags.out), [stack], r.emitterName ?? 'unknown');
   const dir = stackDir(resolve(cwd, flags.out), stack.name);

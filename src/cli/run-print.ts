@@ -1,38 +1,43 @@
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
-import { checkProject } from '../check/check-project.js';
+import { checkEnvironment } from '../check/check-environment.js';
 import { appendPath } from '../config/path.js';
 import type { Provenance } from '../config/provenance.js';
 import { redactSecrets } from '../config/secrets.js';
 import { listVariables } from '../config/variables.js';
+import { countFindings } from '../diagnostics/counts.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { relativeFile } from '../report/report.js';
 import { formatText } from '../report/text.js';
 import type { PrintFlags } from './commands/print.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, refusalExitCode } from './exit-codes.js';
 
 export function runPrint(flags: PrintFlags): number {
   if (!['yaml', 'json'].includes(flags.format))
     throw new UsageError(`unknown format "${flags.format}" (choose yaml, json)`);
   const cwd = process.cwd();
-  const result = checkProject({
-    cwd,
-    paths: flags.project ? [flags.project] : undefined,
-    envs: [flags.env],
-    stages: [],
-  });
-  const config = result.projects[0]?.configs.find((c) => c.env === flags.env);
-  if (!config) {
+  const checked = checkEnvironment({ cwd, project: flags.project, env: flags.env });
+  // `print` shows an environment that does not pass check too (it is how one looks at it),
+  // and says so; it refuses only one that did not compose.
+  const config = checked.ok ? checked.environment.effective : checked.effective;
+  if (!checked.ok && !config) {
     process.stderr.write(
       formatText({
-        findings: result.findings,
+        findings: checked.refusal.findings,
         cwd,
-        files: result.files,
+        files: checked.files,
         envs: [flags.env],
         color: false,
         codeFrames: false,
       }),
     );
-    return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+    return refusalExitCode(checked.refusal);
+  }
+  if (!config) throw new Error('internal: a checked environment without its config');
+  if (!checked.ok) {
+    const errors = countFindings(checked.refusal.findings).errors;
+    process.stderr.write(
+      `exportctl: note: ${checked.refusal.message} (${errors} error${errors === 1 ? '' : 's'}; \`exportctl check --env ${flags.env}\` lists them)\n`,
+    );
   }
   const values = redactSecrets(config.values);
   if (flags.format === 'json') {

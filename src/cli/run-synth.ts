@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { synthProject } from '../synth/synth-project.js';
 import { writeStacks } from '../terraform/synth.js';
 import type { SynthFlags } from './commands/synth.js';
-import { EXIT, findingsExitCode } from './exit-codes.js';
+import { EXIT, findingsExitCode, refusalExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 
 export async function runSynth(flags: SynthFlags): Promise<number> {
@@ -11,9 +11,9 @@ export async function runSynth(flags: SynthFlags): Promise<number> {
   const r = await synthProject({ cwd, project: flags.project, envs: flags.env });
   const envs = r.project?.environments.map((e) => e.name) ?? [];
   reportFindings(r.findings, flags, { cwd, files: r.files, envs });
-  if (r.refused) {
+  if (r.refusal) {
     if (!r.fatal) process.stderr.write('exportctl: synth refused: check has errors (fix them first)\n');
-    return r.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+    return refusalExitCode(r.refusal);
   }
   if (r.stacks.length === 0) return findingsExitCode(r.findings, false, maxWarnings) || EXIT.FINDINGS;
   const out = resolve(cwd, flags.out);

@@ -7,6 +7,7 @@ import { canonicalJson } from '../config/canonical-json.js';
 import { isPlainObject } from '../config/compose.js';
 import { appendPath } from '../config/path.js';
 import { redactSecrets } from '../config/secrets.js';
+import { allowCovers } from './allows.js';
 import { type DriftKey, type DriftSegment, formatDriftKey, isNamedItemList, lastMapKey } from './keys.js';
 import {
   type AllowRule,
@@ -18,7 +19,6 @@ import {
   type DriftSide,
   rowVerdict,
 } from './model.js';
-import { patternCovers } from './pattern.js';
 import { normalizeEnvName } from './values.js';
 
 export interface CompareOptions {
@@ -44,8 +44,7 @@ export function compareSides(sides: readonly DriftSide[], options: CompareOption
   const findAllow = (env: string, key: DriftKey): number | undefined => {
     for (let a = 0; a < allows.length; a++) {
       const rule = allows[a];
-      if (rule.envs && rule.envs.length > 0 && !rule.envs.includes(env)) continue;
-      if (patternCovers(rule.pattern, key)) {
+      if (allowCovers(rule, env, key)) {
         allowUsed[a] = true;
         return rule.index;
       }

@@ -1,27 +1,25 @@
 /**
  * The exporter's view of an effective config: the `metadata`, `database` and `export`
- * sections (docs/reference.md#export-config) as typed settings, with `${VAR}` resolved and
- * units parsed. The schema has already validated the shapes; this still checks what it
- * reads, so the library API can be called with any plain object and fails with CONFIG_INVALID.
+ * sections (docs/reference.md#export-config) as typed settings, with `${VAR}` resolved and units parsed. Their shape, bounds
+ * and defaults are the schema's (`readExportConfig`, the same check `check` runs), so the
+ * library API can be called with any plain object and fails with CONFIG_INVALID and the
+ * schema's finding. What the schema cannot say is checked here, each by name: a variable
+ * that is not set, a database URL its driver cannot use once resolved, two output columns
+ * with one name.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../config/canonical-json.js';
-import { databaseUrlProblem } from '../config/database-url.js';
 import * as path from 'node:path';
-import { MAX_DURATION_MS, parseDuration, parsePercent } from '../config/units.js';
+import { databaseUrlProblem } from '../config/database-url.js';
+import { outputShapingDigest } from '../config/digest.js';
+import { formatPath } from '../config/path.js';
+import { parseDuration, parsePercent } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
+import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
+import type { SchemaProblem } from '../schema/validate.js';
 import { ExportError } from './errors.js';
 
-/** Connections an instance opens when `database.pool.max_connections` is not set. */
-const DEFAULT_POOL_MAX_CONNECTIONS = 10;
-/** PostgreSQL's own ceiling on connections (the schema's bound on pool sizes). */
-const MAX_CONNECTIONS = 262_143;
-/** `chunk_size` and `queue.capacity`: rows held in memory at once (the schema's bound). */
-const MAX_ROWS_IN_MEMORY = 1_000_000;
-
-export type DatabaseDriver = 'postgres' | 'sqlite';
-export type OutputFormat = 'csv' | 'jsonl';
-export type OutputEncoding = 'utf-8' | 'gbk' | 'gb18030';
+export type DatabaseDriver = ExportConfig['database']['driver'];
+export type OutputFormat = ExportConfig['export']['output']['format'];
+export type OutputEncoding = ExportConfig['export']['output']['encoding'];
 
 export interface DatabaseSettings {
   driver: DatabaseDriver;
@@ -49,7 +47,7 @@ export interface ColumnSetting {
 
 export interface IncrementalSettings {
   column: string;
-  type: 'timestamp' | 'integer';
+  type: NonNullable<ExportConfig['export']['source']['incremental']>['type'];
   /** How far behind the database clock a run stops, so late commits are not skipped. */
   lagMs: number;
 }
@@ -66,7 +64,7 @@ export interface OutputSettings {
   /** Absolute directory. */
   dir: string;
   encoding: OutputEncoding;
-  onUnencodable: 'replace' | 'fail';
+  onUnencodable: ExportConfig['export']['output']['on_unencodable'];
   header: boolean;
 }
 
@@ -100,100 +98,45 @@ export interface ExporterSettings {
   name: string;
   database: DatabaseSettings;
   export: ExportSettings;
-  /** sha256 of the sections that shape the output (unresolved, so no secret goes in). */
+  /**
+   * `outputShapingDigest` (config/digest.ts): what shapes the output bytes, unresolved. The
+   * job record and the manifest carry it under this name; a job resumes only under the same one.
+   */
   configDigest: string;
 }
 
-/** The default safety lag of incremental timestamp cursors. */
+/**
+ * The safety lag of an incremental cursor without `lag`: a timestamp cursor stays 5 s behind
+ * the database clock, an integer cursor not at all (the default depends on `type`, which a
+ * JSON Schema `default` cannot say).
+ */
 export const DEFAULT_INCREMENTAL_LAG_MS = 5000;
 
-type Obj = Record<string, unknown>;
-
-/**
- * Settings that bound how a job runs, not which bytes it writes: a job resumes after
- * `export.timeout`, a limit or a pool size was raised (the way out of a TIMEOUT).
- */
-const RUN_ONLY = {
-  database: ['pool', 'statement_timeout', 'server_max_connections'],
-  export: ['timeout', 'retry', 'limits', 'queue', 'workers'],
-} as const;
-
-/** The config digest's input: metadata, database and export, less what only bounds a run. */
-function outputShapingValues(values: Obj): Obj {
-  const without = (v: unknown, keys: readonly string[]) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v ?? null;
-    const out: Obj = { ...(v as Obj) };
-    for (const k of keys) delete out[k];
-    return out;
-  };
-  return {
-    metadata: values.metadata ?? null,
-    database: without(values.database, RUN_ONLY.database),
-    export: without(values.export, RUN_ONLY.export),
-  };
-}
+/** The sections the exporter reads (a library caller may leave out the others). */
+const EXPORTER_SECTIONS = ['metadata', 'database', 'export'] as const;
+export type ExporterConfig = Pick<ExportConfig, (typeof EXPORTER_SECTIONS)[number]>;
 
 function invalid(p: string, message: string): ExportError {
   return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
 
-function section(values: Obj, p: string, required: boolean): Obj {
-  const parts = p.split('.');
-  let cur: unknown = values;
-  for (const part of parts) {
-    cur = cur !== null && typeof cur === 'object' ? (cur as Obj)[part] : undefined;
-  }
-  if (cur === undefined || cur === null) {
-    if (required) throw invalid(p, 'is required');
-    return {};
-  }
-  if (typeof cur !== 'object' || Array.isArray(cur)) throw invalid(p, 'must be a map');
-  return cur as Obj;
-}
-
-function str(o: Obj, key: string, p: string, fallback?: string): string {
-  const v = o[key];
-  if (v === undefined || v === null) {
-    if (fallback !== undefined) return fallback;
-    throw invalid(`${p}.${key}`, 'is required');
-  }
-  if (typeof v !== 'string' || v === '') throw invalid(`${p}.${key}`, 'must be a non-empty string');
+/** A duration the schema accepted (its pattern and `maxDuration`), in milliseconds. */
+function ms(text: string): number;
+function ms(text: string | undefined): number | undefined;
+function ms(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = parseDuration(text);
+  if (v === undefined)
+    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
   return v;
 }
 
-function optInt(
-  o: Obj,
-  key: string,
-  p: string,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw invalid(`${p}.${key}`, `must be an integer from ${min} to ${max}`);
-  }
+/** A percentage the schema accepted (its pattern), as a number from 0 to 100. */
+function percent(text: string): number {
+  const v = parsePercent(text);
+  if (v === undefined)
+    throw new Error(`internal: the schema accepted a percentage the parser cannot read: ${text}`);
   return v;
-}
-
-function optDuration(o: Obj, key: string, p: string): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-  if (ms === undefined) throw invalid(`${p}.${key}`, 'must be a duration with a unit, like 30s or 250ms');
-  if (ms > MAX_DURATION_MS) {
-    throw invalid(`${p}.${key}`, `${v} is longer than the runtime can wait (${MAX_DURATION_MS} ms)`);
-  }
-  return ms;
-}
-
-function oneOf<T extends string>(o: Obj, key: string, p: string, allowed: readonly T[], fallback: T): T {
-  const v = o[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw invalid(`${p}.${key}`, `must be one of ${allowed.join(', ')}`);
-  }
-  return v as T;
 }
 
 /** Where a `sqlite:` URL points, relative to the project root. */
@@ -203,131 +146,105 @@ export function sqliteFileFromUrl(url: string, projectRoot: string): string {
   return path.resolve(projectRoot, p);
 }
 
+/** The schema's check of the exporter's sections, with its defaults applied; CONFIG_INVALID with its first finding. */
+function validatedSections(values: Record<string, unknown>): ExporterConfig {
+  const read = readExportConfig(values, EXPORTER_SECTIONS);
+  if (read.ok) return read.config;
+  throw schemaRefusal(read.problems);
+}
+
+/** CONFIG_INVALID with the schema's first finding (the exporter's and the service's settings). */
+export function schemaRefusal(problems: readonly SchemaProblem[]): ExportError {
+  const [first, ...more] = problems;
+  const also = more.length > 0 ? ` (and ${more.length} more; \`exportctl check\` lists them)` : '';
+  return new ExportError('CONFIG_INVALID', `${first.message}${also}`, { path: formatPath(first.path) });
+}
+
 /**
  * Converts an environment's effective config values (variables unresolved) into typed
  * settings. Throws ExportError CONFIG_INVALID.
  */
 export function readExporterSettings(
-  values: Obj,
+  values: Record<string, unknown>,
   opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
 ): ExporterSettings {
-  const configDigest = createHash('sha256')
-    .update(canonicalJson(outputShapingValues(values)))
-    .digest('hex');
-  let resolved: Obj;
+  return exporterSettingsOf(validatedSections(values), values, opts);
+}
+
+/**
+ * The settings of a config the schema already validated (`checkEnvironment`'s `config`,
+ * defaults applied); `values` are the same config as written, for the digest. Throws
+ * ExportError CONFIG_INVALID for what only the resolved values can show.
+ */
+export function exporterSettingsOf(
+  config: ExporterConfig,
+  values: Record<string, unknown>,
+  opts: { projectRoot: string; env?: NodeJS.ProcessEnv },
+): ExporterSettings {
+  const configDigest = outputShapingDigest(values);
+  let resolved: ExporterConfig;
   try {
-    resolved = resolveVariables(values, opts.env ?? process.env);
+    resolved = resolveVariables(config, opts.env ?? process.env);
   } catch (err) {
     if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
     throw err;
   }
-  const metadata = section(resolved, 'metadata', true);
-  const db = section(resolved, 'database', true);
-  const ex = section(resolved, 'export', true);
+  const { metadata, database: db, export: ex } = resolved;
 
-  const driver = oneOf(db, 'driver', 'database', ['postgres', 'sqlite'] as const, 'postgres');
-  const url = str(db, 'url', 'database');
-  const pool = section(resolved, 'database.pool', false);
   const database: DatabaseSettings = {
-    driver,
-    url,
-    statementTimeoutMs: optDuration(db, 'statement_timeout', 'database'),
-    acquireTimeoutMs: optDuration(pool, 'acquire_timeout', 'database.pool') ?? 10_000,
-    connectionsPerJob: Math.max(
-      1,
-      Math.floor(
-        (optInt(pool, 'max_connections', 'database.pool', 1, MAX_CONNECTIONS) ??
-          DEFAULT_POOL_MAX_CONNECTIONS) / (optInt(ex, 'workers', 'export', 1, 1024) ?? 1),
-      ),
-    ),
+    driver: db.driver,
+    url: db.url,
+    statementTimeoutMs: ms(db.statement_timeout),
+    acquireTimeoutMs: ms(db.pool.acquire_timeout),
+    connectionsPerJob: Math.max(1, Math.floor(db.pool.max_connections / ex.workers)),
   };
-  // A URL the driver cannot use is a config error, not a failed query.
-  const urlProblem = databaseUrlProblem(driver, url);
+  // A URL the driver cannot use is a config error, not a failed query: only known once resolved.
+  const urlProblem = databaseUrlProblem(db.driver, db.url);
   if (urlProblem) throw invalid('database.url', urlProblem);
-  if (driver === 'sqlite') database.file = sqliteFileFromUrl(url, opts.projectRoot);
+  if (db.driver === 'sqlite') database.file = sqliteFileFromUrl(db.url, opts.projectRoot);
 
-  const src = section(resolved, 'export.source', true);
-  const table =
-    src.table === undefined || src.table === null ? undefined : str(src, 'table', 'export.source');
-  const query =
-    src.query === undefined || src.query === null ? undefined : str(src, 'query', 'export.source');
-  if ((table === undefined) === (query === undefined)) {
-    throw invalid('export.source', 'needs exactly one of table or query');
-  }
-  const key = str(src, 'key', 'export.source');
-  let incremental: IncrementalSettings | undefined;
-  if (src.incremental !== undefined && src.incremental !== null) {
-    const inc = section(resolved, 'export.source.incremental', true);
-    const type = oneOf(
-      inc,
-      'type',
-      'export.source.incremental',
-      ['timestamp', 'integer'] as const,
-      'timestamp',
-    );
-    incremental = {
-      column: str(inc, 'column', 'export.source.incremental'),
-      type,
-      lagMs:
-        optDuration(inc, 'lag', 'export.source.incremental') ??
-        (type === 'timestamp' ? DEFAULT_INCREMENTAL_LAG_MS : 0),
-    };
-  }
+  const src = ex.source;
+  const incremental: IncrementalSettings | undefined = src.incremental && {
+    column: src.incremental.column,
+    type: src.incremental.type,
+    lagMs: ms(src.incremental.lag) ?? (src.incremental.type === 'timestamp' ? DEFAULT_INCREMENTAL_LAG_MS : 0),
+  };
 
-  let columns: ColumnSetting[] | undefined;
-  if (ex.columns !== undefined && ex.columns !== null) {
-    if (!Array.isArray(ex.columns) || ex.columns.length === 0) {
-      throw invalid('export.columns', 'must be a non-empty list');
-    }
-    const seen = new Set<string>();
-    columns = ex.columns.map((c: unknown, i: number) => {
-      const p = `export.columns[${i}]`;
-      if (c === null || typeof c !== 'object') throw invalid(p, 'must be a map');
-      const o = c as Obj;
-      const name = str(o, 'name', p);
-      if (seen.has(name)) throw invalid(`${p}.name`, `duplicate column ${name}`);
-      seen.add(name);
-      return { name, from: str(o, 'from', p, name), maxLength: optInt(o, 'max_length', p, 0) };
-    });
-  }
-
-  const output = section(resolved, 'export.output', false);
-  const encoding = oneOf(output, 'encoding', 'export.output', ['utf-8', 'gbk', 'gb18030'] as const, 'utf-8');
-  const limits = section(resolved, 'export.limits', false);
-  let breaker: number | undefined;
-  if (limits.disk_usage_breaker !== undefined && limits.disk_usage_breaker !== null) {
-    const percent =
-      typeof limits.disk_usage_breaker === 'string' ? parsePercent(limits.disk_usage_breaker) : undefined;
-    if (percent === undefined)
-      throw invalid('export.limits.disk_usage_breaker', 'must be a percentage like 85%');
-    breaker = percent / 100;
-  }
-  const retry = section(resolved, 'export.retry', false);
+  const columns = ex.columns && outputColumns(ex.columns);
+  const breaker = ex.limits.disk_usage_breaker;
   const exportSettings: ExportSettings = {
-    source: { table, query, key, incremental },
+    source: { table: src.table, query: src.query, key: src.key, incremental },
     columns,
-    chunkSize: optInt(ex, 'chunk_size', 'export', 1, MAX_ROWS_IN_MEMORY) ?? 2000,
-    queueCapacity:
-      optInt(section(resolved, 'export.queue', false), 'capacity', 'export.queue', 1, MAX_ROWS_IN_MEMORY) ??
-      1000,
+    chunkSize: ex.chunk_size,
+    queueCapacity: ex.queue.capacity,
     output: {
-      format: oneOf(output, 'format', 'export.output', ['csv', 'jsonl'] as const, 'csv'),
-      dir: path.resolve(opts.projectRoot, typeof output.dir === 'string' ? output.dir : './exports'),
-      encoding,
-      onUnencodable: oneOf(output, 'on_unencodable', 'export.output', ['replace', 'fail'] as const, 'fail'),
-      header: output.header === undefined || output.header === null ? true : output.header === true,
+      format: ex.output.format,
+      dir: path.resolve(opts.projectRoot, ex.output.dir),
+      encoding: ex.output.encoding,
+      onUnencodable: ex.output.on_unencodable,
+      header: ex.output.header,
     },
     limits: {
-      maxRows: optInt(limits, 'max_rows', 'export.limits', 0),
-      perUserPerHour: optInt(limits, 'per_user_per_hour', 'export.limits', 0),
-      diskUsageBreaker: breaker,
+      maxRows: ex.limits.max_rows,
+      perUserPerHour: ex.limits.per_user_per_hour,
+      diskUsageBreaker: breaker === undefined ? undefined : percent(breaker) / 100,
     },
     retry: {
-      retries: optInt(retry, 'attempts', 'export.retry', 0, 100) ?? 3,
-      initialBackoffMs: optDuration(retry, 'initial_backoff', 'export.retry') ?? 1000,
-      maxBackoffMs: optDuration(retry, 'max_backoff', 'export.retry') ?? 30_000,
+      retries: ex.retry.attempts,
+      initialBackoffMs: ms(ex.retry.initial_backoff),
+      maxBackoffMs: ms(ex.retry.max_backoff),
     },
-    timeoutMs: optDuration(ex, 'timeout', 'export'),
+    timeoutMs: ms(ex.timeout),
   };
-  return { name: str(metadata, 'name', 'metadata'), database, export: exportSettings, configDigest };
+  return { name: metadata.name, database, export: exportSettings, configDigest };
+}
+
+/** Output columns: `from` defaults to the column's own name; two columns cannot share a name. */
+function outputColumns(columns: ExporterConfig['export']['columns'] & object): ColumnSetting[] {
+  const seen = new Set<string>();
+  return columns.map((c, i) => {
+    if (seen.has(c.name)) throw invalid(`export.columns[${i}].name`, `duplicate column ${c.name}`);
+    seen.add(c.name);
+    return { name: c.name, from: c.from ?? c.name, maxLength: c.max_length };
+  });
 }

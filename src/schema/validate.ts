@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
+import { deepClone } from '../config/compose.js';
 import { type ConfigPath, formatPath, type PathSegment } from '../config/path.js';
 import type { Provenance } from '../config/provenance.js';
 import type { Finding } from '../diagnostics/finding.js';
@@ -22,31 +23,37 @@ interface Validator {
 }
 
 const require = createRequire(import.meta.url);
-const compiled = new Map<SchemaKind, Validator>();
+/**
+ * `check` validates: the value is left as it is. `defaults` also fills in the schema's
+ * `default`s (Ajv `useDefaults`), for the typed settings read from a validated config.
+ */
+type ValidatorUse = 'check' | 'defaults';
+const compiled = new Map<string, Validator>();
 
 /**
  * The validator of a kind: the code precompiled by `npm run build` (scripts/build-validators.mjs)
  * when it matches the schema on disk, else compiled now with Ajv (slower start, same result).
  */
-function validatorFor(kind: SchemaKind): Validator {
-  const cached = compiled.get(kind);
+function validatorFor(kind: SchemaKind, use: ValidatorUse = 'check'): Validator {
+  const id = use === 'defaults' ? `${kind}.defaults` : kind;
+  const cached = compiled.get(id);
   if (cached) return cached;
   const text = readSchemaText(kind);
-  const precompiledFile = join(SCHEMA_DIR, 'compiled', `${kind}.cjs`);
+  const precompiledFile = join(SCHEMA_DIR, 'compiled', `${id}.cjs`);
   let v: Validator | undefined;
   if (existsSync(precompiledFile)) {
     const mod = require(precompiledFile) as Validator & { default?: Validator; schemaSha256?: string };
     if (mod.schemaSha256 === createHash('sha256').update(text).digest('hex')) v = mod.default ?? mod;
   }
-  v ??= compileNow(text);
-  compiled.set(kind, v);
+  v ??= compileNow(text, use);
+  compiled.set(id, v);
   return v;
 }
 
-function compileNow(schemaText: string): Validator {
+function compileNow(schemaText: string, use: ValidatorUse): Validator {
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const addFormats = require('ajv-formats') as (ajv: InstanceType<typeof Ajv2020>, f: string[]) => unknown;
-  const ajv = new Ajv2020({ ...AJV_OPTIONS });
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, useDefaults: use === 'defaults' });
   addFormats(ajv, [...FORMATS]);
   for (const k of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...k });
   return ajv.compile(JSON.parse(schemaText)) as Validator;
@@ -57,6 +64,8 @@ export interface SchemaProblem {
   message: string;
   /** Point at the key itself (unknown keys) rather than its value. */
   atKey: boolean;
+  /** The required property that is missing (a `required` problem at `path`). */
+  missing?: string;
 }
 
 const parsedSchemas = new Map<SchemaKind, Record<string, unknown>>();
@@ -77,6 +86,22 @@ export function validateValue(kind: SchemaKind, value: unknown): SchemaProblem[]
   const bounds = boundProblems(kind, value);
   if (validate(value)) return bounds;
   return [...mapErrors(validate.errors ?? [], value), ...bounds];
+}
+
+/**
+ * Validates like `validateValue` and returns a copy of `value` with the schema's `default`s
+ * filled in where a property is missing from an object that is there (an object with a
+ * `default` of its own, such as `export.retry: {}`, is created first). `value` is not changed.
+ */
+export function validateWithDefaults(
+  kind: SchemaKind,
+  value: unknown,
+): { value: unknown; problems: SchemaProblem[] } {
+  const copy = deepClone(value);
+  const validate = validatorFor(kind, 'defaults');
+  const bounds = boundProblems(kind, value);
+  if (validate(copy)) return { value: copy, problems: bounds };
+  return { value: copy, problems: [...mapErrors(validate.errors ?? [], copy), ...bounds] };
 }
 
 /** Validates and turns problems into `schema/invalid` findings located through provenance. */
@@ -160,7 +185,7 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
     }
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
-      return { path, atKey: false, message: `missing required field "${missing}" in ${at}` };
+      return { path, atKey: false, missing, message: `missing required field "${missing}" in ${at}` };
     }
     case 'type': {
       if (path.length === 0 && e.data === null)

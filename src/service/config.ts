@@ -1,27 +1,26 @@
 /**
  * The service's view of an effective config: `server`, `queue`, `notifications`, `toggles`,
- * `monitoring` and `export.workers` (docs/reference.md#export-config), with `${VAR}`
- * resolved. The exporter's own sections are read by `readExporterSettings`; this module
- * reads only what the service adds.
+ * `monitoring` and `export.workers` (docs/reference.md#export-config), with `${VAR}` resolved. Their shape and defaults are
+ * the schema's (`readExportConfig`); the exporter's own sections are read by
+ * `readExporterSettings`; the environment is checked by `checkEnvironment`.
  */
-import { createHash } from 'node:crypto';
-import { checkProject } from '../check/check-project.js';
+import { checkEnvironment } from '../check/check-environment.js';
+import { effectiveConfigDigest } from '../config/digest.js';
 import type { EffectiveConfig } from '../config/types.js';
 import { parseDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
-import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
   ExportError,
   type ExporterSettings,
   type ProtectedPath,
   projectProtectedPaths,
-  readExporterSettings,
 } from '../exporter/index.js';
-import { canonicalJson } from '../config/canonical-json.js';
+import { exporterSettingsOf, schemaRefusal } from '../exporter/settings.js';
+import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
 
-export type QueueBackendName = 'memory' | 'redis';
-export type FallbackStrategy = 'cache_first' | 'fail_fast';
+export type QueueBackendName = ExportConfig['queue']['backend'];
+export type FallbackStrategy = NonNullable<NonNullable<ExportConfig['toggles']>['fallback']>['strategy'];
 
 export interface ServiceSettings {
   host: string;
@@ -45,78 +44,76 @@ export interface RunningConfig {
   protectedPaths: readonly ProtectedPath[];
   /** Effective values, `${VAR}` unresolved (what `/config` shows, redacted). */
   values: Record<string, unknown>;
-  /** sha256 of the canonical effective config (unresolved: no secret goes in). */
+  /** `effectiveConfigDigest` (config/digest.ts): the whole effective config, unresolved. */
   digest: string;
   service: ServiceSettings;
   exporter: ExporterSettings;
 }
 
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-
-function duration(v: unknown, fallback: number): number {
-  return typeof v === 'string' ? (parseDuration(v) ?? fallback) : fallback;
+/** A duration the schema accepted (its pattern and `maxDuration`), in milliseconds. */
+function ms(text: string): number {
+  const v = parseDuration(text);
+  if (v === undefined)
+    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
+  return v;
 }
 
-/** The digest `/config` reports and `drift --live` compares. */
-export function configDigest(values: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson(values)).digest('hex');
+function invalid(p: string, message: string): ExportError {
+  return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
 
-/** Reads the service settings. Throws ExportError CONFIG_INVALID (e.g. a missing variable). */
+/**
+ * Reads the service settings of effective config values (`${VAR}` unresolved). Throws
+ * ExportError CONFIG_INVALID: the schema's first finding, a variable that is not set, or
+ * a redis backend whose URL resolves to nothing.
+ */
 export function readServiceSettings(
-  values: Obj,
+  values: Record<string, unknown>,
   processEnv: NodeJS.ProcessEnv = process.env,
 ): ServiceSettings {
-  let resolved: Obj;
+  const read = readExportConfig(values);
+  if (!read.ok) throw schemaRefusal(read.problems);
+  return serviceSettingsOf(read.config, processEnv);
+}
+
+/**
+ * The service settings of a config the schema already validated (`checkEnvironment`'s
+ * `config`, defaults applied). Throws ExportError CONFIG_INVALID for what only the resolved
+ * values can show.
+ */
+export function serviceSettingsOf(
+  validated: ExportConfig,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): ServiceSettings {
+  let config: ExportConfig;
   try {
-    resolved = resolveVariables(values, processEnv);
+    config = resolveVariables(validated, processEnv);
   } catch (err) {
-    if (err instanceof MissingVariableError)
-      throw new ExportError('CONFIG_INVALID', `${err.path}: ${err.message}`, { path: err.path });
+    if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
     throw err;
   }
-  const server = obj(resolved.server);
-  const auth = obj(server.auth);
-  const queue = obj(resolved.queue);
-  const backend = queue.backend === 'redis' ? 'redis' : 'memory';
-  const queueUrl = typeof queue.url === 'string' && queue.url !== '' ? queue.url : undefined;
-  if (backend === 'redis' && !queueUrl) {
-    throw new ExportError('CONFIG_INVALID', 'queue.url: backend redis needs a redis:// URL', {
-      path: 'queue.url',
-    });
-  }
-  const metrics = obj(obj(resolved.monitoring).metrics);
-  const webhook = obj(obj(resolved.notifications).webhook);
-  const fallback = obj(obj(resolved.toggles).fallback);
-  const workers = obj(resolved.export).workers;
+  const { server, queue, monitoring, notifications, toggles } = config;
+  // The URL usually comes from a variable, so only the resolved value can say it is missing.
+  const queueUrl = queue.url === '' ? undefined : queue.url;
+  if (queue.backend === 'redis' && !queueUrl)
+    throw invalid('queue.url', 'backend redis needs a redis:// URL');
+  const metrics = monitoring?.metrics;
+  const webhook = notifications?.webhook;
+  const fallback = toggles?.fallback;
   return {
-    host: typeof server.host === 'string' ? server.host : '127.0.0.1',
-    port: typeof server.port === 'number' ? server.port : 8080,
-    requestTimeoutMs: duration(server.timeout, 30_000),
-    tokensEnv: typeof auth.tokens_env === 'string' ? auth.tokens_env : undefined,
-    adminTokensEnv: typeof auth.admin_tokens_env === 'string' ? auth.admin_tokens_env : undefined,
-    workers: typeof workers === 'number' && workers >= 1 ? Math.floor(workers) : 1,
-    queue: { backend, url: queueUrl },
-    metrics:
-      Object.keys(metrics).length > 0
-        ? {
-            port: typeof metrics.port === 'number' ? metrics.port : undefined,
-            path: typeof metrics.path === 'string' ? metrics.path : '/metrics',
-          }
-        : undefined,
-    webhook:
-      typeof webhook.url === 'string' && webhook.url !== ''
-        ? { url: webhook.url, timeoutMs: duration(webhook.timeout, 5000) }
-        : undefined,
-    fallback:
-      fallback.enabled === true
-        ? {
-            strategy: fallback.strategy === 'fail_fast' ? 'fail_fast' : 'cache_first',
-            timeoutMs: duration(fallback.timeout, 300),
-          }
-        : undefined,
+    host: server.host,
+    port: server.port,
+    requestTimeoutMs: ms(server.timeout),
+    tokensEnv: server.auth?.tokens_env,
+    adminTokensEnv: server.auth?.admin_tokens_env,
+    workers: config.export.workers,
+    queue: { backend: queue.backend, url: queueUrl },
+    // A `monitoring.metrics` map, even an empty one, turns the endpoint on.
+    metrics: metrics && { port: metrics.port, path: metrics.path },
+    webhook: webhook && webhook.url !== '' ? { url: webhook.url, timeoutMs: ms(webhook.timeout) } : undefined,
+    fallback: fallback?.enabled
+      ? { strategy: fallback.strategy, timeoutMs: ms(fallback.timeout) }
+      : undefined,
   };
 }
 
@@ -125,8 +122,8 @@ export type LoadConfigResult =
   | { ok: false; findings: Finding[]; fatal: boolean; error?: ExportError };
 
 /**
- * Validates the project through `check` (every stage) and builds the running config of
- * `env`. Used at start and on every SIGHUP: a config that fails is never run.
+ * Checks the environment (`checkEnvironment`: every stage, as `check --env` does) and builds
+ * its running config. Used at start and on every SIGHUP: a config that fails is never run.
  */
 export function loadRunningConfig(opts: {
   cwd: string;
@@ -134,37 +131,31 @@ export function loadRunningConfig(opts: {
   env: string;
   processEnv?: NodeJS.ProcessEnv;
 }): LoadConfigResult {
-  const check = checkProject({
-    cwd: opts.cwd,
-    paths: opts.project ? [opts.project] : undefined,
-    envs: [opts.env],
-  });
-  const project = check.projects[0];
-  const effective = project?.configs.find((c) => c.env === opts.env);
-  if (check.fatal || countFindings(check.findings).errors > 0 || !project || !effective) {
-    return { ok: false, findings: check.findings, fatal: check.fatal };
-  }
+  const checked = checkEnvironment({ cwd: opts.cwd, project: opts.project, env: opts.env });
+  if (!checked.ok) return { ok: false, findings: checked.refusal.findings, fatal: checked.refusal.fatal };
+  const { effective, config: validated } = checked.environment;
   try {
     const values = effective.values as Record<string, unknown>;
-    const projectRoot = project.project.root;
-    const exporter = readExporterSettings(values, { projectRoot, env: opts.processEnv });
-    const service = readServiceSettings(values, opts.processEnv);
+    const projectRoot = checked.project.project.root;
+    const exporter = exporterSettingsOf(validated, values, { projectRoot, env: opts.processEnv });
+    const service = serviceSettingsOf(validated, opts.processEnv);
     return {
       ok: true,
-      findings: check.findings,
+      findings: checked.findings,
       effective,
       config: {
         env: opts.env,
         projectRoot,
-        protectedPaths: projectProtectedPaths(project.project, check.files),
+        protectedPaths: projectProtectedPaths(checked.project.project, checked.files),
         values,
-        digest: configDigest(values),
+        digest: effectiveConfigDigest(values),
         service,
         exporter,
       },
     };
   } catch (err) {
-    if (err instanceof ExportError) return { ok: false, findings: check.findings, fatal: false, error: err };
+    if (err instanceof ExportError)
+      return { ok: false, findings: checked.findings, fatal: false, error: err };
     throw err;
   }
 }

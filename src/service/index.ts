@@ -3,7 +3,6 @@ export { ExportService, ServiceStartError, startService, type ServiceOptions } f
 export {
   type RunningConfig,
   type ServiceSettings,
-  configDigest,
   loadRunningConfig,
   readServiceSettings,
 } from './config.js';

@@ -12,7 +12,7 @@ import type { EffectiveConfig } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { canonicalJson } from '../config/canonical-json.js';
-import { configDigest } from './config.js';
+import { effectiveConfigDigest } from '../config/digest.js';
 
 export interface LiveDriftOptions {
   /** The service's base URL (`http://host:port`) or its `/config` URL. */
@@ -63,7 +63,7 @@ export async function liveDrift(opts: LiveDriftOptions): Promise<Finding[]> {
   const live = await fetchLiveConfig(opts);
   const env = opts.config.env;
   const local = opts.config.values as Record<string, unknown>;
-  if (live.digest === configDigest(local)) return [];
+  if (live.digest === effectiveConfigDigest(local)) return [];
   const findings: Finding[] = [];
   const where = opts.url.replace(/\/config\/?$/, '');
   const add = (path: string, message: string) =>
@@ -85,7 +85,7 @@ export async function liveDrift(opts: LiveDriftOptions): Promise<Finding[]> {
   if (findings.length === 0) {
     add(
       '',
-      `the service at ${where} runs config ${live.digest.slice(0, 12)}, not ${env}'s ${configDigest(local).slice(0, 12)} (the difference is in redacted values)`,
+      `the service at ${where} runs config ${live.digest.slice(0, 12)}, not ${env}'s ${effectiveConfigDigest(local).slice(0, 12)} (the difference is in redacted values)`,
     );
   }
   return locateFindings(findings, (e) => (e === env ? opts.config.provenance : undefined));

@@ -1,9 +1,9 @@
 /**
- * `synth` from a project on disk: check it (refusing on errors), synthesize every
- * environment, locate the findings through provenance. The library behind `synth`,
+ * `synth` from a project on disk: check every environment (`checkEnvironments`, refusing
+ * on errors), synthesize every environment, locate the findings through provenance. The library behind `synth`,
  * `plan` and `drift --state`; writes nothing.
  */
-import { type CheckResult, checkProject } from '../check/check-project.js';
+import { checkEnvironments, type EnvironmentRefusal } from '../check/check-environment.js';
 import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
@@ -31,41 +31,41 @@ export interface SynthProjectResult {
   files: string[];
   /** `check` had errors: nothing was synthesized. */
   refused: boolean;
+  /** Why, when refused (`checkEnvironments`' refusal: CONFIG_INVALID). */
+  refusal?: EnvironmentRefusal;
   /** A manifest or pack cannot be used (exit 2). */
   fatal: boolean;
   emitterName?: string;
 }
 
 export async function synthProject(options: SynthProjectOptions): Promise<SynthProjectResult> {
-  const check: CheckResult = checkProject({
-    cwd: options.cwd,
-    paths: options.project ? [options.project] : undefined,
-    now: options.now,
-  });
-  const pc = check.projects[0];
-  const base = { files: check.files, fatal: check.fatal, configs: pc?.configs ?? [], project: pc?.project };
-  if (check.projects.length > 1) throw new UsageError('synth works on one project at a time');
-  if (!pc || check.fatal) return { ...base, findings: check.findings, stacks: [], refused: true };
-  const known = pc.project.environments.map((e) => e.name);
-  for (const e of options.envs ?? []) {
+  // Every environment is checked (and must pass): synth compares every environment's stacks.
+  const checked = checkEnvironments({ cwd: options.cwd, project: options.project, now: options.now });
+  const pc = checked.project;
+  const base = { files: checked.files, configs: pc?.configs ?? [], project: pc?.project };
+  const known = pc?.project.environments.map((e) => e.name) ?? [];
+  for (const e of pc ? (options.envs ?? []) : []) {
     if (!known.includes(e)) throw new UsageError(`unknown environment "${e}" (known: ${known.join(', ')})`);
   }
-  const composed = pc.configs.length === known.length;
-  if (!composed || check.findings.some((f) => f.severity === 'error')) {
-    return { ...base, findings: check.findings, stacks: [], refused: true };
+  if (!checked.ok) {
+    const { refusal } = checked;
+    return { ...base, findings: refusal.findings, fatal: refusal.fatal, stacks: [], refused: true, refusal };
   }
+  const project = checked.project.project;
 
+  const configs = checked.environments.map((e) => e.effective);
   const emitter = options.emitter ?? (await loadDefaultEmitter());
-  const result = synthesize({ project: pc.project, configs: pc.configs }, emitter);
-  const provenance = new Map(pc.configs.map((c) => [c.env, c.provenance]));
+  const result = synthesize({ project, configs }, emitter);
+  const provenance = new Map(configs.map((c) => [c.env, c.provenance]));
   const located = locateFindings(result.findings, (env) =>
-    env === undefined ? pc.project.manifestDoc.provenance : provenance.get(env),
+    env === undefined ? project.manifestDoc.provenance : provenance.get(env),
   );
   const failed = located.some((f) => f.severity === 'error');
   const wanted = options.envs && options.envs.length > 0 ? new Set(options.envs) : undefined;
   return {
     ...base,
-    findings: [...check.findings, ...located],
+    fatal: false,
+    findings: [...checked.findings, ...located],
     stacks: failed ? [] : result.stacks.filter((s) => !wanted || wanted.has(s.env)),
     refused: false,
     emitterName: emitter.name,

@@ -185,6 +185,40 @@ describe('exportctl synth', () => {
     expect(runCli(['synth'], { cwd: dir }).code).toBe(0);
   });
 
+  it('drift.allow with envs: [] covers every environment in synth, as in check and drift', () => {
+    const dir = copyExample('empty-envs');
+    const dev = join(dir, 'config/envs/dev.yaml');
+    writeFileSync(dev, `${readFileSync(dev, 'utf8')}  storage: { retention_days: 1 }\n`);
+    const manifest = join(dir, 'exportctl.yaml');
+    const allow = (envs: string) =>
+      writeFileSync(
+        manifest,
+        readFileSync(manifest, 'utf8').replace(
+          /drift:\n {2}allow:[^\n]*\n(?: {4}- path: infrastructure\.storage\.retention_days\n {6}envs: [^\n]*\n {6}reason: [^\n]*\n)?/,
+          `drift:\n  allow:\n    - path: infrastructure.storage.retention_days\n      envs: ${envs}\n      reason: dev keeps exports a day\n`,
+        ),
+      );
+    // The probe: an entry for another environment leaves dev's difference to check and synth.
+    allow('[staging]');
+    expect(runCli(['check', '--env', 'dev', '--format', 'json'], { cwd: dir }).stdout).toContain(
+      'drift/unexpected',
+    );
+    // An empty list is "every environment" for check and drift...
+    allow('[]');
+    const check = runCli(['check', '--env', 'dev', '--format', 'json'], { cwd: dir });
+    expect(check.stdout).not.toContain('drift/unexpected');
+    expect(check.code, check.stdout).toBe(0);
+    const drift = runCli(['drift', '--env', 'dev', '--format', 'json'], { cwd: dir });
+    expect(drift.code, drift.stdout).toBe(0);
+    // ...and for synth's terraform/identical-environments: dev's stack may differ there.
+    const out = join(tmp.dir, 'empty-envs-out');
+    const synth = runCli(['synth', '--out', out, '--format', 'json'], { cwd: dir });
+    expect(synth.stdout).not.toContain('terraform/identical-environments');
+    expect(synth.code, synth.stdout + synth.stderr).toBe(0);
+    const devStack = JSON.parse(readFileSync(join(out, 'stacks/orders-export-dev/cdk.tf.json'), 'utf8'));
+    expect(JSON.stringify(devStack)).toMatch(/"days":\s*1\b/);
+  });
+
   it('reports what Terraform cannot express as terraform/unsupported', () => {
     const dir = copyExample('unsupported');
     const base = join(dir, 'config/base.yaml');
