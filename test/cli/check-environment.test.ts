@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEnvironment, checkEnvironments } from '../../src/check/check-environment.js';
 import { refusalExitCode } from '../../src/cli/exit-codes.js';
 import { loadRunningConfig } from '../../src/service/config.js';
-import { synthProject } from '../../src/terraform/synth-project.js';
+import { synthProject } from '../../src/synth/synth-project.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { hasStackTrace, runCli } from '../helpers/cli.js';
 import { type ExportProject, exportProject } from '../helpers/export-project.js';
