@@ -1,5 +1,11 @@
 /** The exporter service's library API (SPEC §6, Service and Queue). */
-export { ExportService, ServiceStartError, startService, type ServiceOptions } from './service.js';
+export {
+  ExportService,
+  ServiceStartError,
+  type ServiceStartCode,
+  startService,
+  type ServiceOptions,
+} from './service.js';
 export {
   type RunningConfig,
   type ServiceSettings,

@@ -52,12 +52,21 @@ export interface ServiceOptions {
   maxBodyBytes?: number;
 }
 
+/** Why `serve` could not start (`cli/exit-codes.ts` decides the exit code of each). */
+export type ServiceStartCode =
+  | 'CONFIG_INVALID'
+  | 'PROJECT_UNUSABLE'
+  | 'NO_TOKENS'
+  | 'LISTEN_FAILED'
+  | 'QUEUE_UNAVAILABLE';
+
 /** `serve` could not start: a config that fails `check`, or the environment it needs. */
 export class ServiceStartError extends Error {
+  override readonly name = 'ServiceStartError';
   constructor(
     message: string,
     readonly findings: Finding[] = [],
-    readonly exitCode: 1 | 2 | 4 = 1,
+    readonly code: ServiceStartCode = 'CONFIG_INVALID',
   ) {
     super(message);
   }
@@ -127,7 +136,7 @@ export class ExportService {
       throw new ServiceStartError(
         loaded.error ? `${loaded.error.code}: ${loaded.error.message}` : `${opts.env} does not pass check`,
         loaded.findings,
-        loaded.fatal ? 2 : 1,
+        loaded.fatal ? 'PROJECT_UNUSABLE' : 'CONFIG_INVALID',
       );
     }
     const config = loaded.config;
@@ -135,7 +144,7 @@ export class ExportService {
     const s = config.service;
     const noTokens = missingTokens(config.service, auth);
     // A configuration problem, like a port in use: exit 2, not "the config fails check".
-    if (noTokens) throw new ServiceStartError(noTokens, [], 2);
+    if (noTokens) throw new ServiceStartError(noTokens, [], 'NO_TOKENS');
     const onError = (err: unknown, id?: string) =>
       logger.log('error', `queue: ${(err as Error)?.message ?? String(err)}`, { job: id });
     let queue: QueueBackend;
@@ -155,7 +164,7 @@ export class ExportService {
         await withTimeout(bull.connection.ping(), 10_000, 'redis did not answer');
       } catch (err) {
         await bull.close().catch(() => {});
-        throw new ServiceStartError(`queue.url: cannot reach redis: ${(err as Error).message}`, [], 4);
+        throw new ServiceStartError(`queue.url: cannot reach redis: ${(err as Error).message}`, [], 'QUEUE_UNAVAILABLE');
       }
       queue = bull;
       state = new RedisStateStore(bull.connection, prefix);
@@ -189,7 +198,7 @@ export class ExportService {
     const listen = (server: http.Server, host: string, port: number) =>
       new Promise<string>((resolve, reject) => {
         server.once('error', (err) =>
-          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 2)),
+          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 'LISTEN_FAILED')),
         );
         server.listen(port, host, () => {
           const a = server.address() as AddressInfo;
