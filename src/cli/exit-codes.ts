@@ -8,6 +8,7 @@ import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 // Types only: `check` must not load the exporter or the service to decide an exit code.
 import type { ExportError, ExportErrorCode } from '../exporter/errors.js';
+import type { TerraformError } from '../plan/terraform-cli.js';
 import type { ServiceStartCode, ServiceStartError } from '../service/service.js';
 
 export const EXIT = {
@@ -74,16 +75,22 @@ function isServiceStartError(err: unknown): err is ServiceStartError {
   return err instanceof Error && err.name === 'ServiceStartError';
 }
 
+function isTerraformError(err: unknown): err is TerraformError {
+  return err instanceof Error && err.name === 'TerraformError';
+}
+
 /** The exit code of a command that ended with `err`; anything not a known error is internal. */
 export function errorExitCode(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-  if (err instanceof UsageError) return EXIT.USAGE;
+  if (err instanceof UsageError || isTerraformError(err)) return EXIT.USAGE;
   if (isExportError(err)) return exportExitCode(err.code);
   if (isServiceStartError(err)) return serviceStartExitCode(err.code);
   return EXIT.INTERNAL;
 }
 
 /** Whether `err` is one of ours, with a code and a message written for users. */
-export function isKnownError(err: unknown): err is UsageError | ExportError | ServiceStartError {
-  return err instanceof UsageError || isExportError(err) || isServiceStartError(err);
+export function isKnownError(
+  err: unknown,
+): err is UsageError | ExportError | ServiceStartError | TerraformError {
+  return err instanceof UsageError || isExportError(err) || isServiceStartError(err) || isTerraformError(err);
 }

@@ -4,7 +4,7 @@ import { analyzeProjectDependencies } from '../deps/stage.js';
 import { DEPS_FORMATS, type DepsFormat, renderDeps } from '../deps/render.js';
 import { applyRuleControls } from '../policy/controls.js';
 import { projectRules } from '../policy/rule-set.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { DepsFlags } from './commands/deps.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
 import { useColor, writeReport } from './io.js';
@@ -23,7 +23,7 @@ export function runDeps(flags: DepsFlags): number {
   const checked = result.projects[0];
   if (!checked || checked.configs.length === 0) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: result.findings,
         cwd,
         files: result.files,

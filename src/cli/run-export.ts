@@ -8,7 +8,7 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
 import { projectProtectedPaths } from '../exporter/output-target.js';
 import { relativeFile } from '../report/report.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { ExportFlags } from './commands/export.js';
 import { EXIT, errorExitCode } from './exit-codes.js';
 import { ProgressBar } from './progress-bar.js';
@@ -72,7 +72,7 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   const errors = countFindings(check.findings).errors;
   if (check.fatal || errors > 0 || !config || !project) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: check.findings,
         cwd,
         files: check.files,

@@ -6,7 +6,7 @@ import { redactSecrets } from '../config/secrets.js';
 import { listVariables } from '../config/variables.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { relativeFile } from '../report/report.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { PrintFlags } from './commands/print.js';
 import { EXIT } from './exit-codes.js';
 
@@ -23,7 +23,7 @@ export function runPrint(flags: PrintFlags): number {
   const config = result.projects[0]?.configs.find((c) => c.env === flags.env);
   if (!config) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: result.findings,
         cwd,
         files: result.files,

@@ -7,7 +7,7 @@
 import { UsageError } from '../diagnostics/usage-error.js';
 import { jsonLineLogger } from '../exporter/log.js';
 import { ServiceStartError, startService } from '../service/service.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { ServeFlags } from './commands/serve.js';
 import { EXIT, errorExitCode } from './exit-codes.js';
 import { redactText } from '../config/secrets.js';
@@ -41,7 +41,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     if (!(err instanceof ServiceStartError)) throw err;
     if (err.findings.length > 0) {
       process.stderr.write(
-        formatText({
+        formatTextReport({
           findings: err.findings,
           cwd,
           files: [],

@@ -19,13 +19,14 @@
  * entries are applied until nothing changes. Requirements under PEP 508 markers are
  * alternatives: each marker is analysed with the unconditional requirements.
  */
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { relativeFile } from '../report/report.js';
 import { isPlainObject } from '../config/compose.js';
 import type { PathConfinement } from '../config/confinement.js';
 import { appendPath } from '../config/path.js';
 import { isFileRefusal } from '../config/read-file.js';
 import type { EffectiveConfig } from '../config/types.js';
-import type { Finding, SourceRange } from '../diagnostics/finding.js';
+import { type Finding, findingKey, type SourceRange } from '../diagnostics/finding.js';
 import { type Ecosystem, type EcosystemName, ecosystem, type Specifier } from './ecosystems/index.js';
 import { parsePackageLock } from './lockfile/package-lock.js';
 import { parseRequirementsTxt } from './lockfile/requirements-txt.js';
@@ -281,7 +282,7 @@ export function analyzeEnvironment(
       out.findings.push({
         rule: 'schema/invalid',
         severity: 'error',
-        message: `${rel(root, file)} is a ${load.matrix.ecosystem} matrix, but dependencies.ecosystem is ${eco.name}`,
+        message: `${relativeFile(root, file)} is a ${load.matrix.ecosystem} matrix, but dependencies.ecosystem is ${eco.name}`,
         path: 'dependencies.compatibility',
         env: config.env,
         location: locate('dependencies.compatibility'),
@@ -356,13 +357,8 @@ function requirementOf(
   };
 }
 
-function rel(root: string, file: string): string {
-  const r = relative(root, file).split('\\').join('/');
-  return r === '' ? file : r;
-}
-
 function where(ctx: Context, location: SourceRange | undefined): string {
-  return location ? `${rel(ctx.root, location.file)}:${location.line}` : 'unknown location';
+  return location ? `${relativeFile(ctx.root, location.file)}:${location.line}` : 'unknown location';
 }
 
 function quote(s: string): string {
@@ -645,7 +641,7 @@ function originLocation(c: DepConstraint): SourceRange | undefined {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const k = `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.message}`;
+    const k = findingKey(f);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

@@ -3,7 +3,7 @@
  * with the reference's, `drift.allow` applied, redundant overrides and unused allowances
  * found, and the findings `check` and `exportctl drift` report.
  */
-import { relative } from 'node:path';
+import { relativeFile } from '../report/report.js';
 import { redactSecrets } from '../config/secrets.js';
 import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
@@ -52,7 +52,7 @@ export function driftProject(
   const sides = declaredSides(configs);
   const comparison = compareSides(sides, { reference: project.reference, allows, rows: options.rows });
   const where = (r: SourceRange | undefined) =>
-    r ? `${relative(project.root, r.file).split('\\').join('/')}:${r.line}` : undefined;
+    r ? `${relativeFile(project.root, r.file)}:${r.line}` : undefined;
   const findings: Finding[] = [...allowProblems];
 
   for (const d of comparison.differences) {

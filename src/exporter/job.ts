@@ -20,7 +20,7 @@ import {
 } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { type ExportManifest, manifestPath, writeManifest } from './manifest.js';
-import { type ProtectedPath, assertWritableTarget } from './output-target.js';
+import { type ProtectedPath, writableTargetGuard } from './output-target.js';
 import { type JobContext, readRequest } from './job-context.js';
 import { OutputFile } from './output-file.js';
 import { type ExportPath, type ReaderRun, runReader } from './run-reader.js';
@@ -133,6 +133,7 @@ const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
   'DISK_BREAKER_OPEN',
   'TIMEOUT',
   'CANCELLED',
+  'INTERNAL',
 ]);
 
 /** A job id: a UTC timestamp and `random` random bytes in hex (the service uses more). */
@@ -170,15 +171,16 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   const diskUsage = opts.diskUsage ?? statfsUsage;
   const user = opts.user ?? os.userInfo().username;
   const statePath = opts.statePath ?? defaultStatePath(opts.projectRoot);
+  let guard: ((file: string) => void) | undefined;
   const checkTarget = (file: string) => {
-    const rules = {
+    guard ??= writableTargetGuard({
       projectRoot: opts.projectRoot,
       sourceFile: settings.database.file,
       stateFile: statePath,
       protectedPaths: opts.protectedPaths,
-    };
-    assertWritableTarget(file, rules);
-    assertWritableTarget(manifestPath(file), rules);
+    });
+    guard(file);
+    guard(manifestPath(file));
   };
   // A refused target fails before anything is opened or written (the state store included).
   const target =
@@ -384,7 +386,7 @@ async function findJobToResume(
     job.pid !== process.pid &&
     pidAlive(job.pid)
   ) {
-    throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
+    throw new ExportError('JOB_RUNNING', `job ${job.id} is still running (pid ${job.pid})`);
   }
   job.checkpoint = resumeCheckpoint(job.tempFile, job.checkpoint);
   if (job.configDigest !== settings.configDigest) {

@@ -5,6 +5,7 @@ import { RunBudget } from './cel/budget.js';
 import { configSections } from './cel/policy-environment.js';
 import { toCel } from './cel/values.js';
 import { type ProjectInfo, type Rule, type RuleInput, ruleApplies } from './rule.js';
+import { isPlainObject } from '../config/compose.js';
 
 export interface EnvironmentConfig {
   env: string;
@@ -56,7 +57,7 @@ export function buildRuleInputs(envs: EnvironmentConfig[], project: ProjectInfo)
           };
           for (const s of configSections()) {
             const v = config[s];
-            activation[s] = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
+            activation[s] = isPlainObject(v) ? v : {};
           }
         }
         return activation;

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isPlainObject } from '../config/compose.js';
 import { redactSecrets } from '../config/secrets.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
@@ -164,7 +165,11 @@ export class ExportService {
         await withTimeout(bull.connection.ping(), 10_000, 'redis did not answer');
       } catch (err) {
         await bull.close().catch(() => {});
-        throw new ServiceStartError(`queue.url: cannot reach redis: ${(err as Error).message}`, [], 'QUEUE_UNAVAILABLE');
+        throw new ServiceStartError(
+          `queue.url: cannot reach redis: ${(err as Error).message}`,
+          [],
+          'QUEUE_UNAVAILABLE',
+        );
       }
       queue = bull;
       state = new RedisStateStore(bull.connection, prefix);
@@ -198,7 +203,13 @@ export class ExportService {
     const listen = (server: http.Server, host: string, port: number) =>
       new Promise<string>((resolve, reject) => {
         server.once('error', (err) =>
-          reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 'LISTEN_FAILED')),
+          reject(
+            new ServiceStartError(
+              `cannot listen on ${host}:${port}: ${listenProblem(err)}`,
+              [],
+              'LISTEN_FAILED',
+            ),
+          ),
         );
         server.listen(port, host, () => {
           const a = server.address() as AddressInfo;
@@ -468,8 +479,7 @@ export class ExportService {
     if (this.#draining)
       throw new HttpError(503, 'SHUTTING_DOWN', 'the service is shutting down', { 'retry-after': '5' });
     const body = await readJsonBody(req, this.opts.maxBodyBytes ?? 16 * 1024);
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object');
+    if (!isPlainObject(body)) throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object');
     for (const k of Object.keys(body)) {
       if (!BODY_KEYS.has(k)) throw new HttpError(400, 'BAD_REQUEST', `unknown field "${k}" (allowed: full)`);
     }

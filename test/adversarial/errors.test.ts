@@ -16,6 +16,7 @@ import { EXIT, errorExitCode, exportExitCode, serviceStartExitCode } from '../..
 import { UsageError } from '../../src/diagnostics/usage-error.js';
 import { EXPORT_ERROR_CODES, ExportError, classifySourceError } from '../../src/exporter/errors.js';
 import { SqliteStateStore, defaultStatePath } from '../../src/exporter/index.js';
+import { TerraformError } from '../../src/plan/terraform-cli.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { CLI, REPO, hasStackTrace, runCli } from '../helpers/cli.js';
 import { type ExportProject, exportProject } from '../helpers/export-project.js';
@@ -93,6 +94,10 @@ describe('an internal error', () => {
     expect(errorExitCode(new CommanderError(0, 'commander.helpDisplayed', '(help)'))).toBe(EXIT.OK);
     expect(errorExitCode(new ExportError('INTERNAL', 'internal error: boom'))).toBe(70);
     expect(errorExitCode(new ExportError('ROW_LIMIT_EXCEEDED', 'too many rows'))).toBe(EXIT.JOB_FAILED);
+    const tf = new TerraformError('terraform init failed');
+    expect(tf.code).toBe('TERRAFORM_FAILED');
+    expect(errorExitCode(tf)).toBe(EXIT.USAGE);
+    expect(new UsageError('x').code).toBe('USAGE');
   });
 
   it('every export error code and every service start code has an exit code from the table', () => {

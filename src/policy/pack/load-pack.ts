@@ -16,6 +16,7 @@ import { type CompiledCheck, type CompiledExpression, celRuleEvaluator } from '.
 import { compileMessage } from '../message.js';
 import { type NativeRuleImpl, type Rule, type RuleFixture, type RuleOutcome, ruleGroup } from '../rule.js';
 import { expressionRange } from './expr-location.js';
+import { isPlainObject } from '../../config/compose.js';
 
 export interface PackLoad {
   file: string;
@@ -57,10 +58,6 @@ export interface PackOptions {
 }
 
 const FIXTURE_KEYS = new Set(['config', 'env', 'protected', 'envs']);
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export function loadPolicyPack(file: string, options: PackOptions, confine?: PathConfinement): PackLoad {
   const loaded = loadDocument(file, { confine });
@@ -214,14 +211,14 @@ function nativeEvaluator(impl: NativeRuleImpl, match: CompiledExpression | undef
 
 function fixture(doc: LoadedDocument, raw: unknown, yamlPath: string, rule: RawRule): RuleFixture {
   const wrapped =
-    isMap(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
+    isPlainObject(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
   const f = wrapped
     ? (raw as { config?: unknown; env?: string; protected?: boolean; envs?: Record<string, unknown> })
     : { config: raw };
-  const config = (isMap(f.config) ? f.config : {}) as ConfigValues;
+  const config = (isPlainObject(f.config) ? f.config : {}) as ConfigValues;
   const env = f.env ?? rule.envs?.[0] ?? 'test';
   const envs: Record<string, ConfigValues> = {};
-  for (const [k, v] of Object.entries(f.envs ?? {})) envs[k] = (isMap(v) ? v : {}) as ConfigValues;
+  for (const [k, v] of Object.entries(f.envs ?? {})) envs[k] = (isPlainObject(v) ? v : {}) as ConfigValues;
   envs[env] = config;
   return {
     config,
