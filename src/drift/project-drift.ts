@@ -118,33 +118,30 @@ function differenceFinding(
 ): Finding {
   const refAt = where(d.referenceOrigin);
   const refNote = `${reference} (the reference${refAt ? `, ${refAt}` : ''})`;
-  if (d.kind === 'value') {
-    const mine = displayValue(d.value, MAX_SHOWN);
-    const theirs = displayValue(d.referenceValue, MAX_SHOWN);
-    const message = d.secretDiffers
-      ? `${d.key} differs between ${d.env} and ${refNote} (a secret: values not shown) and no drift.allow entry covers it`
-      : `${d.key} is ${mine} in ${d.env} but ${theirs} in ${refNote}, and no drift.allow entry covers it`;
-    return {
-      rule: DRIFT_UNEXPECTED,
-      severity: driftRule(DRIFT_UNEXPECTED).severity,
-      message,
-      path: d.path,
-      env: d.env,
-      location: d.location,
-    };
-  }
-  const message =
-    d.kind === 'missing'
-      ? `${d.key} is set in ${refNote} but not in ${d.env}`
-      : `${d.key} is set in ${d.env} but not in ${refNote}`;
-  return {
-    rule: DRIFT_MISSING,
-    severity: driftRule(DRIFT_MISSING).severity,
+  const finding = (rule: string, message: string): Finding => ({
+    rule,
+    severity: driftRule(rule).severity,
     message,
     path: d.path,
     env: d.env,
     location: d.location,
-  };
+  });
+  if (d.kind === 'value') {
+    const mine = displayValue(d.value, MAX_SHOWN);
+    const theirs = displayValue(d.referenceValue, MAX_SHOWN);
+    return finding(
+      DRIFT_UNEXPECTED,
+      d.secretDiffers
+        ? `${d.key} differs between ${d.env} and ${refNote} (a secret: values not shown) and no drift.allow entry covers it`
+        : `${d.key} is ${mine} in ${d.env} but ${theirs} in ${refNote}, and no drift.allow entry covers it`,
+    );
+  }
+  return finding(
+    DRIFT_MISSING,
+    d.kind === 'missing'
+      ? `${d.key} is set in ${refNote} but not in ${d.env}`
+      : `${d.key} is set in ${d.env} but not in ${refNote}`,
+  );
 }
 
 function unusedAllowMessage(
