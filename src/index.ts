@@ -131,7 +131,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
 }
 
 // ── The service (loaded on first use) ───────────────────────────────────────────────────
-export { ServiceStartError } from './service/start-error.js';
+export { ServiceStartError, type ServiceStartCode } from './service/start-error.js';
 export type { ExportService, ReloadResult, ServiceOptions } from './service/service.js';
 export type { ServiceJob, ServiceJobStatus } from './service/jobs.js';
 export type { LiveDriftOptions } from './service/live-drift.js';

@@ -9,7 +9,7 @@ import { entryExists, findManifest } from '../config/find-project.js';
 import { loadDocument } from '../config/load-document.js';
 import { loadProject } from '../project/load-project.js';
 import type { EffectiveConfig, LoadedDocument, Project } from '../config/types.js';
-import { compareFindings, type Finding } from '../diagnostics/finding.js';
+import { compareFindings, type Finding, findingKey } from '../diagnostics/finding.js';
 import { applyRuleControls } from '../policy/controls.js';
 import { compileLocalPack, type ProjectRules, projectRules } from '../policy/rule-set.js';
 import { locateFindings } from '../diagnostics/locate.js';
@@ -134,12 +134,10 @@ function checkOneProject(target: Target, options: CheckOptions, result: CheckRes
   // The same problem seen in the base alone (no env) and again in each environment is one
   // finding; the same finding in several environments stays one per environment, so that
   // waivers and --env scope each one (reporters merge them for display).
-  const key = (f: Finding, env: string | undefined) =>
-    `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.path}|${f.message}|${env ?? ''}`;
   const add = (fs: Finding[]) => {
     for (const f of fs) {
-      const k = key(f, f.env);
-      if (!seen.has(k) && !seen.has(key(f, undefined))) {
+      const k = findingKey(f);
+      if (!seen.has(k) && !seen.has(findingKey(f, { acrossEnvs: true }))) {
         seen.add(k);
         findings.push(f);
       }

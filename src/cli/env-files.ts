@@ -1,5 +1,5 @@
 /** Which files each checked environment is made of (JUnit: one testcase per file × environment). */
-import { relative } from 'node:path';
+import { isInside } from '../config/confinement.js';
 import type { CheckResult } from '../check/check-project.js';
 
 /**
@@ -10,10 +10,7 @@ export function envFiles(result: Pick<CheckResult, 'projects' | 'files'>): Recor
   const byEnv: Record<string, string[]> = {};
   for (const { project, checkedEnvs } of result.projects) {
     const overlays = new Set(project.environments.map((e) => e.overlayFile).filter(Boolean));
-    const inProject = (f: string) => {
-      const rel = relative(project.root, f);
-      return rel !== '' && !rel.startsWith('..') && !overlays.has(f);
-    };
+    const inProject = (f: string) => f !== project.root && isInside(project.root, f) && !overlays.has(f);
     const shared = [project.manifestFile, project.baseFile];
     const others = result.files.filter((f) => inProject(f) && !shared.includes(f));
     for (const env of checkedEnvs) {

@@ -1,8 +1,16 @@
-/** The one place that decides exit codes (docs/reference.md#exit-codes). */
+/**
+ * The one place that decides exit codes (docs/reference.md#exit-codes): from findings, and from
+ * every error a command can end with.
+ */
+import { CommanderError } from 'commander';
+import type { EnvironmentRefusal } from '../check/check-environment.js';
 import { countFindings } from '../diagnostics/counts.js';
 import type { Finding } from '../diagnostics/finding.js';
-import type { EnvironmentRefusal } from '../check/check-environment.js';
-import type { ExportErrorCode } from '../exporter/errors.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+// Types only: `check` must not load the exporter or the service to decide an exit code.
+import type { ExportError, ExportErrorCode } from '../exporter/errors.js';
+import type { TerraformError } from '../plan/terraform-cli.js';
+import type { ServiceStartCode, ServiceStartError } from '../service/start-error.js';
 
 export const EXIT = {
   OK: 0,
@@ -10,6 +18,8 @@ export const EXIT = {
   USAGE: 2,
   REFUSED: 3,
   JOB_FAILED: 4,
+  /** A bug of exportctl's, not of the input (sysexits' EX_SOFTWARE). */
+  INTERNAL: 70,
 } as const;
 
 /** 2 when a manifest or pack could not be used; 1 on errors or too many warnings; else 0. */
@@ -22,8 +32,9 @@ export function findingsExitCode(findings: readonly Finding[], fatal: boolean, m
 }
 
 /**
- * `export`/`serve`: 3 refused by a limit, 4 the job failed, 1 an invalid config (nothing
- * exported), 2 an output target that must not be written (a usage error: nothing written).
+ * `export`/`serve`: 3 refused by a limit or a job another process runs, 4 the job failed, 1 an
+ * invalid config (nothing exported), 2 an output target that must not be written (a usage
+ * error: nothing written), 70 an internal error.
  */
 export function exportExitCode(code: ExportErrorCode): number {
   switch (code) {
@@ -33,9 +44,12 @@ export function exportExitCode(code: ExportErrorCode): number {
       return EXIT.USAGE;
     case 'RATE_LIMITED':
     case 'DISK_BREAKER_OPEN':
+    case 'JOB_RUNNING':
       return EXIT.REFUSED;
     case 'CONFIG_INVALID':
       return EXIT.FINDINGS;
+    case 'INTERNAL':
+      return EXIT.INTERNAL;
     default:
       return EXIT.JOB_FAILED;
   }
@@ -47,4 +61,45 @@ export function exportExitCode(code: ExportErrorCode): number {
  */
 export function refusalExitCode(refusal: Pick<EnvironmentRefusal, 'code' | 'fatal'>): number {
   return refusal.fatal ? EXIT.USAGE : exportExitCode(refusal.code);
+}
+
+/** `serve` could not start: 1 the config fails check, 2 it cannot run as configured, 4 Redis is down. */
+export function serviceStartExitCode(code: ServiceStartCode): number {
+  switch (code) {
+    case 'CONFIG_INVALID':
+      return EXIT.FINDINGS;
+    case 'QUEUE_UNAVAILABLE':
+      return EXIT.JOB_FAILED;
+    default:
+      return EXIT.USAGE;
+  }
+}
+
+// By name: the classes live in modules that `check` never loads.
+function isExportError(err: unknown): err is ExportError {
+  return err instanceof Error && err.name === 'ExportError';
+}
+
+function isServiceStartError(err: unknown): err is ServiceStartError {
+  return err instanceof Error && err.name === 'ServiceStartError';
+}
+
+function isTerraformError(err: unknown): err is TerraformError {
+  return err instanceof Error && err.name === 'TerraformError';
+}
+
+/** The exit code of a command that ended with `err`; anything not a known error is internal. */
+export function errorExitCode(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  if (err instanceof UsageError || isTerraformError(err)) return EXIT.USAGE;
+  if (isExportError(err)) return exportExitCode(err.code);
+  if (isServiceStartError(err)) return serviceStartExitCode(err.code);
+  return EXIT.INTERNAL;
+}
+
+/** Whether `err` is one of ours, with a code and a message written for users. */
+export function isKnownError(
+  err: unknown,
+): err is UsageError | ExportError | ServiceStartError | TerraformError {
+  return err instanceof UsageError || isExportError(err) || isServiceStartError(err) || isTerraformError(err);
 }

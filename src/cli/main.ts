@@ -18,7 +18,8 @@ import { registerPlanCheckCommand } from './commands/plan-check.js';
 import { registerPrintCommand } from './commands/print.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSynthCommand } from './commands/synth.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, errorExitCode, isKnownError } from './exit-codes.js';
+import { errorLine } from '../diagnostics/error-text.js';
 import { redactText } from '../config/secrets.js';
 
 export function buildProgram(): Command {
@@ -58,19 +59,25 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // help and version exit 0; every other commander complaint is a usage error
-      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    // commander has already said what is wrong with the command line (help and version: 0).
+    if (err instanceof CommanderError) return errorExitCode(err);
+    if (isKnownError(err)) {
+      const code = err instanceof UsageError ? '' : `${err.code}: `;
+      process.stderr.write(`exportctl: ${code}${redactText(err.message)}\n`);
+    } else {
+      // A bug of ours: one line, and the stack only when asked for.
+      const debug = debugEnabled(process.env.EXPORTCTL_DEBUG);
+      process.stderr.write(
+        `exportctl: internal error: ${errorLine(err)}${debug ? '' : ' (EXPORTCTL_DEBUG=1 shows the stack)'}\n`,
+      );
+      if (debug) process.stderr.write(`${redactText((err as Error)?.stack ?? '')}\n`);
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`exportctl: ${redactText(err.message)}\n`);
-      return EXIT.USAGE;
-    }
-    const e = err as Error;
-    process.stderr.write(`exportctl: internal error: ${redactText(e?.message ?? String(err))}\n`);
-    if (process.env.EXPORTCTL_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-    return EXIT.USAGE;
+    return errorExitCode(err);
   }
+}
+
+function debugEnabled(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0';
 }
 
 // A reader that goes away (`exportctl drift --format json | head`) is not an error of ours:

@@ -1,9 +1,9 @@
+import { gitRoot } from '../config/confinement.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { FORMATTERS } from '../report/formats.js';
 import type { Formatter, ReportInput } from '../report/report.js';
 import { parseNonNegativeInt, readSourceText, useColor, writeReport } from './io.js';
-import { findRepoRoot } from './repo-root.js';
 import { ruleLookup } from './rule-lookup.js';
 
 export interface ReportFlags {
@@ -37,7 +37,7 @@ export function reportFindings(
     cwd: context.cwd,
     files: context.files,
     envs: context.envs,
-    root: findRepoRoot(context.cwd) ?? context.cwd,
+    root: gitRoot(context.cwd) ?? context.cwd,
     envFiles: context.envFiles,
     // The built-in rules, unless the command knows the project's own packs too.
     rules: context.rules ?? ruleLookup([], context.cwd),

@@ -3,7 +3,7 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { analyzeProjectDependencies } from '../deps/stage.js';
 import { DEPS_FORMATS, type DepsFormat, renderDeps } from '../deps/render.js';
 import { applyRuleControls } from '../policy/controls.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { DepsFlags } from './commands/deps.js';
 import { EXIT, findingsExitCode } from './exit-codes.js';
 import { useColor, writeReport } from './io.js';
@@ -22,7 +22,7 @@ export function runDeps(flags: DepsFlags): number {
   const checked = result.projects[0];
   if (!checked || checked.configs.length === 0) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: result.findings,
         cwd,
         files: result.files,

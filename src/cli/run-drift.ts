@@ -6,7 +6,7 @@ import { terminalWidth } from '../drift/format/fit.js';
 import { selectSides } from '../drift/model.js';
 import type { ProjectDrift } from '../drift/project-drift.js';
 import { createDriftStage } from '../drift/stage.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { DriftFlags } from './commands/drift.js';
 import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
@@ -42,7 +42,7 @@ export function runDrift(flags: DriftFlags): number {
     // The project or one of its files cannot be read: nothing to compare.
     const problems = result.findings.filter((f) => f.severity === 'error');
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: problems.length > 0 ? problems : result.findings,
         cwd,
         files: result.files,

@@ -7,9 +7,9 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
 import { projectProtectedPaths } from '../exporter/output-target.js';
 import { relativeFile } from '../report/report.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { ExportFlags } from './commands/export.js';
-import { EXIT, exportExitCode, refusalExitCode } from './exit-codes.js';
+import { EXIT, errorExitCode, refusalExitCode } from './exit-codes.js';
 import { ProgressBar } from './progress-bar.js';
 
 function humanBytes(n: number): string {
@@ -68,7 +68,7 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   const checked = checkEnvironment({ cwd, project: flags.project, env: flags.env });
   if (!checked.ok) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: checked.refusal.findings,
         cwd,
         files: checked.files,
@@ -125,11 +125,13 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
     return EXIT.OK;
   } catch (err) {
     bar?.clear();
-    if (!(err instanceof ExportError)) throw err;
+    if (!(err instanceof ExportError || err instanceof UsageError)) throw err;
     // The job's own log line carries the details; this is the line a person reads.
-    stderr.write(`exportctl: ${err.code}: ${err.message}\n`);
+    stderr.write(
+      err instanceof ExportError ? `exportctl: ${err.code}: ${err.message}\n` : `exportctl: ${err.message}\n`,
+    );
     if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
-    return exportExitCode(err.code);
+    return errorExitCode(err);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

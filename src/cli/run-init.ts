@@ -17,7 +17,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { relativeFile } from '../report/report.js';
 import { MANIFEST_NAMES } from '../config/find-project.js';
 import { gitignoreText } from '../init/gitignore.js';
 import { UsageError } from '../diagnostics/usage-error.js';
@@ -129,7 +130,7 @@ function findInstalledSchemas(dir: string): string | undefined {
 
 /** A path from `fromDir` to `file` as a modeline holds it: `/`-separated, relative when it can be. */
 function schemaRef(fromDir: string, file: string): string {
-  const rel = relative(fromDir, file).split('\\').join('/');
+  const rel = relativeFile(fromDir, file);
   if (/^[A-Za-z]:/.test(rel) || rel.startsWith('/')) return rel;
   return rel.startsWith('../') ? rel : `./${rel}`;
 }

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { findManifest } from '../config/find-project.js';
 import { loadProject } from '../project/load-project.js';
-import { readGuardedText } from '../config/read-file.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { checkPlan } from '../plan/check-plan.js';
 import { parsePlanJson } from '../plan/plan-json.js';
+import { readShowJsonText } from '../terraform/show-json.js';
 import type { PlanCheckFlags } from './commands/plan-check.js';
 import { findingsExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
@@ -33,9 +33,7 @@ export function runPlanCheck(planFile: string, flags: PlanCheckFlags): number {
   const { maxWarnings } = reportOptions(flags);
   const cwd = process.cwd();
   const file = resolve(cwd, planFile);
-  const read = readGuardedText(file, { kind: 'terraform' });
-  if (!read.ok) throw new UsageError(`${planFile}: ${read.refusal.message} [${read.refusal.rule}]`);
-  const text = read.text;
+  const text = readShowJsonText(cwd, planFile);
   const isProtected = environmentProtection(cwd, flags.project, flags.env);
   const plan = parsePlanJson(text, planFile);
   const findings = checkPlan({ plan, file, text, env: flags.env, protected: isProtected });

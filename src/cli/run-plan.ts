@@ -7,7 +7,7 @@ import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-c
 import { synthProject } from '../synth/synth-project.js';
 import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
-import { EXIT, findingsExitCode, refusalExitCode } from './exit-codes.js';
+import { EXIT, errorExitCode, findingsExitCode, refusalExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 import { displayPath } from './run-synth.js';
 
@@ -55,7 +55,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   } catch (e) {
     if (!(e instanceof TerraformError)) throw e;
     process.stderr.write(`exportctl: ${e.message}\n`);
-    return EXIT.USAGE;
+    return errorExitCode(e);
   }
   writeFileSync(planJsonFile, text);
   process.stderr.write(`plan: ${displayPath(cwd, planFile)}, ${displayPath(cwd, planJsonFile)}\n`);

@@ -17,10 +17,11 @@ import type { Rule } from '../policy/rule-evaluation.js';
 import type { PackScope } from '../policy/pack/discover.js';
 import { loadLocalRules, projectPackScope } from '../policy/rule-set.js';
 import { relativeFile } from '../report/report.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { PolicyTestFlags } from './commands/policy-test.js';
 import { EXIT } from './exit-codes.js';
 import { readSourceText, useColor } from './io.js';
+import { palette } from '../report/ansi.js';
 
 interface LocalPacks extends PackScope {
   findings: Finding[];
@@ -59,7 +60,7 @@ export function runPolicyTest(dir: string | undefined, flags: PolicyTestFlags): 
   const color = useColor(flags.color);
 
   if (problems.length > 0) {
-    const text = formatText({
+    const text = formatTextReport({
       findings: problems,
       cwd,
       files: loaded.files,
@@ -101,20 +102,20 @@ export function runPolicyTest(dir: string | undefined, flags: PolicyTestFlags): 
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    const paint = (code: number) => (s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+    const paint = palette(color);
     const lines: string[] = [];
     for (const r of failed) {
       const pos = r.location
         ? `${relativeFile(cwd, r.location.file)}:${r.location.line}:${r.location.column}`
         : '(built-in)';
-      lines.push(`${pos}  ${paint(31)('fail')}  ${r.rule} ${describe(r)}: ${r.message}`);
+      lines.push(`${pos}  ${paint.red('fail')}  ${r.rule} ${describe(r)}: ${r.message}`);
     }
     const files = new Set(rules.map((r) => r.location?.file).filter(Boolean)).size;
     const scope = `${rules.length} rule${rules.length === 1 ? '' : 's'} in ${files} pack${files === 1 ? '' : 's'}`;
-    if (failed.length === 0) lines.push(`${paint(32)('✔')} ${results.length} fixtures passed (${scope})`);
+    if (failed.length === 0) lines.push(`${paint.green('✔')} ${results.length} fixtures passed (${scope})`);
     else
       lines.push(
-        `${lines.length > 0 ? '\n' : ''}${paint(31)('✖')} ${failed.length} of ${results.length} fixtures failed (${scope})`,
+        `${lines.length > 0 ? '\n' : ''}${paint.red('✖')} ${failed.length} of ${results.length} fixtures failed (${scope})`,
       );
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -7,7 +7,7 @@ import { listVariables } from '../config/variables.js';
 import { countFindings } from '../diagnostics/counts.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { relativeFile } from '../report/report.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { PrintFlags } from './commands/print.js';
 import { EXIT, refusalExitCode } from './exit-codes.js';
 
@@ -21,7 +21,7 @@ export function runPrint(flags: PrintFlags): number {
   const config = checked.ok ? checked.environment.effective : checked.effective;
   if (!checked.ok && !config) {
     process.stderr.write(
-      formatText({
+      formatTextReport({
         findings: checked.refusal.findings,
         cwd,
         files: checked.files,

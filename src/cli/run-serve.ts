@@ -7,9 +7,9 @@
 import { UsageError } from '../diagnostics/usage-error.js';
 import { jsonLineLogger } from '../exporter/log.js';
 import { ServiceStartError, startService } from '../service/service.js';
-import { formatText } from '../report/text.js';
+import { formatTextReport } from '../report/formats.js';
 import type { ServeFlags } from './commands/serve.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, errorExitCode } from './exit-codes.js';
 import { redactText } from '../config/secrets.js';
 
 function port(flag: string, value: string | undefined, allowOff: boolean): number | null | undefined {
@@ -41,7 +41,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     if (!(err instanceof ServiceStartError)) throw err;
     if (err.findings.length > 0) {
       process.stderr.write(
-        formatText({
+        formatTextReport({
           findings: err.findings,
           cwd,
           files: [],
@@ -52,7 +52,7 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       );
     }
     process.stderr.write(`exportctl: ${redactText(err.message)}: not serving\n`);
-    return err.exitCode === 2 ? EXIT.USAGE : err.exitCode === 4 ? EXIT.JOB_FAILED : EXIT.FINDINGS;
+    return errorExitCode(err);
   }
 
   return new Promise<number>((resolve) => {

@@ -32,7 +32,10 @@ export function isInside(dir: string, p: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-/** The directory holding `.git` above (or at) `dir`, if any. */
+/**
+ * The nearest directory at or above `dir` holding `.git` (a directory, or a file in worktrees
+ * and submodules): the project's confinement, and the root CI formats give paths relative to.
+ */
 export function gitRoot(dir: string): string | undefined {
   for (let d = resolve(dir); ; d = dirname(d)) {
     if (existsSync(resolve(d, '.git'))) return d;
@@ -51,13 +54,30 @@ export class PathConfinement {
     this.#roots = roots.map((r) => ({ lexical: resolve(r), real: realOr(resolve(r)) }));
   }
 
-  /** The confinement of a project: its git repository (or directory) plus the manifest's opt-outs. */
-  static forProject(projectRoot: string, allowOutside: readonly string[] = []): PathConfinement {
+  /** The confinement of a project: its git repository (or directory); `allowing` adds the opt-outs. */
+  static forProject(projectRoot: string): PathConfinement {
     const repo = gitRoot(projectRoot);
     return new PathConfinement(
-      [repo ?? projectRoot, ...allowOutside.map((p) => resolve(projectRoot, p))],
+      [repo ?? projectRoot],
       repo ? 'the git repository of the project' : 'the project directory',
     );
+  }
+
+  /**
+   * This confinement with more directories allowed (`dirs` relative to `base`): the manifest's
+   * `allow_outside_paths`, once the manifest has been read inside the bare confinement.
+   */
+  allowing(base: string, dirs: readonly string[]): PathConfinement {
+    if (dirs.length === 0) return this;
+    const wider = new PathConfinement([], this.what);
+    wider.#roots.push(
+      ...this.#roots,
+      ...new PathConfinement(
+        dirs.map((d) => resolve(base, d)),
+        this.what,
+      ).#roots,
+    );
+    return wider;
   }
 
   #outside(how: string): FileRefusal {

@@ -54,15 +54,23 @@ export function formatSize(bytes: number): string {
   return bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** What a stat'ed path is when not a regular file ("a FIFO (named pipe)"), or undefined. */
+export function fileKind(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return 'an unknown kind of file';
+}
+
 /** Why a stat'ed path is not a regular file, or undefined when it is one. */
 export function notRegularFile(st: Stats): string | undefined {
-  if (st.isFile()) return undefined;
-  if (st.isDirectory()) return 'is a directory, not a file';
-  if (st.isFIFO()) return 'is a FIFO (named pipe), not a regular file';
-  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
-  if (st.isBlockDevice()) return 'is a block device, not a regular file';
-  if (st.isSocket()) return 'is a socket, not a regular file';
-  return 'is not a regular file';
+  const kind = fileKind(st);
+  if (kind === undefined) return undefined;
+  return kind === 'a directory' ? 'is a directory, not a file' : `is ${kind}, not a regular file`;
 }
 
 /** The reason for a failed system call on a path, in words. */

@@ -1,8 +1,8 @@
 /** The compatibility matrix an environment names (`dependencies.compatibility`), if it can be used. */
+import { relativeFile } from '../report/report.js';
 import { resolve } from 'node:path';
 import { isFileRefusal } from '../config/read-file.js';
 import type { DepsFileCache } from './file-cache.js';
-import { rel } from './findings.js';
 import type { CompatibilityMatrix } from './matrix.js';
 import type { DepsContext, EnvDependencies } from './model.js';
 
@@ -44,7 +44,7 @@ export function environmentMatrix(
       out.findings.push({
         rule: 'schema/invalid',
         severity: 'error',
-        message: `${rel(root, file)} is a ${load.matrix.ecosystem} matrix, but dependencies.ecosystem is ${eco.name}`,
+        message: `${relativeFile(root, file)} is a ${load.matrix.ecosystem} matrix, but dependencies.ecosystem is ${eco.name}`,
         path: 'dependencies.compatibility',
         env: config.env,
         location: locate('dependencies.compatibility'),

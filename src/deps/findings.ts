@@ -1,5 +1,5 @@
 /** How `deps/*` findings are worded and where they point. */
-import { relative } from 'node:path';
+import { relativeFile } from '../report/report.js';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import type { DepConstraint, DepPackage, DepRequirement, DepsContext, DepsRuleId } from './model.js';
 
@@ -20,13 +20,8 @@ export function syntaxFinding(
   };
 }
 
-export function rel(root: string, file: string): string {
-  const r = relative(root, file).split('\\').join('/');
-  return r === '' ? file : r;
-}
-
 export function where(ctx: DepsContext, location: SourceRange | undefined): string {
-  return location ? `${rel(ctx.root, location.file)}:${location.line}` : 'unknown location';
+  return location ? `${relativeFile(ctx.root, location.file)}:${location.line}` : 'unknown location';
 }
 
 export function quote(s: string): string {

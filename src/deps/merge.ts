@@ -1,5 +1,5 @@
 /** Folding the scenarios of an environment into one result, each finding once. */
-import type { Finding, SourceRange } from '../diagnostics/finding.js';
+import { type Finding, type SourceRange, findingKey } from '../diagnostics/finding.js';
 import type { DepConstraint, EnvDependencies } from './model.js';
 import type { Scenario } from './scenario.js';
 
@@ -38,7 +38,7 @@ function originLocation(c: DepConstraint): SourceRange | undefined {
 export function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const k = `${f.rule}|${f.location?.file}:${f.location?.line}:${f.location?.column}|${f.message}`;
+    const k = findingKey(f);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

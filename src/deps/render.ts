@@ -6,6 +6,7 @@
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
 import { relativeFile } from '../report/report.js';
 import type { DepConstraint, DepEdge, DepPackage, EnvDependencies } from './model.js';
+import { palette } from '../report/ansi.js';
 
 export const DEPS_FORMATS = ['text', 'json', 'dot', 'mermaid'] as const;
 export type DepsFormat = (typeof DEPS_FORMATS)[number];
@@ -67,10 +68,7 @@ function versionOf(p: DepPackage): string {
 // ---------------------------------------------------------------- text
 
 function renderText(view: DepsView): string {
-  const paint = (code: number) => (s: string) => (view.color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const red = paint(31);
-  const gray = paint(90);
-  const bold = paint(1);
+  const { red, gray, bold } = palette(view.color);
   const out: string[] = [];
   for (const e of view.envs) {
     const findings = findingsOf(view, e.env);

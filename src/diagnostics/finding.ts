@@ -43,3 +43,26 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
   return (a.env ?? '').localeCompare(b.env ?? '');
 }
+
+/**
+ * The identity of a finding within one run: the same rule, severity, source position, config
+ * path and message, counted in the same environment, is the same problem. `acrossEnvs` leaves
+ * the environment out: reports merge such findings into one item, and `checkProject` asks
+ * whether the base alone already reported one. Used to deduplicate (`checkProject`, deps) and
+ * to merge (`report/merge.ts`). Not the SARIF/GitLab fingerprint, which must survive edits to
+ * the file and so leaves the line out (`report/fingerprint.ts`).
+ */
+export function findingKey(f: Finding, options: { acrossEnvs?: boolean } = {}): string {
+  const l = f.location;
+  const env = options.acrossEnvs ? '' : (f.env ?? '');
+  return [
+    f.rule,
+    f.severity,
+    l?.file ?? '',
+    l?.line ?? '',
+    l?.column ?? '',
+    f.path ?? '',
+    f.message,
+    env,
+  ].join('\u0000');
+}

@@ -3,7 +3,7 @@
  * with the reference's, `drift.allow` applied, redundant overrides and unused allowances
  * found, and the findings `check` and `exportctl drift` report.
  */
-import { relative } from 'node:path';
+import { relativeFile } from '../report/report.js';
 import { redactSecrets } from '../config/secrets.js';
 import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding, SourceRange } from '../diagnostics/finding.js';
@@ -52,7 +52,7 @@ export function driftProject(
   const sides = declaredSides(configs);
   const comparison = compareSides(sides, { reference: project.reference, allows, rows: options.rows });
   const where = (r: SourceRange | undefined) =>
-    r ? `${relative(project.root, r.file).split('\\').join('/')}:${r.line}` : undefined;
+    r ? `${relativeFile(project.root, r.file)}:${r.line}` : undefined;
   const findings: Finding[] = [...allowProblems];
 
   for (const d of comparison.differences) {
@@ -118,33 +118,30 @@ function differenceFinding(
 ): Finding {
   const refAt = where(d.referenceOrigin);
   const refNote = `${reference} (the reference${refAt ? `, ${refAt}` : ''})`;
-  if (d.kind === 'value') {
-    const mine = displayValue(d.value, MAX_SHOWN);
-    const theirs = displayValue(d.referenceValue, MAX_SHOWN);
-    const message = d.secretDiffers
-      ? `${d.key} differs between ${d.env} and ${refNote} (a secret: values not shown) and no drift.allow entry covers it`
-      : `${d.key} is ${mine} in ${d.env} but ${theirs} in ${refNote}, and no drift.allow entry covers it`;
-    return {
-      rule: DRIFT_UNEXPECTED,
-      severity: driftRule(DRIFT_UNEXPECTED).severity,
-      message,
-      path: d.path,
-      env: d.env,
-      location: d.location,
-    };
-  }
-  const message =
-    d.kind === 'missing'
-      ? `${d.key} is set in ${refNote} but not in ${d.env}`
-      : `${d.key} is set in ${d.env} but not in ${refNote}`;
-  return {
-    rule: DRIFT_MISSING,
-    severity: driftRule(DRIFT_MISSING).severity,
+  const finding = (rule: string, message: string): Finding => ({
+    rule,
+    severity: driftRule(rule).severity,
     message,
     path: d.path,
     env: d.env,
     location: d.location,
-  };
+  });
+  if (d.kind === 'value') {
+    const mine = displayValue(d.value, MAX_SHOWN);
+    const theirs = displayValue(d.referenceValue, MAX_SHOWN);
+    return finding(
+      DRIFT_UNEXPECTED,
+      d.secretDiffers
+        ? `${d.key} differs between ${d.env} and ${refNote} (a secret: values not shown) and no drift.allow entry covers it`
+        : `${d.key} is ${mine} in ${d.env} but ${theirs} in ${refNote}, and no drift.allow entry covers it`,
+    );
+  }
+  return finding(
+    DRIFT_MISSING,
+    d.kind === 'missing'
+      ? `${d.key} is set in ${refNote} but not in ${d.env}`
+      : `${d.key} is set in ${d.env} but not in ${refNote}`,
+  );
 }
 
 function unusedAllowMessage(

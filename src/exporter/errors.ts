@@ -5,6 +5,7 @@
  * password.
  */
 import { redactText } from '../config/secrets.js';
+import { errorLine } from '../diagnostics/error-text.js';
 
 export const EXPORT_ERROR_CODES = [
   'CONFIG_INVALID',
@@ -19,6 +20,10 @@ export const EXPORT_ERROR_CODES = [
   'DISK_BREAKER_OPEN',
   'TIMEOUT',
   'CANCELLED',
+  // `--resume` of a job another live process is still running: try again when it ends.
+  'JOB_RUNNING',
+  // Not a problem of the source, the config or the output: a bug of ours (exit 70).
+  'INTERNAL',
   // The output target: refused before anything is written (exit 2, a usage problem).
   'OUTPUT_IS_SOURCE',
   'OUTPUT_NOT_A_FILE',
@@ -65,6 +70,10 @@ export class ExportError extends Error {
   }
 }
 
+// What a database or the system says: a SQLSTATE (five characters), a SQLite result code, a
+// Node system error (`ECONNRESET`). An error without one (a TypeError, a broken invariant) is ours.
+const SOURCE_ERROR_CODE = /^(?:[0-9A-Z]{5}|SQLITE_[A-Z_]+|E[A-Z]+)$/;
+
 // PostgreSQL SQLSTATE classes and Node system errors that a retry can cure.
 const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01)/;
 const TRANSIENT_SYSCALL = new Set([
@@ -81,7 +90,10 @@ interface ErrorLike {
   message?: unknown;
 }
 
-/** Maps a driver or system error to an ExportError. `phase` tells connecting from querying. */
+/**
+ * Maps a driver or system error to an ExportError. `phase` tells connecting from querying. An
+ * error that neither the source nor the system raised is INTERNAL, not a failed query.
+ */
 export function classifySourceError(err: unknown, phase: 'connect' | 'query'): ExportError {
   if (err instanceof ExportError) return err;
   const e = (err ?? {}) as ErrorLike;
@@ -106,7 +118,14 @@ export function classifySourceError(err: unknown, phase: 'connect' | 'query'): E
   if (phase === 'connect' || transient) {
     return new ExportError('SOURCE_UNAVAILABLE', `source unavailable: ${message}`, {}, transient);
   }
-  return new ExportError('SOURCE_QUERY_FAILED', `query failed: ${message}`);
+  if (SOURCE_ERROR_CODE.test(code)) return new ExportError('SOURCE_QUERY_FAILED', `query failed: ${message}`);
+  return internalError(err);
+}
+
+/** An unexpected error as an ExportError: one line, redacted, no stack. */
+export function internalError(err: unknown): ExportError {
+  if (err instanceof ExportError) return err;
+  return new ExportError('INTERNAL', `internal error: ${errorLine(err)}`);
 }
 
 /** Maps a file-system error of the output side. */

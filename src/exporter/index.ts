@@ -17,6 +17,7 @@ export {
   EXPORT_ERROR_CODES,
   type ExportErrorCode,
   type ExportErrorDetails,
+  internalError,
 } from './errors.js';
 export type { StateStore, JobRecord, Checkpoint, HighWaterMark } from './state/store.js';
 export { SqliteStateStore, defaultStatePath } from './state/sqlite-store.js';

@@ -14,6 +14,7 @@ const RESUMABLE: ReadonlySet<ExportErrorCode> = new Set([
   'DISK_BREAKER_OPEN',
   'TIMEOUT',
   'CANCELLED',
+  'INTERNAL',
 ]);
 
 export function toExportError(err: unknown): ExportError {

@@ -42,7 +42,7 @@ export async function findJobToResume(
     job.pid !== process.pid &&
     pidAlive(job.pid)
   ) {
-    throw new ExportError('CONFIG_INVALID', `job ${job.id} is still running (pid ${job.pid})`);
+    throw new ExportError('JOB_RUNNING', `job ${job.id} is still running (pid ${job.pid})`);
   }
   job.checkpoint = resumeCheckpoint(job.tempFile, job.checkpoint);
   if (job.configDigest !== settings.configDigest) {

@@ -18,7 +18,7 @@ import {
 } from './limits.js';
 import { type Logger, silentLogger } from './log.js';
 import { manifestPath } from './manifest.js';
-import { type ProtectedPath, assertWritableTarget } from './output-target.js';
+import { type ProtectedPath, writableTargetGuard } from './output-target.js';
 import { type JobContext, readRequest } from './job-context.js';
 import { createJob, targetOf } from './job-create.js';
 import { failJob, toExportError } from './job-failure.js';
@@ -141,15 +141,16 @@ export async function runExport(opts: RunExportOptions): Promise<ExportResult> {
   const diskUsage = opts.diskUsage ?? statfsUsage;
   const user = opts.user ?? os.userInfo().username;
   const statePath = opts.statePath ?? defaultStatePath(opts.projectRoot);
+  let guard: ((file: string) => void) | undefined;
   const checkTarget = (file: string) => {
-    const rules = {
+    guard ??= writableTargetGuard({
       projectRoot: opts.projectRoot,
       sourceFile: settings.database.file,
       stateFile: statePath,
       protectedPaths: opts.protectedPaths,
-    };
-    assertWritableTarget(file, rules);
-    assertWritableTarget(manifestPath(file), rules);
+    });
+    guard(file);
+    guard(manifestPath(file));
   };
   // A refused target fails before anything is opened or written (the state store included).
   const target =

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isInside } from '../config/confinement.js';
 import { outputDirProblem } from '../config/output-dir.js';
+import { fileKind } from '../config/read-file.js';
 import { MANIFEST_NAMES } from '../config/find-project.js';
 import type { Project } from '../config/types.js';
 import { ExportError } from './errors.js';
@@ -66,15 +67,6 @@ function realPathOf(p: string): string {
   }
 }
 
-function kindOf(st: fs.Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isFIFO()) return 'a FIFO (named pipe)';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
 function sameFile(a: fs.Stats | undefined, b: fs.Stats | undefined): boolean {
   return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
@@ -117,64 +109,84 @@ function refuse(
   return new ExportError(code, `refusing to write ${file}: ${why}; nothing was written`, { file });
 }
 
-/**
- * Throws OUTPUT_NOT_A_FILE, OUTPUT_IS_SOURCE or OUTPUT_REFUSED when `file` must not be
- * written (replaced by a rename). Reads only metadata; creates nothing.
- */
-export function assertWritableTarget(file: string, rules: OutputTargetRules): void {
-  const abs = path.resolve(file);
-  const lst = lstatOf(abs);
-  const st = statOf(abs);
-  if (lst?.isSymbolicLink()) {
-    if (st && !st.isFile()) {
-      throw refuse('OUTPUT_NOT_A_FILE', file, `it is a symbolic link to ${kindOf(st)}, not a regular file`);
-    }
-  } else if (lst && !lst.isFile()) {
-    throw refuse('OUTPUT_NOT_A_FILE', file, `it is ${kindOf(lst)}, not a regular file`);
-  }
-  const real = realPathOf(abs);
+/** A path no export may write, resolved once: as written, its real path, its device and inode. */
+interface ResolvedPath extends ProtectedPath {
+  real: string;
+  stat: fs.Stats | undefined;
+}
 
+function resolved(p: ProtectedPath): ResolvedPath {
+  return { ...p, real: realPathOf(p.path), stat: statOf(p.path) };
+}
+
+/**
+ * A check for the files of one job: the protected paths are resolved (real path, device and
+ * inode) once, then each target (the output and its manifest) costs its own stat and realpath.
+ * The returned function throws OUTPUT_NOT_A_FILE, OUTPUT_IS_SOURCE or OUTPUT_REFUSED when
+ * `file` must not be written (replaced by a rename). Reads only metadata; creates nothing.
+ */
+export function writableTargetGuard(rules: OutputTargetRules): (file: string) => void {
+  // SQLite names its -wal/-shm/-journal after the database's real path (symlinks resolved).
+  const sources: ResolvedPath[] = [];
   if (rules.sourceFile) {
-    // SQLite names its -wal/-shm/-journal after the database's real path (symlinks resolved).
-    const bases = new Set([rules.sourceFile, realPathOf(rules.sourceFile)]);
-    for (const base of bases) {
+    for (const base of new Set([rules.sourceFile, realPathOf(rules.sourceFile)])) {
       for (const suffix of SQLITE_SIDE_FILES) {
         const src = `${base}${suffix}`;
-        if (real === realPathOf(src) || sameFile(st, statOf(src))) {
-          const what = suffix === '' ? 'the source database' : `the source database's ${suffix} file`;
-          throw refuse('OUTPUT_IS_SOURCE', file, `it is ${what} (${path.basename(src)})`);
-        }
+        const what = suffix === '' ? 'the source database' : `the source database's ${suffix} file`;
+        sources.push(resolved({ path: src, what: `${what} (${path.basename(src)})` }));
       }
     }
   }
-
   // The state store with its SQLite side files, and its directory when it is one of its own.
   const stateDir = path.dirname(rules.stateFile);
-  const guarded: ProtectedPath[] = [
+  const guarded = [
     ...SQLITE_SIDE_FILES.map((x) => ({ path: `${rules.stateFile}${x}`, what: "the project's state store" })),
     ...(isInside(stateDir, rules.projectRoot)
       ? []
       : [{ path: stateDir, what: "the project's state directory" }]),
     ...MANIFEST_NAMES.map((n) => ({ path: path.join(rules.projectRoot, n), what: 'the project manifest' })),
     ...(rules.protectedPaths ?? []),
-  ];
-  // The file itself first (it is the base config), then what holds it (the config directory).
-  for (const g of guarded) {
-    if (real === realPathOf(g.path) || sameFile(st, statOf(g.path))) {
-      throw refuse('OUTPUT_REFUSED', file, `it is ${g.what} (${path.relative(rules.projectRoot, g.path)})`);
-    }
-  }
-  for (const g of guarded) {
-    if (isInside(realPathOf(g.path), real)) {
-      const rel = path.relative(rules.projectRoot, g.path) || '.';
-      throw refuse('OUTPUT_REFUSED', file, `it is inside ${g.what} (${rel})`);
-    }
-  }
+  ].map(resolved);
+  const realRoot = realPathOf(rules.projectRoot);
 
-  // The output-path policy of export.output.dir, on the directory as it really is.
-  const dir = path.dirname(real);
-  if (!isInside(realPathOf(rules.projectRoot), dir)) {
-    const why = outputDirProblem(dir);
-    if (why) throw refuse('OUTPUT_REFUSED', file, `its directory ${dir} ${why} (policy export/output-path)`);
-  }
+  return (file: string) => {
+    const abs = path.resolve(file);
+    const lst = lstatOf(abs);
+    const st = statOf(abs);
+    if (lst?.isSymbolicLink()) {
+      if (st && !st.isFile()) {
+        throw refuse(
+          'OUTPUT_NOT_A_FILE',
+          file,
+          `it is a symbolic link to ${fileKind(st)}, not a regular file`,
+        );
+      }
+    } else if (lst && !lst.isFile()) {
+      throw refuse('OUTPUT_NOT_A_FILE', file, `it is ${fileKind(lst)}, not a regular file`);
+    }
+    const real = realPathOf(abs);
+    for (const src of sources) {
+      if (real === src.real || sameFile(st, src.stat))
+        throw refuse('OUTPUT_IS_SOURCE', file, `it is ${src.what}`);
+    }
+    // The file itself first (it is the base config), then what holds it (the config directory).
+    for (const g of guarded) {
+      if (real === g.real || sameFile(st, g.stat)) {
+        throw refuse('OUTPUT_REFUSED', file, `it is ${g.what} (${path.relative(rules.projectRoot, g.path)})`);
+      }
+    }
+    for (const g of guarded) {
+      if (isInside(g.real, real)) {
+        const rel = path.relative(rules.projectRoot, g.path) || '.';
+        throw refuse('OUTPUT_REFUSED', file, `it is inside ${g.what} (${rel})`);
+      }
+    }
+    // The output-path policy of export.output.dir, on the directory as it really is.
+    const dir = path.dirname(real);
+    if (!isInside(realRoot, dir)) {
+      const why = outputDirProblem(dir);
+      if (why)
+        throw refuse('OUTPUT_REFUSED', file, `its directory ${dir} ${why} (policy export/output-path)`);
+    }
+  };
 }

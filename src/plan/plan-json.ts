@@ -3,6 +3,7 @@
  * (https://developer.hashicorp.com/terraform/internals/json-format).
  */
 import { UsageError } from '../diagnostics/usage-error.js';
+import { parseShowJson } from '../terraform/show-json.js';
 
 export type PlanAction = 'no-op' | 'create' | 'read' | 'update' | 'delete' | 'forget';
 
@@ -31,15 +32,9 @@ export interface PlanJson {
 
 /** Parses plan JSON text; a file that is not `terraform show -json` plan output is a usage error. */
 export function parsePlanJson(text: string, file: string): PlanJson {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(
-      `${file}: not JSON (${(e as Error).message}); expected \`terraform show -json PLANFILE\` output`,
-    );
-  }
-  const v = value as Partial<PlanJson> & { values?: unknown };
+  const v = parseShowJson(text, file, '`terraform show -json PLANFILE` output') as Partial<PlanJson> & {
+    values?: unknown;
+  };
   if (!v || typeof v !== 'object' || typeof v.format_version !== 'string') {
     throw new UsageError(`${file}: no format_version; expected \`terraform show -json PLANFILE\` output`);
   }

@@ -8,6 +8,8 @@ import { delimiter, join } from 'node:path';
 
 export class TerraformError extends Error {
   override readonly name = 'TerraformError';
+  /** terraform missing, or a terraform command that failed (exit 2, like a usage error). */
+  readonly code = 'TERRAFORM_FAILED';
 }
 
 /** The terraform executable: $EXPORTCTL_TERRAFORM, else `terraform` on PATH. */

@@ -4,6 +4,7 @@ import type { Finding } from '../diagnostics/finding.js';
 import { RunBudget } from './cel/budget.js';
 import { configSections } from './cel/policy-environment.js';
 import { toCel } from './cel/values.js';
+import { isPlainObject } from '../config/compose.js';
 import { ruleApplies } from '../rules/meta.js';
 import type { ProjectInfo, Rule, RuleInput } from './rule-evaluation.js';
 
@@ -57,7 +58,7 @@ export function buildRuleInputs(envs: EnvironmentConfig[], project: ProjectInfo)
           };
           for (const s of configSections()) {
             const v = config[s];
-            activation[s] = v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
+            activation[s] = isPlainObject(v) ? v : {};
           }
         }
         return activation;

@@ -32,7 +32,8 @@ export function loadProject(manifestFile: string): ProjectLoad {
   const file = resolve(manifestFile);
   const root = dirname(file);
   // The manifest itself must not lead out of its own repository (a link to ~/.aws/credentials).
-  const loaded = loadDocument(file, { confine: PathConfinement.forProject(root) });
+  const bare = PathConfinement.forProject(root);
+  const loaded = loadDocument(file, { confine: bare });
   if (!loaded.doc) return { findings: loaded.findings };
   const doc = loaded.doc;
   const schemaFindings = validateToFindings('Project', doc.value, doc.provenance);
@@ -40,7 +41,7 @@ export function loadProject(manifestFile: string): ProjectLoad {
 
   const manifest = doc.value as ProjectManifest;
   const findings: Finding[] = [];
-  const confine = PathConfinement.forProject(root, manifest.allow_outside_paths);
+  const confine = bare.allowing(root, manifest.allow_outside_paths ?? []);
   const checkPath = (path: string, what: string, target: string, allowDirectory = false) => {
     const r = inspectFile(target, { confine, allowDirectory });
     if (!r.ok) findings.push(refusedPath(doc, path, what, r.refusal));

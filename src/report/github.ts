@@ -13,7 +13,6 @@ import { anchorOf } from './anchor.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
 import type { ReportInput } from './report.js';
 import { formatText } from './text.js';
-import { redactReportInput } from './redact.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -27,8 +26,8 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatGithub(raw: ReportInput): string {
-  const input = redactReportInput(raw);
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatGithub(input: ReportInput): string {
   const lines: string[] = [];
   for (const item of mergeAcrossEnvs(input.findings)) {
     const f = item.finding;

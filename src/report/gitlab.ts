@@ -8,13 +8,12 @@ import { anchorOf } from './anchor.js';
 import { fingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
 import type { ReportInput } from './report.js';
-import { redactReportInput } from './redact.js';
 
 /** Code Quality severities: info, minor, major, critical, blocker. */
 export const GITLAB_SEVERITY: Record<Severity, string> = { error: 'major', warning: 'minor', info: 'info' };
 
-export function formatGitlab(raw: ReportInput): string {
-  const input = redactReportInput(raw);
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatGitlab(input: ReportInput): string {
   const items = mergeAcrossEnvs(input.findings);
   const anchors = items.map((item) => anchorOf(item, input));
   const prints = fingerprints(items, anchors);

@@ -1,7 +1,6 @@
 /** `--format json` (docs/reference.md#json-format): one object, results in order, lines from 1. */
 import { countFindings } from '../diagnostics/counts.js';
 import { type ReportInput, relativeFile } from './report.js';
-import { redactReportInput } from './redact.js';
 
 /** Findings as `check --format json` lists them (docs/reference.md#json-format). */
 export function jsonResults(findings: ReportInput['findings'], cwd: string) {
@@ -19,8 +18,8 @@ export function jsonResults(findings: ReportInput['findings'], cwd: string) {
   }));
 }
 
-export function formatJson(raw: ReportInput): string {
-  const input = redactReportInput(raw);
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatJson(input: ReportInput): string {
   const results = jsonResults(input.findings, input.cwd);
   const c = countFindings(input.findings);
   return `${JSON.stringify({ version: 1, results, summary: { errors: c.errors, warnings: c.warnings, files: input.files.length } }, null, 2)}\n`;

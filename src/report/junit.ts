@@ -12,7 +12,6 @@ import { type Anchor, anchorOf } from './anchor.js';
 import { mergeAcrossEnvs } from './merge.js';
 import { type ReportInput, relativeFile } from './report.js';
 import { xmlAttr, xmlText } from './xml.js';
-import { redactReportInput } from './redact.js';
 
 /** The suite name when no environment was checked (config files outside a project). */
 const NO_ENV = 'exportctl';
@@ -23,8 +22,8 @@ interface Case {
   findings: { finding: Finding; anchor: Anchor }[];
 }
 
-export function formatJunit(raw: ReportInput): string {
-  const input = redactReportInput(raw);
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatJunit(input: ReportInput): string {
   const root = input.root ?? input.cwd;
   const suiteNames = input.envs.length > 0 ? [...input.envs] : [NO_ENV];
   const suites = new Map<string, Map<string, Case>>();

@@ -3,7 +3,7 @@
  * reported once, with the environments listed. Every format groups findings this way, so a
  * code-scanning alert, an annotation or a Code Quality entry stands for one problem.
  */
-import type { Finding } from '../diagnostics/finding.js';
+import { type Finding, findingKey } from '../diagnostics/finding.js';
 
 export interface ReportItem {
   finding: Finding;
@@ -14,8 +14,7 @@ export interface ReportItem {
 export function mergeAcrossEnvs(findings: readonly Finding[]): ReportItem[] {
   const merged = new Map<string, ReportItem>();
   for (const f of findings) {
-    const l = f.location;
-    const k = `${l?.file}|${l?.line}|${l?.column}|${f.rule}|${f.severity}|${f.message}`;
+    const k = findingKey(f, { acrossEnvs: true });
     const m = merged.get(k);
     if (m) {
       if (f.env && !m.envs.includes(f.env)) m.envs.push(f.env);

@@ -1,4 +1,4 @@
-/** Every report format starts here: messages and code-frame sources with their secrets masked. */
+/** Every report starts here: messages and code-frame sources with their secrets masked, once. */
 import { parse } from 'yaml';
 import { literalSecretsIn, maskKnownSecrets, redactText } from '../config/secrets.js';
 import type { ReportInput } from './report.js';
@@ -18,14 +18,17 @@ function redactSource(text: string): string {
   return redactText(maskKnownSecrets(text, secrets));
 }
 
-export function redactReportInput(input: ReportInput): ReportInput {
+/** What a report reads that may hold a secret: finding messages and source text. */
+type Redactable = Pick<ReportInput, 'findings' | 'readSource'>;
+
+export function redactReportInput<T extends Redactable>(input: T): T {
   const read = input.readSource;
   const sources = new Map<string, string | undefined>();
   return {
     ...input,
     findings: input.findings.map((f) => ({ ...f, message: redactText(f.message) })),
     readSource: read
-      ? (file) => {
+      ? (file: string) => {
           if (!sources.has(file)) {
             const text = read(file);
             sources.set(file, text === undefined ? undefined : redactSource(text));
@@ -34,4 +37,13 @@ export function redactReportInput(input: ReportInput): ReportInput {
         }
       : undefined,
   };
+}
+
+/**
+ * A format behind the one redaction every report passes (`FORMATTERS`, `DRIFT_FORMATS`): the
+ * format itself, and the formats it calls in turn (github's text, drift's findings), see masked
+ * input only and never redact again.
+ */
+export function redacting<T extends Redactable>(format: (input: T) => string): (input: T) => string {
+  return (input) => format(redactReportInput(input));
 }

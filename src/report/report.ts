@@ -47,6 +47,7 @@ export interface ReportInput {
 
 export type Formatter = (input: ReportInput) => string;
 
+/** `file` relative to `cwd`, `/`-separated on every system (`.` for `cwd` itself). */
 export function relativeFile(cwd: string, file: string): string {
   const rel = relative(cwd, file);
   return rel === '' ? '.' : rel.split('\\').join('/');

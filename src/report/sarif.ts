@@ -12,7 +12,6 @@ import { fingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
 import { ruleGroup } from '../rules/meta.js';
 import { type ReportInput, relativeFile } from './report.js';
-import { redactReportInput } from './redact.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -28,8 +27,8 @@ interface ArtifactLocation {
   index?: number;
 }
 
-export function formatSarif(raw: ReportInput): string {
-  const input = redactReportInput(raw);
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatSarif(input: ReportInput): string {
   const root = reportRoot(input);
   const items = mergeAcrossEnvs(input.findings);
   const anchors = items.map((item) => anchorOf(item, input));

@@ -8,15 +8,12 @@ import { codeFrame } from './code-frame.js';
 import { mergeAcrossEnvs } from './merge.js';
 import { type ReportInput, relativeFile } from './report.js';
 import { countsPhrase, problemCounts } from './summary.js';
-import { redactReportInput } from './redact.js';
+import { palette } from './ansi.js';
 
-const ANSI = { red: 31, yellow: 33, cyan: 36, gray: 90, green: 32, bold: 1 } as const;
-
-export function formatText(raw: ReportInput): string {
-  const input = redactReportInput(raw);
-  const paint = (code: keyof typeof ANSI) => (s: string) =>
-    input.color ? `\u001b[${ANSI[code]}m${s}\u001b[0m` : s;
-  const sevColor = { error: paint('red'), warning: paint('yellow'), info: paint('cyan') };
+/** Secrets are already masked: formats are called through `FORMATTERS`, which redacts once. */
+export function formatText(input: ReportInput): string {
+  const paint = palette(input.color);
+  const sevColor = { error: paint.red, warning: paint.yellow, info: paint.cyan };
 
   const items = mergeAcrossEnvs(input.findings);
   const groups = new Map<string, { f: Finding; envs: string[] }[]>();
@@ -32,8 +29,8 @@ export function formatText(raw: ReportInput): string {
   for (const [file, items] of groups) {
     for (const { f, envs } of items) {
       const pos = f.location ? `${file}:${f.location.line}:${f.location.column}` : file;
-      const where = envs.length > 0 ? ` ${paint('gray')(`[${envs.join(', ')}]`)}` : '';
-      out.push(`${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}  ${paint('gray')(f.rule)}`);
+      const where = envs.length > 0 ? ` ${paint.gray(`[${envs.join(', ')}]`)}` : '';
+      out.push(`${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}  ${paint.gray(f.rule)}`);
       if (input.codeFrames && f.location && input.readSource) {
         const abs = f.location.file;
         if (!sources.has(abs)) sources.set(abs, input.readSource(abs));
@@ -53,9 +50,9 @@ export function formatText(raw: ReportInput): string {
   const nFiles = input.files.length;
   const scope = `${nFiles} file${nFiles === 1 ? '' : 's'}${input.envs.length > 0 ? `, ${input.envs.length} environment${input.envs.length === 1 ? '' : 's'}` : ''}`;
   if (c.errors + c.warnings + c.infos === 0) {
-    out.push(`${paint('green')('✔')} no problems (${scope})`);
+    out.push(`${paint.green('✔')} no problems (${scope})`);
   } else {
-    const mark = c.errors > 0 ? paint('red')('✖') : paint('yellow')('⚠');
+    const mark = c.errors > 0 ? paint.red('✖') : paint.yellow('⚠');
     out.push(`${mark} ${countsPhrase(c)} (${scope})`);
   }
   return `${out.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { SCHEMA_FILES } from './ajv-options.js';
+import { isPlainObject } from '../config/compose.js';
 
 export type SchemaKind = keyof typeof SCHEMA_FILES;
 
@@ -19,8 +20,8 @@ export function readSchemaText(kind: SchemaKind): string {
 
 /** The kind a document declares, if it is one exportctl knows. */
 export function declaredKind(value: unknown): SchemaKind | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const kind = (value as Record<string, unknown>).kind;
+  if (!isPlainObject(value)) return undefined;
+  const kind = value.kind;
   return typeof kind === 'string' && kind in SCHEMA_FILES && kind !== 'ExportConfigOverlay'
     ? (kind as SchemaKind)
     : undefined;

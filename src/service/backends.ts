@@ -41,7 +41,11 @@ export async function openBackends(
       await withTimeout(bull.connection.ping(), 10_000, 'redis did not answer');
     } catch (err) {
       await bull.close().catch(() => {});
-      throw new ServiceStartError(`queue.url: cannot reach redis: ${(err as Error).message}`, [], 4);
+      throw new ServiceStartError(
+        `queue.url: cannot reach redis: ${(err as Error).message}`,
+        [],
+        'QUEUE_UNAVAILABLE',
+      );
     }
     return {
       queue: bull,

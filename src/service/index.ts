@@ -1,5 +1,6 @@
 /** The exporter service's library API (docs/reference.md#the-service). */
-export { ExportService, ServiceStartError, startService, type ServiceOptions } from './service.js';
+export { ExportService, startService, type ServiceOptions } from './service.js';
+export { ServiceStartError, type ServiceStartCode } from './start-error.js';
 export {
   type RunningConfig,
   type ServiceSettings,

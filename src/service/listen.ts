@@ -7,7 +7,9 @@ import { ServiceStartError } from './start-error.js';
 export function listen(server: http.Server, host: string, port: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     server.once('error', (err) =>
-      reject(new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 2)),
+      reject(
+        new ServiceStartError(`cannot listen on ${host}:${port}: ${listenProblem(err)}`, [], 'LISTEN_FAILED'),
+      ),
     );
     server.listen(port, host, () => {
       const a = server.address() as AddressInfo;

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import {
   ExportError,
   type DiskUsageProbe,
+  internalError,
   type Logger,
   type StateStore,
   runExport,
@@ -120,10 +121,7 @@ export async function runServiceJob(deps: RunnerDeps, id: string, signal: AbortS
       logger.log('warn', err.message, { job: id, code: err.code });
       return { outcome: 'done', failed: false };
     }
-    const e =
-      err instanceof ExportError
-        ? err
-        : new ExportError('SOURCE_QUERY_FAILED', `internal error: ${(err as Error)?.message ?? String(err)}`);
+    const e = internalError(err);
     if (e.code === 'CANCELLED' && deps.draining()) {
       // Checkpointed by the exporter; the next worker (or the restarted service) resumes it.
       await jobs.update(id, { status: 'queued', worker: undefined });

@@ -127,15 +127,14 @@ export class ExportService {
       throw new ServiceStartError(
         loaded.error ? `${loaded.error.code}: ${loaded.error.message}` : `${opts.env} does not pass check`,
         loaded.findings,
-        loaded.fatal ? 2 : 1,
+        loaded.fatal ? 'PROJECT_UNUSABLE' : 'CONFIG_INVALID',
       );
     }
     const config = loaded.config;
     const auth = authenticator(config, opts.processEnv ?? process.env);
     const s = config.service;
     const noTokens = missingTokens(config.service, auth);
-    // A configuration problem, like a port in use: exit 2, not "the config fails check".
-    if (noTokens) throw new ServiceStartError(noTokens, [], 2);
+    if (noTokens) throw new ServiceStartError(noTokens, [], 'NO_TOKENS');
     const { queue, state, jobs } = await openBackends(config, logger, opts.lockDurationMs);
     const service = new ExportService(opts, config, queue, state, jobs);
     await service.#listen();

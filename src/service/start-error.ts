@@ -4,11 +4,20 @@
  */
 import type { Finding } from '../diagnostics/finding.js';
 
+/** Why `serve` could not start (`cli/exit-codes.ts` decides the exit code of each). */
+export type ServiceStartCode =
+  | 'CONFIG_INVALID'
+  | 'PROJECT_UNUSABLE'
+  | 'NO_TOKENS'
+  | 'LISTEN_FAILED'
+  | 'QUEUE_UNAVAILABLE';
+
 export class ServiceStartError extends Error {
+  override readonly name = 'ServiceStartError';
   constructor(
     message: string,
     readonly findings: Finding[] = [],
-    readonly exitCode: 1 | 2 | 4 = 1,
+    readonly code: ServiceStartCode = 'CONFIG_INVALID',
   ) {
     super(message);
   }

@@ -3,10 +3,9 @@
  * state JSON, compare, locate findings through provenance. Writes nothing.
  */
 import { resolve } from 'node:path';
-import { readGuardedText } from '../config/read-file.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
-import { UsageError } from '../diagnostics/usage-error.js';
+import { readShowJsonText } from '../terraform/show-json.js';
 import { checkStateDrift, parseStateJson } from '../terraform/state-drift.js';
 import { type SynthProjectResult, synthProject } from './synth-project.js';
 
@@ -21,9 +20,7 @@ export async function stateDriftForProject(
   options: StateDriftOptions,
 ): Promise<{ findings: Finding[]; files: string[]; synth: SynthProjectResult }> {
   const file = resolve(options.cwd, options.stateFile);
-  const read = readGuardedText(file, { kind: 'terraform' });
-  if (!read.ok) throw new UsageError(`${options.stateFile}: ${read.refusal.message} [${read.refusal.rule}]`);
-  const text = read.text;
+  const text = readShowJsonText(options.cwd, options.stateFile);
   const state = parseStateJson(text, options.stateFile);
   const synth = await synthProject({ cwd: options.cwd, project: options.project, envs: [options.env] });
   const stack = synth.stacks[0];

@@ -5,6 +5,7 @@
  * JSON. Every attribute records the config paths it derives from, so the rules that compare
  * stacks (identical-environments, drift/state) can point back into the config.
  */
+import { isPlainObject } from '../config/compose.js';
 
 /** A reference to another resource's attribute (`${aws_sns_topic.alerts.arn}`). */
 export interface TfRef {
@@ -84,11 +85,11 @@ export function ref(r: Pick<ResourceSpec, 'type' | 'name'>, attribute: string): 
 }
 
 export function isRef(v: unknown): v is TfRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'ref' in v;
+  return isPlainObject(v) && 'ref' in v;
 }
 
 export function isEachValue(v: unknown): v is TfEachValue {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as TfEachValue).each === 'value';
+  return isPlainObject(v) && v.each === 'value';
 }
 
 /** The source of an attribute path: its own entry, else its nearest ancestor's. */

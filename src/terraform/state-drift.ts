@@ -10,6 +10,7 @@ import { isSecretKey, REDACTED } from '../config/secrets.js';
 import { appendPath } from '../config/path.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
+import { parseShowJson } from './show-json.js';
 import type { TerraformJson } from './emitter.js';
 import { escapeRegExp } from '../config/path.js';
 import { locateInJson, show } from './flatten.js';
@@ -36,15 +37,10 @@ export interface StateJson {
 }
 
 export function parseStateJson(text: string, file: string): StateJson {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(
-      `${file}: not JSON (${(e as Error).message}); expected \`terraform show -json\` state output`,
-    );
-  }
-  const s = v as Partial<StateJson> & { resource_changes?: unknown; version?: unknown };
+  const s = parseShowJson(text, file, '`terraform show -json` state output') as Partial<StateJson> & {
+    resource_changes?: unknown;
+    version?: unknown;
+  };
   if (!s || typeof s !== 'object')
     throw new UsageError(`${file}: expected \`terraform show -json\` state output`);
   if (typeof s.version === 'number' && s.format_version === undefined) {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
-import { formatText } from '../../src/report/text.js';
+import { formatTextReport } from '../../src/report/formats.js';
 import { isSecretKey, REDACTED, redactSecrets, redactText } from '../../src/config/secrets.js';
 import { EXAMPLE, hasStackTrace, REPO, runCli, tempDir } from '../helpers/cli.js';
 import { ALICE, api, seededDb, serviceProject, spawnServe } from '../service/helpers.js';
@@ -261,7 +261,7 @@ describe('CLI outputs', () => {
     const result = checkProject({ cwd: dir });
     const located = result.findings.filter((f) => f.location?.file.endsWith('dev.yaml'));
     expect(located.length).toBeGreaterThanOrEqual(CORPUS.length);
-    const text = formatText({
+    const text = formatTextReport({
       findings: located,
       cwd: dir,
       files: result.files,

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/check-project.js';
+import { serviceStartExitCode } from '../../src/cli/exit-codes.js';
 import { CLI } from '../helpers/cli.js';
 import { jsonLineLogger } from '../../src/exporter/log.js';
 import { liveDrift } from '../../src/service/live-drift.js';
@@ -295,13 +296,15 @@ it('refuses to start on a config that fails check (exit 1 class) or without toke
     (e) => e,
   );
   expect(err).toBeInstanceOf(ServiceStartError);
-  expect(err.exitCode).toBe(1);
+  expect(err.code).toBe('CONFIG_INVALID');
+  expect(serviceStartExitCode(err.code)).toBe(1);
   expect(err.findings.map((f: { rule: string }) => f.rule)).toContain('schema/invalid');
   const good = serviceProject(seededDb(ROWS));
   projects.push(good);
   const noTokens = await startService({ cwd: good.dir, env: 'dev', port: 0, processEnv: {} }).catch((e) => e);
   expect(noTokens).toBeInstanceOf(ServiceStartError);
-  expect(noTokens.exitCode).toBe(2);
+  expect(noTokens.code).toBe('NO_TOKENS');
+  expect(serviceStartExitCode(noTokens.code)).toBe(2);
   expect(noTokens.message).toMatch(/EXPORTCTL_TOKENS/);
 });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../io.js';
+import { noColorOption, projectOption } from './report-options.js';
 
 export interface DepsFlags {
   env?: string[];
@@ -16,11 +17,8 @@ export function registerDepsCommand(program: Command): void {
     .option('--env <name>', 'only this environment (repeatable)', collect)
     .option('-f, --format <format>', 'text | json | dot | mermaid', 'text')
     .option('-o, --output <file>', 'write to a file')
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
-    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .addOption(projectOption())
+    .addOption(noColorOption())
     .action(async (flags: DepsFlags) => {
       const { runDeps } = await import('../run-deps.js');
       process.exitCode = runDeps(flags);

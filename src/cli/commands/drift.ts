@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../io.js';
+import { noColorOption, projectOption } from './report-options.js';
 
 export interface DriftFlags {
   env?: string[];
@@ -25,13 +26,10 @@ export function registerDriftCommand(program: Command): void {
       'text',
     )
     .option('-o, --output <file>', 'write the report to a file')
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
+    .addOption(projectOption())
     .option('--all', 'show every key, not only those that differ')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
-    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .addOption(noColorOption())
     .option(
       '--state <file>',
       'compare deployed Terraform state (terraform show -json) with what synth declares; needs one --env',

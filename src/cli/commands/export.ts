@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { projectOption } from './report-options.js';
 
 export interface ExportFlags {
   env: string;
@@ -23,10 +24,7 @@ export function registerExportCommand(program: Command): void {
     )
     .option('--full', 'ignore the incremental high-water mark and export every row')
     .option('-f, --format <format>', 'summary format: text | json', 'text')
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
+    .addOption(projectOption())
     .action(async (flags: ExportFlags) => {
       const { runExportCommand } = await import('../run-export.js');
       process.exitCode = await runExportCommand(flags);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { noColorOption } from './report-options.js';
 
 export interface PolicyTestFlags {
   builtin: boolean;
@@ -22,7 +23,7 @@ export function registerPolicyTestCommand(program: Command): void {
     )
     .option('--no-builtin', "skip the built-in packs' fixtures")
     .option('-f, --format <format>', 'text | json', 'text')
-    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .addOption(noColorOption())
     .action(async (dir: string | undefined, flags: PolicyTestFlags) => {
       const { runPolicyTest } = await import('../run-policy-test.js');
       process.exitCode = runPolicyTest(dir, flags);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { projectOption } from './report-options.js';
 
 export interface PrintFlags {
   env: string;
@@ -14,10 +15,7 @@ export function registerPrintCommand(program: Command): void {
     .requiredOption('--env <name>', 'environment')
     .option('--provenance', 'annotate every value with the file:line:col that set it')
     .option('-f, --format <format>', 'yaml | json', 'yaml')
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
+    .addOption(projectOption())
     .action(async (flags: PrintFlags) => {
       const { runPrint } = await import('../run-print.js');
       process.exitCode = runPrint(flags);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { projectOption } from './report-options.js';
 
 export interface ServeFlags {
   env: string;
@@ -13,10 +14,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('the exporter service: HTTP API, queue, workers, metrics, probes')
     .requiredOption('--env <name>', 'environment')
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
+    .addOption(projectOption())
     .option('--host <host>', 'listen address (default: server.host)')
     .option('--port <n>', 'API port (default: server.port; 0: any free port)')
     .option(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { collect } from '../io.js';
 import type { ReportFlags } from '../report-findings.js';
+import { noColorOption, projectOption } from './report-options.js';
 
 export interface SynthFlags extends ReportFlags {
   out: string;
@@ -24,10 +25,7 @@ export function registerSynthCommand(program: Command): void {
       'write only this environment (repeatable; every environment is still checked)',
       collect,
     )
-    .option(
-      '--project <dir>',
-      'project directory or manifest (default: the project above the current directory)',
-    )
+    .addOption(projectOption())
     .option(
       '-f, --format <format>',
       'format of the findings report: text | json | sarif | junit | github | gitlab',
@@ -36,7 +34,7 @@ export function registerSynthCommand(program: Command): void {
     .option('-o, --output <file>', 'write the findings report to a file')
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
     .option('-q, --quiet', 'report errors only')
-    .option('--no-color', 'no ANSI colors (also NO_COLOR)')
+    .addOption(noColorOption())
     .action(async (flags: SynthFlags) => {
       const { runSynth } = await import('../run-synth.js');
       process.exitCode = await runSynth(flags);

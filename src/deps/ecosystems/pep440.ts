@@ -10,6 +10,7 @@
  * `parseVersion`, `false` from `clauseContains`, never an exception.
  */
 import * as lib from '@renovatebot/pep440';
+import { Memo } from './memo.js';
 
 /** Python's `\s` / `str.strip()` whitespace, which packaging trims around versions and clauses. */
 const PY_SPACE =
@@ -52,16 +53,11 @@ interface LibParse {
   local: (string | number)[] | null;
 }
 
-const parsedCache = new Map<string, Pep440Version | null>();
+const parsed = new Memo<Pep440Version | null>();
 
 export function parseVersion(input: string): Pep440Version | null {
   if (typeof input !== 'string' || input.length > MAX_VERSION) return null;
-  const hit = parsedCache.get(input);
-  if (hit !== undefined || parsedCache.has(input)) return hit ?? null;
-  const v = parseNow(input);
-  if (parsedCache.size >= 50_000) parsedCache.clear();
-  parsedCache.set(input, v);
-  return v;
+  return parsed.get(input, () => parseNow(input));
 }
 
 function parseNow(input: string): Pep440Version | null {
@@ -106,18 +102,11 @@ function withLocal(v: Pep440Version): string {
   return v.local === null ? v.public : `${v.public}+${v.local}`;
 }
 
-const comparedCache = new Map<string, number>();
+const compared = new Memo<number>();
 
 /** The library's order of two normalised, valid versions (memoised: the solver's main cost). */
 function compareText(a: string, b: string): number {
-  const key = `${a}|${b}`;
-  let c = comparedCache.get(key);
-  if (c === undefined) {
-    c = Math.sign(lib.compare(a, b));
-    if (comparedCache.size >= 50_000) comparedCache.clear();
-    comparedCache.set(key, c);
-  }
-  return c;
+  return compared.get(`${a}|${b}`, () => Math.sign(lib.compare(a, b)));
 }
 
 /** PEP 440 ordering (the library's, which follows packaging's sort key), local labels included. */

@@ -13,25 +13,10 @@ import {
   parseVersion,
   stripPython,
 } from './pep440.js';
+import { Memo } from './memo.js';
 import type { Ecosystem, Specifier, SpecifierParse } from './types.js';
 
 const NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-
-/**
- * Memo of pure results (matching is the solver's main cost): bounded, and only ever holding
- * what would be computed again for the same input.
- */
-class Memo<V> {
-  readonly #map = new Map<string, V>();
-  get(key: string, compute: () => V): V {
-    const hit = this.#map.get(key);
-    if (hit !== undefined || this.#map.has(key)) return hit as V;
-    if (this.#map.size >= 50_000) this.#map.clear();
-    const v = compute();
-    this.#map.set(key, v);
-    return v;
-  }
-}
 
 const clauses = new Memo<Pep440Clause | null>();
 const satisfied = new Memo<boolean>();

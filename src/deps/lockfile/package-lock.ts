@@ -12,10 +12,7 @@ import { isFileRefusal } from '../../config/read-file.js';
 import type { ConfigPath } from '../../config/path.js';
 import type { Finding, SourceRange } from '../../diagnostics/finding.js';
 import type { LockfileParse } from './types.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isPlainObject } from '../../config/compose.js';
 
 export function parsePackageLock(
   file: string,
@@ -69,7 +66,7 @@ export function parsePackageLock(
   });
 
   const root = doc.value;
-  if (!isObject(root)) {
+  if (!isPlainObject(root)) {
     result.findings.push(problem([], 'package-lock.json must hold a JSON object'));
     return result;
   }
@@ -86,7 +83,7 @@ export function parsePackageLock(
     return result;
   }
   const packages = root.packages;
-  if (!isObject(packages)) {
+  if (!isPlainObject(packages)) {
     result.findings.push(problem(['packages'], 'a lockfileVersion 2/3 lock needs a "packages" map'));
     return result;
   }
@@ -94,7 +91,7 @@ export function parsePackageLock(
   const installed = new Map<string, string>();
   for (const [key, entry] of Object.entries(packages)) {
     if (key === '') continue;
-    if (!isObject(entry)) {
+    if (!isPlainObject(entry)) {
       result.findings.push(problem(['packages', key], `packages["${key}"] must be an object`));
       continue;
     }
@@ -117,12 +114,12 @@ export function parsePackageLock(
   }
 
   for (const [key, entry] of Object.entries(packages)) {
-    if (key === '' || !isObject(entry) || !installed.has(key)) continue;
+    if (key === '' || !isPlainObject(entry) || !installed.has(key)) continue;
     const from = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     if (key !== `node_modules/${from}`) continue;
     for (const field of ['dependencies', 'optionalDependencies'] as const) {
       const deps = entry[field];
-      if (!isObject(deps)) continue;
+      if (!isPlainObject(deps)) continue;
       for (const [to, range] of Object.entries(deps)) {
         if (typeof range !== 'string') continue;
         // npm loads the nested copy first; an edge only constrains the top-level copy.

@@ -2,18 +2,11 @@
 import { formatDriftHtml } from './html.js';
 import { formatDriftJson } from './json.js';
 import { formatDriftMarkdown } from './markdown.js';
-import { redactReportInput } from '../../report/redact.js';
+import { redacting } from '../../report/redact.js';
 import type { DriftFormatter } from './report-input.js';
 import { formatDriftText } from './text.js';
 
-/** Values in the comparison are redacted where drift reads them; messages and sources here. */
-const redacting =
-  (format: DriftFormatter): DriftFormatter =>
-  (input) => {
-    const r = redactReportInput({ ...input, envs: [], color: input.color });
-    return format({ ...input, findings: r.findings, readSource: r.readSource });
-  };
-
+// Values in the comparison are redacted where drift reads them; messages and sources here.
 export const DRIFT_FORMATS: Record<string, DriftFormatter> = {
   text: redacting(formatDriftText),
   json: redacting(formatDriftJson),

@@ -7,6 +7,7 @@ import type { DriftCell } from '../model.js';
 import { displayValue } from '../values.js';
 import { fitColumns, wrapWords } from './fit.js';
 import { type DriftReportInput, shownRows, tally, verdictText } from './report-input.js';
+import { palette } from '../../report/ansi.js';
 
 const MAX_VALUE = 32;
 
@@ -21,11 +22,7 @@ function middleEllipsis(s: string, max: number): string {
 
 export function formatDriftText(input: DriftReportInput): string {
   const cmp = input.comparison;
-  const paint = (code: number) => (s: string) => (input.color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const red = paint(31);
-  const green = paint(32);
-  const gray = paint(90);
-  const bold = paint(1);
+  const { red, green, gray, bold } = palette(input.color);
 
   const rows = shownRows(input);
   const others = cmp.sides.filter((s) => s.id !== cmp.reference).map((s) => s.id);

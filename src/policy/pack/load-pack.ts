@@ -17,6 +17,7 @@ import { compileMessage } from '../message.js';
 import { type RuleFixture, ruleGroup } from '../../rules/meta.js';
 import type { NativeRuleImpl, Rule, RuleOutcome } from '../rule-evaluation.js';
 import { expressionRange } from './expr-location.js';
+import { isPlainObject } from '../../config/compose.js';
 
 export interface PackLoad {
   file: string;
@@ -58,10 +59,6 @@ export interface PackOptions {
 }
 
 const FIXTURE_KEYS = new Set(['config', 'env', 'protected', 'envs']);
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export function loadPolicyPack(file: string, options: PackOptions, confine?: PathConfinement): PackLoad {
   const loaded = loadDocument(file, { confine });
@@ -215,14 +212,14 @@ function nativeEvaluator(impl: NativeRuleImpl, match: CompiledExpression | undef
 
 function fixture(doc: LoadedDocument, raw: unknown, yamlPath: string, rule: RawRule): RuleFixture {
   const wrapped =
-    isMap(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
+    isPlainObject(raw) && Object.keys(raw).length > 0 && Object.keys(raw).every((k) => FIXTURE_KEYS.has(k));
   const f = wrapped
     ? (raw as { config?: unknown; env?: string; protected?: boolean; envs?: Record<string, unknown> })
     : { config: raw };
-  const config = (isMap(f.config) ? f.config : {}) as ConfigValues;
+  const config = (isPlainObject(f.config) ? f.config : {}) as ConfigValues;
   const env = f.env ?? rule.envs?.[0] ?? 'test';
   const envs: Record<string, ConfigValues> = {};
-  for (const [k, v] of Object.entries(f.envs ?? {})) envs[k] = (isMap(v) ? v : {}) as ConfigValues;
+  for (const [k, v] of Object.entries(f.envs ?? {})) envs[k] = (isPlainObject(v) ? v : {}) as ConfigValues;
   envs[env] = config;
   return {
     config,
