@@ -6,6 +6,8 @@
  * stacks (identical-environments, drift/state) can point back into the config.
  */
 
+import type { ServiceDeployment } from './deploy/deployment.js';
+
 /** A reference to another resource's attribute (`${aws_sns_topic.alerts.arn}`). */
 export interface TfRef {
   ref: { address: string; attribute: string };
@@ -73,6 +75,12 @@ export interface StackSpec {
   /** Absent: Terraform's local backend. */
   backend?: BackendSpec;
   resources: ResourceSpec[];
+  /** What the instances run (absent without infrastructure.instance): rendered, for tests and files. */
+  deployment?: {
+    userData: string;
+    agentConfig: Record<string, unknown>;
+    service: ServiceDeployment;
+  };
 }
 
 export function resourceAddress(r: Pick<ResourceSpec, 'type' | 'name'>): string {

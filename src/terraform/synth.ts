@@ -12,6 +12,7 @@ import { driftAllowMatcher } from './drift-allow.js';
 import type { Emitter, TerraformJson } from './emitter.js';
 import { checkIdenticalEnvironments } from './identical-environments.js';
 import type { StackSpec } from './model.js';
+import type { ProjectBundle } from './stack/artifacts.js';
 import { readGuardedText } from '../config/read-file.js';
 
 export interface SynthesizedStack {
@@ -35,6 +36,8 @@ export interface SynthInput {
   project: Pick<Project, 'reference'> & { manifest: Pick<Project['manifest'], 'name' | 'drift'> };
   /** Every environment's effective config (identical-environments needs all of them). */
   configs: ReadonlyArray<{ env: string; values: ConfigValues }>;
+  /** The project's checked files, shipped to the instances (the same for every environment). */
+  bundle?: ProjectBundle;
 }
 
 /** The stack models of every environment (no emitter, no cdktf). */
@@ -42,7 +45,7 @@ export function buildStacks(input: SynthInput): { specs: StackSpec[]; findings: 
   const specs: StackSpec[] = [];
   const findings: Finding[] = [];
   for (const c of input.configs) {
-    const r = buildStack(input.project.manifest.name, c);
+    const r = buildStack(input.project.manifest.name, { env: c.env, values: c.values, bundle: input.bundle });
     findings.push(...r.findings);
     if (r.stack) specs.push(r.stack);
   }
