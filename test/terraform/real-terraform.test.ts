@@ -112,7 +112,19 @@ describe('synth on examples/orders-export with real terraform', () => {
       (r) => {
         if (r.address === 'aws_cloudwatch_metric_alarm.alert_ExportSlow') return undefined;
         if (r.address === 'aws_s3_bucket.exports') r.values.bucket = 'orders-exports-prod-old';
-        if (r.address === 'aws_launch_template.app') r.values.instance_type = 't3.large';
+        if (r.address === 'aws_launch_template.app') {
+          r.values.instance_type = 't3.large';
+          // The instance tags hold the artifacts' version ids, unknown until apply: made up here.
+          const spec = r.values.tag_specifications as Array<{ tags: Record<string, string> | null }>;
+          spec[0].tags = {
+            Team: 'data-platform',
+            Environment: 'prod',
+            Project: 'orders-export',
+            Role: 'exporter',
+            ExportctlPackageVersion: 'v-package-1',
+            ExportctlProjectVersion: 'v-project-1',
+          };
+        }
         return r;
       },
       [

@@ -6,6 +6,7 @@
  * (PutMetricData has no resource-level scoping in IAM: `Resource: "*"` with a
  * `cloudwatch:namespace` condition is the narrowest AWS can express).
  */
+import { canonicalJson } from '../../config/canonical-json.js';
 import { type ResourceSpec, ref, resourceAddress } from '../model.js';
 import { DEPLOY_PREFIX } from '../deploy/layout.js';
 import type { ServiceDeployment } from '../deploy/deployment.js';
@@ -78,7 +79,8 @@ export function buildInstanceRole(
     attributes: {
       name: ctx.unique,
       description: `exportctl instances of ${ctx.project} (${ctx.env})`,
-      assume_role_policy: JSON.stringify({
+      // Canonical (sorted keys, no spaces): how AWS and the provider keep it, so drift/state compares equal.
+      assume_role_policy: canonicalJson({
         Version: '2012-10-17',
         Statement: [
           { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
