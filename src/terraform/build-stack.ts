@@ -16,7 +16,7 @@ import type { ResourceSpec, StackSpec } from './model.js';
 import { buildAlarms } from './stack/alarms.js';
 import { buildBackend } from './stack/backend.js';
 import { buildExportsBucket } from './stack/bucket.js';
-import { type ProjectBundle } from './stack/artifacts.js';
+import type { ProjectBundle } from './stack/artifacts.js';
 import { readInstance } from './stack/compute.js';
 import { createStackContext, obj, unsupportedFinding } from './stack/context.js';
 import { buildDatabase } from './stack/database.js';
@@ -102,7 +102,13 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
       backend,
       resources,
       ...(service
-        ? { deployment: { userData: service.userData, agentConfig: service.agentConfig, service: service.deployment } }
+        ? {
+            deployment: {
+              userData: service.userData,
+              agentConfig: service.agentConfig,
+              service: service.deployment,
+            },
+          }
         : {}),
     },
   };

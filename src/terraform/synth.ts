@@ -76,7 +76,12 @@ export function synthesize(input: SynthInput, emitter: Emitter): SynthResult {
     const alerts = readAlerts(values.get(s.env) ?? {});
     if (alerts.length === 0) continue;
     s.files[PROMETHEUS_RULES_FILE] = prometheusRules(input.project.manifest.name, s.env, alerts);
-    s.files[PROMETHEUS_TESTS_FILE] = prometheusRuleTests('rules.yml', input.project.manifest.name, s.env, alerts);
+    s.files[PROMETHEUS_TESTS_FILE] = prometheusRuleTests(
+      'rules.yml',
+      input.project.manifest.name,
+      s.env,
+      alerts,
+    );
   }
   const findings = [
     ...built.findings,

@@ -29,7 +29,9 @@ afterAll(() => {
 });
 
 describe('the unit of the user data, started locally', () => {
-  it('installs the packed tarball and the shipped project, and serves /readyz', { timeout: 300_000 }, async () => {
+  it('installs the packed tarball and the shipped project, and serves /readyz', {
+    timeout: 300_000,
+  }, async () => {
     ensureBuilt();
     const { stacks } = await synthProject({ cwd: EXAMPLE, envs: ['prod'] });
     const tf = stacks[0].json as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -77,11 +79,15 @@ describe('the unit of the user data, started locally', () => {
     const execStart = /^ExecStart=(.*)$/m.exec(unit)![1].split(' ');
     const workDir = /^WorkingDirectory=(.*)$/m.exec(unit)![1];
     expect(execStart).toEqual(['/opt/exportctl/bin/exportctl', 'serve', '--env', 'prod']);
-    child = spawn(root(execStart[0].slice(1)), [...execStart.slice(1), '--port', '0', '--metrics-port', '0'], {
-      cwd: root(workDir.slice(1)),
-      env: { PATH: process.env.PATH, HOME: tmp.dir, ...TOKENS },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    child = spawn(
+      root(execStart[0].slice(1)),
+      [...execStart.slice(1), '--port', '0', '--metrics-port', '0'],
+      {
+        cwd: root(workDir.slice(1)),
+        env: { PATH: process.env.PATH, HOME: tmp.dir, ...TOKENS },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let log = '';
     child.stderr!.on('data', (d: Buffer) => {
       log += d.toString();

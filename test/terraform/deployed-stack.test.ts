@@ -147,7 +147,8 @@ describe('the deployed stack of every environment', () => {
         },
       });
       // What a launch template version runs is pinned by the artifacts' version ids.
-      const tags = (res(s, 'aws_launch_template', 'app').tag_specifications as Array<{ tags: object }>)[0].tags;
+      const tags = (res(s, 'aws_launch_template', 'app').tag_specifications as Array<{ tags: object }>)[0]
+        .tags;
       expect(tags).toMatchObject({
         ExportctlPackageVersion: '${aws_s3_object.package.version_id}',
         ExportctlProjectVersion: '${aws_s3_object.project.version_id}',
@@ -237,7 +238,10 @@ describe('the deployed stack of every environment', () => {
                             properties: {
                               source_labels: { type: 'array', items: { type: 'string' } },
                               label_matcher: { type: 'string' },
-                              dimensions: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+                              dimensions: {
+                                type: 'array',
+                                items: { type: 'array', items: { type: 'string' } },
+                              },
                               metric_selectors: { type: 'array', items: { type: 'string' }, minItems: 1 },
                             },
                           },
@@ -283,7 +287,11 @@ describe('secrets and undeployable probes', () => {
     const secrets = ['postgres://exporter:s3cr3t-db-pass@db.example/orders', 'alice:t0ken-4a7f9c2e'];
     const r = runCli(['synth', '--out', join(dir, 'out')], {
       cwd: dir,
-      env: { DATABASE_URL: secrets[0], EXPORTCTL_TOKENS: secrets[1], EXPORTCTL_ADMIN_TOKENS: 'root:adm1n-77' },
+      env: {
+        DATABASE_URL: secrets[0],
+        EXPORTCTL_TOKENS: secrets[1],
+        EXPORTCTL_ADMIN_TOKENS: 'root:adm1n-77',
+      },
     });
     expect(r.code).toBe(0);
     let all = r.stdout + r.stderr;
@@ -314,7 +322,9 @@ describe('secrets and undeployable probes', () => {
     const found = [
       ...new Set(results.filter((f) => f.rule === 'terraform/probe-not-deployable').map((f) => f.path)),
     ].sort();
-    expect(results.every((f) => f.rule === 'terraform/probe-not-deployable' && f.file === 'config/base.yaml')).toBe(true);
+    expect(
+      results.every((f) => f.rule === 'terraform/probe-not-deployable' && f.file === 'config/base.yaml'),
+    ).toBe(true);
     expect(found).toEqual([
       'probes.readiness.failure_threshold',
       'probes.readiness.path',

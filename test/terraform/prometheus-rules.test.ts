@@ -66,7 +66,14 @@ describe('Prometheus alerting rules from monitoring.alerts', () => {
     const alerts = readAlerts({
       monitoring: {
         alerts: [
-          { name: 'Idle', metric: 'export_jobs_running', op: '<=', threshold: 0, for: '2m', severity: 'info' },
+          {
+            name: 'Idle',
+            metric: 'export_jobs_running',
+            op: '<=',
+            threshold: 0,
+            for: '2m',
+            severity: 'info',
+          },
           { name: 'Busy', metric: 'export_jobs_running', op: '>=', threshold: 4, for: '3m' },
           { name: 'FastP50', metric: 'export_duration_seconds', quantile: 0.5, op: '<', threshold: 1 },
           { name: 'Exactly', metric: 'export_queue_length', op: '==', threshold: 7 },
@@ -87,7 +94,9 @@ describe('Prometheus alerting rules from monitoring.alerts', () => {
 
   it('the generated suite fails against a rule with another threshold or a shorter for', () => {
     const [alert] = readAlerts({
-      monitoring: { alerts: [{ name: 'Backlog', metric: 'export_queue_length', op: '>', threshold: 50, for: '5m' }] },
+      monitoring: {
+        alerts: [{ name: 'Backlog', metric: 'export_queue_length', op: '>', threshold: 50, for: '5m' }],
+      },
     });
     const tests = prometheusRuleTests('rules.yml', 'p', 'prod', [alert]);
     for (const [name, wrong] of [

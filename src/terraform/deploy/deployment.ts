@@ -92,7 +92,9 @@ export function readDeployment(
     bucket,
     serverPort: typeof server.port === 'number' ? server.port : 8080,
     ...(typeof metrics.port === 'number'
-      ? { metrics: { port: metrics.port, path: typeof metrics.path === 'string' ? metrics.path : '/metrics' } }
+      ? {
+          metrics: { port: metrics.port, path: typeof metrics.path === 'string' ? metrics.path : '/metrics' },
+        }
       : {}),
     liveness: readProbe(probes.liveness, '/healthz'),
     readiness: readProbe(probes.readiness, '/readyz'),

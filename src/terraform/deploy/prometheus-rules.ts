@@ -107,9 +107,19 @@ const rising = (step: number, steps: number) => (step === 0 ? `0x${steps}` : `0+
  */
 function histogramSeries(metric: string, t: number, side: 'above' | 'below', steps: number) {
   const buckets: Array<[le: number, rate: number]> =
-    side === 'above' ? [[t, 0], [2 * t + 1, 10]] : [[t / 2, 10], [t, 10]];
+    side === 'above'
+      ? [
+          [t, 0],
+          [2 * t + 1, 10],
+        ]
+      : [
+          [t / 2, 10],
+          [t, 10],
+        ];
   return [
-    ...buckets.filter(([le]) => le > 0).map(([le, r]) => ({ series: `${metric}_bucket{le="${le}"}`, values: rising(r, steps) })),
+    ...buckets
+      .filter(([le]) => le > 0)
+      .map(([le, r]) => ({ series: `${metric}_bucket{le="${le}"}`, values: rising(r, steps) })),
     { series: `${metric}_bucket{le="+Inf"}`, values: rising(10, steps) },
   ];
 }
@@ -145,12 +155,28 @@ export function prometheusRuleTests(
     const warm = a.quantile !== undefined ? 60 : 0;
     const fireAt = warm + a.forSeconds + 60;
     const steps = Math.ceil(fireAt / 60) + 2;
-    const labels = { alertname: a.name, project, environment: env, ...(a.severity ? { severity: a.severity } : {}) };
+    const labels = {
+      alertname: a.name,
+      project,
+      environment: env,
+      ...(a.severity ? { severity: a.severity } : {}),
+    };
     const checks: unknown[] = [];
-    if (a.forSeconds >= 120) checks.push({ eval_time: duration(warm + a.forSeconds - 60), alertname: a.name, exp_alerts: [] });
-    checks.push({ eval_time: duration(fireAt), alertname: a.name, exp_alerts: [{ exp_labels: labels, exp_annotations: { summary: summary(project, env, a) } }] });
+    if (a.forSeconds >= 120)
+      checks.push({ eval_time: duration(warm + a.forSeconds - 60), alertname: a.name, exp_alerts: [] });
+    checks.push({
+      eval_time: duration(fireAt),
+      alertname: a.name,
+      exp_alerts: [{ exp_labels: labels, exp_annotations: { summary: summary(project, env, a) } }],
+    });
     const breach = inputSeries(a, true, steps);
-    if (breach) tests.push({ name: `${a.name} fires after its for`, interval: '1m', input_series: breach, alert_rule_test: checks });
+    if (breach)
+      tests.push({
+        name: `${a.name} fires after its for`,
+        interval: '1m',
+        input_series: breach,
+        alert_rule_test: checks,
+      });
     const calm = inputSeries(a, false, steps);
     if (calm) {
       tests.push({

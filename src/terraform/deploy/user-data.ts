@@ -57,7 +57,12 @@ export function renderUserData(files: UserDataFile[], startAgent: string[] = [])
       'default',
       { name: SERVICE_USER, system: true, homedir: STATE_DIR, shell: '/sbin/nologin', no_create_home: true },
     ],
-    write_files: files.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions, owner: 'root:root' })),
+    write_files: files.map((f) => ({
+      path: f.path,
+      content: f.content,
+      permissions: f.permissions,
+      owner: 'root:root',
+    })),
     runcmd: [
       [INSTALL_SCRIPT],
       ['systemctl', 'daemon-reload'],

@@ -92,7 +92,12 @@ export function buildAutoScalingGroup(
   ctx: StackContext,
   d: ServiceDeployment,
   instance: InstanceSpec,
-  refs: { template: ResourceSpec; subnets: ResourceSpec[]; targetGroup: ResourceSpec; alarms: ResourceSpec[] },
+  refs: {
+    template: ResourceSpec;
+    subnets: ResourceSpec[];
+    targetGroup: ResourceSpec;
+    alarms: ResourceSpec[];
+  },
 ): ResourceSpec {
   const r = d.readiness;
   // Time for one new instance to pass the readiness check after booting.

@@ -7,7 +7,11 @@ import { type StackContext, obj } from './context.js';
 
 const DB_USERNAME = 'exportctl';
 
-export function buildDatabase(ctx: StackContext, sg: ResourceSpec, subnets: ResourceSpec[] = []): ResourceSpec[] {
+export function buildDatabase(
+  ctx: StackContext,
+  sg: ResourceSpec,
+  subnets: ResourceSpec[] = [],
+): ResourceSpec[] {
   const { project, env, values, unique } = ctx;
   const db = obj(ctx.infra.database);
   if (!db) return [];

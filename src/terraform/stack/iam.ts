@@ -39,7 +39,8 @@ export function buildInstanceRole(
     },
   ];
   const secretArns = refs.secrets.map((s) => interp(s, 'arn'));
-  if (refs.database) secretArns.push(`\${${resourceAddress(refs.database)}.master_user_secret[0].secret_arn}`);
+  if (refs.database)
+    secretArns.push(`\${${resourceAddress(refs.database)}.master_user_secret[0].secret_arn}`);
   if (secretArns.length > 0) {
     statements.push({
       Sid: 'ReadServiceSecrets',

@@ -32,7 +32,13 @@ export function checkProbes(ctx: StackContext, liveness: Probe, readiness: Probe
     }
   }
   const at = 'probes.readiness';
-  const range = (field: string, value: number, [lo, hi]: readonly [number, number], unit: string, what: string) => {
+  const range = (
+    field: string,
+    value: number,
+    [lo, hi]: readonly [number, number],
+    unit: string,
+    what: string,
+  ) => {
     if (value < lo || value > hi || !Number.isInteger(value)) {
       report(
         `${at}.${field}`,
@@ -45,7 +51,13 @@ export function checkProbes(ctx: StackContext, liveness: Probe, readiness: Probe
   const okInterval = range('period', readiness.periodSeconds, ALB_HEALTH_CHECK.interval, ' s', 'interval');
   const okTimeout = range('timeout', readiness.timeoutSeconds, ALB_HEALTH_CHECK.timeout, ' s', 'timeout');
   range('success_threshold', readiness.successThreshold, ALB_HEALTH_CHECK.threshold, '', 'healthy threshold');
-  range('failure_threshold', readiness.failureThreshold, ALB_HEALTH_CHECK.threshold, '', 'unhealthy threshold');
+  range(
+    'failure_threshold',
+    readiness.failureThreshold,
+    ALB_HEALTH_CHECK.threshold,
+    '',
+    'unhealthy threshold',
+  );
   if (okInterval && okTimeout && readiness.timeoutSeconds >= readiness.periodSeconds) {
     report(
       `${at}.timeout`,

@@ -51,8 +51,11 @@ export interface ServiceParts {
 
 /** Every literal secret in the config, by path: the stack ships the config, so there must be none. */
 function literalSecretPaths(value: unknown, path: string, key: string, out: string[]): string[] {
-  if (Array.isArray(value)) value.forEach((v, i) => literalSecretPaths(v, appendPath(path, i), key, out));
-  else if (isPlainObject(value)) {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      literalSecretPaths(v, appendPath(path, i), key, out);
+    });
+  } else if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>))
       literalSecretPaths(v, appendPath(path, k), k, out);
   } else if (literalSecret(key, value) !== undefined) out.push(path);
@@ -87,7 +90,15 @@ export function planService(
       `the load balancer and target group are named "${ctx.unique}", longer than AWS's ${MAX_LB_NAME} characters; use a shorter project or environment name`,
     );
   }
-  const d = readDeployment(ctx.project, ctx.env, ctx.unique, ctx.values, ctx.infra, bucketName, database !== undefined);
+  const d = readDeployment(
+    ctx.project,
+    ctx.env,
+    ctx.unique,
+    ctx.values,
+    ctx.infra,
+    bucketName,
+    database !== undefined,
+  );
   checkProbes(ctx, d.liveness, d.readiness);
 
   const alerts = obj(ctx.values.monitoring)?.alerts;
@@ -108,7 +119,12 @@ export function planService(
   const artifacts = buildArtifacts(ctx, bucket, bundle);
   const role = buildInstanceRole(ctx, d, { bucket, secrets, database, logGroup });
   for (const problem of wildcardGrants(role.statements)) {
-    ctx.report({ rule: RULE_WILDCARD_IAM, severity: 'error', path: 'infrastructure.instance', message: problem });
+    ctx.report({
+      rule: RULE_WILDCARD_IAM,
+      severity: 'error',
+      path: 'infrastructure.instance',
+      message: problem,
+    });
   }
   const template = buildLaunchTemplate(
     ctx,

@@ -25,7 +25,12 @@ export function buildNetwork(ctx: StackContext): Network {
   const vpc: ResourceSpec = {
     type: 'aws_vpc',
     name: 'main',
-    attributes: { cidr_block: '10.0.0.0/16', enable_dns_support: true, enable_dns_hostnames: true, tags: t.tags },
+    attributes: {
+      cidr_block: '10.0.0.0/16',
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+      tags: t.tags,
+    },
     sources: { '': { paths: ['infrastructure'] }, ...t.sources },
   };
   const subnets = ZONES.map(([name, zone, cidr]): ResourceSpec => {
