@@ -305,6 +305,16 @@ describe('secrets and undeployable probes', () => {
     for (const v of ['s3cr3t-db-pass', 't0ken-4a7f9c2e', 'adm1n-77']) expect(all).not.toContain(v);
   });
 
+  it('exportctl plan names the missing package tarball instead of running terraform into it', () => {
+    const out = join(tmp.dir, 'plan-no-tarball');
+    const r = runCli(['plan', '--env', 'prod', '--out', out], { cwd: EXAMPLE });
+    expect(r.stderr).toMatch(
+      /stacks\/orders-export-prod\/exportctl\.tgz is missing: the stack ships the exportctl package/,
+    );
+    expect(r.stderr).not.toMatch(/terraform init/);
+    expect(r.code).toBe(2);
+  });
+
   it('terraform/probe-not-deployable: a path serve does not serve, ranges ALB cannot express', () => {
     const dir = copyExample('probes');
     const base = join(dir, 'config/base.yaml');
