@@ -60,6 +60,25 @@ describe('synth on examples/orders-export with real terraform', () => {
     }
   }, 300_000);
 
+  it('the provider schema (hashicorp/aws 5.100 from the mirror) has the rollback settings synth relies on', async () => {
+    const text = await terraformOk(['providers', 'schema', '-json'], stackDir(out, 'prod'), env);
+    type Block = {
+      attributes?: Record<string, { type: unknown }>;
+      block_types?: Record<string, { block: Block; max_items?: number }>;
+    };
+    const schemas = (
+      JSON.parse(text) as {
+        provider_schemas: Record<string, { resource_schemas: Record<string, { block: Block }> }>;
+      }
+    ).provider_schemas['registry.terraform.io/hashicorp/aws'].resource_schemas;
+    const prefs =
+      schemas.aws_autoscaling_group.block.block_types!.instance_refresh.block.block_types!.preferences.block;
+    expect(prefs.attributes!.auto_rollback.type).toBe('bool');
+    expect(prefs.block_types!.alarm_specification.block.attributes!.alarms.type).toEqual(['list', 'string']);
+    const meta = schemas.aws_launch_template.block.block_types!.metadata_options.block.attributes!;
+    expect(meta.instance_metadata_tags).toBeDefined();
+  }, 120_000);
+
   it('plans every stack offline, with the same resource addresses in each', async () => {
     await Promise.all(
       ENVS.map(async (e) => {
