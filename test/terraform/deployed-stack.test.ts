@@ -5,7 +5,16 @@
  * no secret value reaches anything synth writes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -80,6 +89,60 @@ describe('the deployed stack of every environment', () => {
       expect(r.status).toBe(0);
     }
   }, 120_000);
+
+  it('fetch-secrets writes a root-only env file from the secrets, and a failed fetch stops the start', () => {
+    // No AWS here: a stand-in `aws` on PATH answers the two calls the script makes, the way
+    // the AWS CLI prints them (--output text).
+    const s = stacks.find((x) => x.env === 'prod')!;
+    const dir = join(tmp.dir, 'fetch-secrets');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    const rebase = (t: string) =>
+      t
+        .replaceAll('/etc/exportctl/deploy.env', join(dir, 'deploy.env'))
+        .replaceAll('/run/exportctl', join(dir, 'run'));
+    writeFileSync(
+      join(dir, 'deploy.env'),
+      writeFiles(s).find((f) => f.path === '/etc/exportctl/deploy.env')!.content,
+    );
+    const script = join(dir, 'fetch-secrets');
+    writeFileSync(script, rebase(writeFiles(s).find((f) => f.path.endsWith('/fetch-secrets'))!.content), {
+      mode: 0o700,
+    });
+    writeFileSync(
+      join(dir, 'bin/aws'),
+      `#!/bin/bash
+case "$*" in
+  *describe-db-instances*"--db-instance-identifier orders-export-prod"*) printf 'arn:db-secret\\tdb.host.internal\\t5432\\n' ;;
+  *"--secret-id arn:db-secret"*) printf '%s\\n' '{"username":"exportctl","password":"p@ss/w:rd"}' ;;
+  *"--secret-id orders-export-prod/EXPORTCTL_TOKENS"*) echo 'alice:tok-1,bob:tok-2' ;;
+  *"--secret-id orders-export-prod/EXPORTCTL_ADMIN_TOKENS"*) [ -n "$FAIL_ADMIN" ] && exit 254; echo 'ops:tok-3' ;;
+  *"--secret-id orders-export-prod/EXPORT_WEBHOOK_URL"*) echo 'https://hooks.example/x' ;;
+  *) echo "unexpected aws call: $*" >&2; exit 2 ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
+    const ok = spawnSync('bash', [script], { encoding: 'utf8', env });
+    expect(ok.status, ok.stderr).toBe(0);
+    const file = join(dir, 'run/secrets.env');
+    expect(readFileSync(file, 'utf8').split('\n').sort()).toEqual(
+      [
+        '',
+        'DATABASE_URL=postgres://exportctl:p%40ss%2Fw%3Ard@db.host.internal:5432/postgres?sslmode=require',
+        'EXPORTCTL_ADMIN_TOKENS=ops:tok-3',
+        'EXPORTCTL_TOKENS=alice:tok-1,bob:tok-2',
+        'EXPORT_WEBHOOK_URL=https://hooks.example/x',
+      ].sort(),
+    );
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    rmSync(file);
+    const failed = spawnSync('bash', [script], { encoding: 'utf8', env: { ...env, FAIL_ADMIN: '1' } });
+    expect(failed.status).not.toBe(0);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(join(dir, 'run'))).toEqual([]); // no half-written temporary left
+  });
 
   it('gives the instance role no wildcard action and no unconditioned * resource', () => {
     for (const s of stacks) {

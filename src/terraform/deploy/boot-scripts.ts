@@ -88,7 +88,10 @@ for (const [rel, text] of Object.entries(files)) {
  * environment file on tmpfs, from Secrets Manager and the RDS-managed master secret.
  */
 export function fetchSecretsScript(d: ServiceDeployment): string {
-  const lines = d.variables.secrets.map((v) => `put ${v} "$(secret ${shellQuote(secretName(d.unique, v))})"`);
+  // An assignment, not an argument: a failed fetch stops the script (set -e) and the start.
+  const lines = d.variables.secrets.map(
+    (v) => `value=$(secret ${shellQuote(secretName(d.unique, v))})\nput ${v} "$value"`,
+  );
   const db = d.variables.databaseUrl
     ? `read -r arn host port < <(aws rds describe-db-instances --region "$EXPORTCTL_REGION" \\
   --db-instance-identifier "$EXPORTCTL_DB_IDENTIFIER" \\
