@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compareFindings } from '../diagnostics/finding.js';
 import { checkPlan } from '../plan/check-plan.js';
 import { parsePlanJson } from '../plan/plan-json.js';
 import { findTerraform, runTerraform, TerraformError } from '../plan/terraform-cli.js';
 import { synthProject } from '../synth/synth-project.js';
+import { PACKAGE_FILE } from '../terraform/deploy/layout.js';
 import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
 import { EXIT, errorExitCode, findingsExitCode, refusalExitCode } from './exit-codes.js';
@@ -36,6 +37,13 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const dir = stackDir(resolve(cwd, flags.out), stack.name);
   process.stderr.write(`synthesized ${stack.name}: ${displayPath(cwd, file)}\n`);
 
+  // The stack ships the package it runs; terraform would only say "filemd5: no file exists".
+  if (stack.spec.deployment && !existsSync(join(dir, PACKAGE_FILE))) {
+    process.stderr.write(
+      `exportctl: ${displayPath(cwd, join(dir, PACKAGE_FILE))} is missing: the stack ships the exportctl package to its instances; put the \`npm pack\` tarball of the exportctl to deploy there (README "Deployed architecture")\n`,
+    );
+    return EXIT.USAGE;
+  }
   const planFile = join(dir, PLAN_FILE);
   const planJsonFile = join(dir, PLAN_JSON);
   let text: string;

@@ -120,7 +120,7 @@ queue:
   backend: memory
 probes:
   liveness:  { path: /healthz, initial_delay: 10s, period: 10s, timeout: 1s, failure_threshold: 3 }
-  readiness: { path: /readyz,  initial_delay: 5s,  period: 5s,  timeout: 1s, failure_threshold: 3, success_threshold: 1 }
+  readiness: { path: /readyz,  initial_delay: 5s,  period: 5s,  timeout: 2s, failure_threshold: 3, success_threshold: 2 }
 monitoring:
   metrics: { port: 9464, path: /metrics }
   alerts:

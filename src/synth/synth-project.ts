@@ -8,7 +8,10 @@ import type { EffectiveConfig, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { type Emitter, loadDefaultEmitter } from '../terraform/emitter.js';
+import type { ProjectBundle } from '../terraform/stack/artifacts.js';
 import { type SynthesizedStack, synthesize } from '../terraform/synth.js';
 
 export interface SynthProjectOptions {
@@ -55,7 +58,8 @@ export async function synthProject(options: SynthProjectOptions): Promise<SynthP
 
   const configs = checked.environments.map((e) => e.effective);
   const emitter = options.emitter ?? (await loadDefaultEmitter());
-  const result = synthesize({ project, configs }, emitter);
+  const bundle = projectBundle(project.root, checked.files);
+  const result = synthesize({ project, configs, bundle }, emitter);
   const provenance = new Map(configs.map((c) => [c.env, c.provenance]));
   const located = locateFindings(result.findings, (env) =>
     env === undefined ? project.manifestDoc.provenance : provenance.get(env),
@@ -70,4 +74,15 @@ export async function synthProject(options: SynthProjectOptions): Promise<SynthP
     refused: false,
     emitterName: emitter.name,
   };
+}
+
+/** The files `check` read inside the project directory, as shipped to the instances. */
+function projectBundle(root: string, files: readonly string[]): ProjectBundle {
+  const out: Record<string, string> = {};
+  for (const file of [...new Set(files)].sort()) {
+    const rel = relative(root, file);
+    if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) continue;
+    out[rel.split(sep).join('/')] = readFileSync(file, 'utf8');
+  }
+  return { files: Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }

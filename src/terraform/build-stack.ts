@@ -17,15 +17,20 @@ import type { ResourceSpec, StackSpec } from './model.js';
 import { buildAlarms } from './stack/alarms.js';
 import { buildBackend } from './stack/backend.js';
 import { buildExportsBucket } from './stack/bucket.js';
-import { buildInstances } from './stack/compute.js';
+import type { ProjectBundle } from './stack/artifacts.js';
+import { readInstance } from './stack/compute.js';
 import { createStackContext, obj, unsupportedFinding } from './stack/context.js';
 import { buildDatabase } from './stack/database.js';
 import { buildSecurityGroup } from './stack/network.js';
+import { planService } from './stack/service.js';
+import { buildNetwork } from './stack/vpc.js';
 
 /** One environment as synth sees it (an EffectiveConfig fits). */
 export interface StackInput {
   env: string;
   values: ConfigValues;
+  /** The project's checked files the stack ships to the instances (default: none). */
+  bundle?: ProjectBundle;
 }
 
 export interface BuildStackResult {
@@ -56,13 +61,31 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
   const unique = stackName(project, env);
   const ctx = createStackContext(project, env, values, infra, unique, findings);
 
-  const sg = buildSecurityGroup(ctx);
+  const net = buildNetwork(ctx);
+  const sg = buildSecurityGroup(ctx, net.vpc);
+  const bucket = buildExportsBucket(ctx);
+  const database = buildDatabase(ctx, sg, net.subnets);
+  const instance = readInstance(ctx);
+  const service = instance
+    ? planService(
+        ctx,
+        instance,
+        { ...net, sg },
+        bucket.find((r) => r.type === 'aws_s3_bucket'),
+        database.find((r) => r.type === 'aws_db_instance'),
+        input.bundle ?? { files: {} },
+      )
+    : undefined;
+  const alarms = buildAlarms(ctx);
   const resources: ResourceSpec[] = [
+    ...net.resources,
     sg,
-    ...buildInstances(ctx, sg),
-    ...buildExportsBucket(ctx),
-    ...buildDatabase(ctx, sg),
-    ...buildAlarms(ctx),
+    ...bucket,
+    ...(service?.secrets ?? []),
+    ...database,
+    ...(service?.artifactsAndRole ?? []),
+    ...alarms,
+    ...(service?.compute(alarms.filter((a) => a.type === 'aws_cloudwatch_metric_alarm')) ?? []),
   ];
   const backend = buildBackend(ctx);
 
@@ -79,6 +102,15 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
       },
       backend,
       resources,
+      ...(service
+        ? {
+            deployment: {
+              userData: service.userData,
+              agentConfig: service.agentConfig,
+              service: service.deployment,
+            },
+          }
+        : {}),
     },
   };
 }

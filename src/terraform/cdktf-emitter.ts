@@ -33,6 +33,24 @@ const BINDINGS: Record<string, [module: string, className: string]> = {
   aws_sns_topic: ['sns-topic', 'SnsTopic'],
   aws_sns_topic_subscription: ['sns-topic-subscription', 'SnsTopicSubscription'],
   aws_cloudwatch_metric_alarm: ['cloudwatch-metric-alarm', 'CloudwatchMetricAlarm'],
+  aws_vpc: ['vpc', 'Vpc'],
+  aws_subnet: ['subnet', 'Subnet'],
+  aws_internet_gateway: ['internet-gateway', 'InternetGateway'],
+  aws_route_table: ['route-table', 'RouteTable'],
+  aws_route: ['route', 'Route'],
+  aws_route_table_association: ['route-table-association', 'RouteTableAssociation'],
+  aws_db_subnet_group: ['db-subnet-group', 'DbSubnetGroup'],
+  aws_secretsmanager_secret: ['secretsmanager-secret', 'SecretsmanagerSecret'],
+  aws_cloudwatch_log_group: ['cloudwatch-log-group', 'CloudwatchLogGroup'],
+  aws_s3_object: ['s3-object', 'S3Object'],
+  aws_iam_role: ['iam-role', 'IamRole'],
+  aws_iam_role_policy: ['iam-role-policy', 'IamRolePolicy'],
+  aws_iam_instance_profile: ['iam-instance-profile', 'IamInstanceProfile'],
+  aws_launch_template: ['launch-template', 'LaunchTemplate'],
+  aws_lb: ['lb', 'Lb'],
+  aws_lb_target_group: ['lb-target-group', 'LbTargetGroup'],
+  aws_lb_listener: ['lb-listener', 'LbListener'],
+  aws_autoscaling_group: ['autoscaling-group', 'AutoscalingGroup'],
 };
 
 /** Attributes that are maps with user keys: their keys are not renamed to camelCase. */
@@ -49,6 +67,10 @@ function loadBinding(type: string): ResourceClass {
   if (!b) throw new Error(`no CDKTF binding registered for ${type}`);
   const mod = require(`@cdktf/provider-aws/lib/${b[0]}/index.js`) as Record<string, ResourceClass>;
   return mod[b[1]];
+}
+
+function isMap(v: TfValue): v is { [key: string]: TfValue } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !isRef(v) && !isEachValue(v);
 }
 
 /** Attribute names that JSII renamed in the bindings (reserved words). */
@@ -108,10 +130,17 @@ export function createCdktfEmitter(): Emitter {
       if (Array.isArray(v)) return v.map((x) => convert(x, it));
       if (v !== null && typeof v === 'object') {
         const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) out[camel(k)] = convert(x, it);
+        for (const [k, x] of Object.entries(v)) {
+          out[camel(k)] = MAP_ATTRIBUTES.has(k) && isMap(x) ? convertMap(x, it) : convert(x, it);
+        }
         return out;
       }
       return v;
+    }
+
+    /** A map with user keys (nested `tags`): values converted, keys kept. */
+    function convertMap(m: { [key: string]: TfValue }, it: Cdktf.ListTerraformIterator | undefined) {
+      return Object.fromEntries(Object.entries(m).map(([k, x]) => [k, convert(x, it)]));
     }
 
     const json = stack.toTerraform() as TerraformJson;

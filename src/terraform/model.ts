@@ -7,6 +7,8 @@
  */
 import { isPlainObject } from '../config/compose.js';
 
+import type { ServiceDeployment } from './deploy/deployment.js';
+
 /** A reference to another resource's attribute (`${aws_sns_topic.alerts.arn}`). */
 export interface TfRef {
   ref: { address: string; attribute: string };
@@ -74,6 +76,12 @@ export interface StackSpec {
   /** Absent: Terraform's local backend. */
   backend?: BackendSpec;
   resources: ResourceSpec[];
+  /** What the instances run (absent without infrastructure.instance): rendered, for tests and files. */
+  deployment?: {
+    userData: string;
+    agentConfig: Record<string, unknown>;
+    service: ServiceDeployment;
+  };
 }
 
 export function resourceAddress(r: Pick<ResourceSpec, 'type' | 'name'>): string {

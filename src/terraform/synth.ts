@@ -4,7 +4,7 @@
  * `writeStacks`, called by the CLI.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ConfigValues, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { buildStack } from './build-stack.js';
@@ -12,6 +12,12 @@ import { driftAllowMatcher } from './drift-allow.js';
 import type { Emitter, TerraformJson } from './emitter.js';
 import { checkIdenticalEnvironments } from './identical-environments.js';
 import type { StackSpec } from './model.js';
+import type { ProjectBundle } from './stack/artifacts.js';
+import { prometheusRules, prometheusRuleTests, readAlerts } from './deploy/prometheus-rules.js';
+
+/** Where synth writes the alerts as Prometheus rules, and their promtool tests, in a stack's directory. */
+export const PROMETHEUS_RULES_FILE = 'prometheus/rules.yml';
+export const PROMETHEUS_TESTS_FILE = 'prometheus/rules.test.yml';
 import { readGuardedText } from '../config/read-file.js';
 
 export interface SynthesizedStack {
@@ -22,6 +28,8 @@ export interface SynthesizedStack {
   json: TerraformJson;
   /** The file's content: same config, same bytes. */
   text: string;
+  /** Other files of the stack's directory, by POSIX path relative to it (Prometheus rules). */
+  files: Record<string, string>;
 }
 
 export interface SynthResult {
@@ -35,6 +43,8 @@ export interface SynthInput {
   project: Pick<Project, 'reference'> & { manifest: Pick<Project['manifest'], 'name' | 'drift'> };
   /** Every environment's effective config (identical-environments needs all of them). */
   configs: ReadonlyArray<{ env: string; values: ConfigValues }>;
+  /** The project's checked files, shipped to the instances (the same for every environment). */
+  bundle?: ProjectBundle;
 }
 
 /** The stack models of every environment (no emitter, no cdktf). */
@@ -42,7 +52,7 @@ export function buildStacks(input: SynthInput): { specs: StackSpec[]; findings: 
   const specs: StackSpec[] = [];
   const findings: Finding[] = [];
   for (const c of input.configs) {
-    const r = buildStack(input.project.manifest.name, c);
+    const r = buildStack(input.project.manifest.name, { env: c.env, values: c.values, bundle: input.bundle });
     findings.push(...r.findings);
     if (r.stack) specs.push(r.stack);
   }
@@ -59,8 +69,20 @@ export function synthesize(input: SynthInput, emitter: Emitter): SynthResult {
     spec,
     json: jsons[i],
     text: `${JSON.stringify(jsons[i], null, 2)}\n`,
+    files: {} as Record<string, string>,
   }));
   const values = new Map(input.configs.map((c) => [c.env, c.values]));
+  for (const s of stacks) {
+    const alerts = readAlerts(values.get(s.env) ?? {});
+    if (alerts.length === 0) continue;
+    s.files[PROMETHEUS_RULES_FILE] = prometheusRules(input.project.manifest.name, s.env, alerts);
+    s.files[PROMETHEUS_TESTS_FILE] = prometheusRuleTests(
+      'rules.yml',
+      input.project.manifest.name,
+      s.env,
+      alerts,
+    );
+  }
   const findings = [
     ...built.findings,
     ...checkIdenticalEnvironments(
@@ -102,6 +124,11 @@ export function writeStacks(
     const file = join(dir, 'cdk.tf.json');
     atomicWrite(file, s.text);
     written.push(file);
+    for (const [rel, text] of Object.entries(s.files)) {
+      const extra = join(dir, ...rel.split('/'));
+      mkdirSync(dirname(extra), { recursive: true });
+      atomicWrite(extra, text);
+    }
     manifest.stacks[s.name] = {
       name: s.name,
       constructPath: s.name,

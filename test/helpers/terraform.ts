@@ -109,6 +109,9 @@ const SCHEMA_VERSION: Record<string, number> = {
   aws_s3_bucket_lifecycle_configuration: 1,
   aws_db_instance: 2,
   aws_cloudwatch_metric_alarm: 1,
+  aws_autoscaling_group: 1,
+  aws_subnet: 1,
+  aws_vpc: 1,
 };
 
 /** Types with an `arn` attribute (made up in fake state, since it is unknown until apply). */
@@ -121,6 +124,21 @@ const HAS_ARN = new Set([
   'aws_sns_topic',
   'aws_sns_topic_subscription',
   'aws_cloudwatch_metric_alarm',
+  'aws_autoscaling_group',
+  'aws_cloudwatch_log_group',
+  'aws_db_subnet_group',
+  'aws_iam_instance_profile',
+  'aws_iam_role',
+  'aws_internet_gateway',
+  'aws_launch_template',
+  'aws_lb',
+  'aws_lb_listener',
+  'aws_lb_target_group',
+  'aws_route_table',
+  'aws_s3_object',
+  'aws_secretsmanager_secret',
+  'aws_subnet',
+  'aws_vpc',
 ]);
 
 export interface PlannedResource {

@@ -34,6 +34,8 @@ export interface StackContext {
   suffix(name: string): string;
   /** Reports something the config asks for that Terraform cannot express. */
   unsupported(path: string, message: string): void;
+  /** Reports a finding of another `terraform/*` rule (the environment is added). */
+  report(finding: Omit<Finding, 'env'>): void;
   /** Environment and Project tags (and Role when given), then the project's own tags. */
   tagSources(role?: string): { tags: Record<string, string>; sources: AttributeSources };
 }
@@ -81,5 +83,8 @@ export function createStackContext(
     return { tags, sources };
   };
 
-  return { project, env, values, infra, unique, suffix, unsupported, tagSources };
+  const report = (finding: Omit<Finding, 'env'>) => {
+    findings.push({ ...finding, env });
+  };
+  return { project, env, values, infra, unique, suffix, unsupported, report, tagSources };
 }

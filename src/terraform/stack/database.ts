@@ -7,7 +7,11 @@ import { type StackContext, obj } from './context.js';
 
 const DB_USERNAME = 'exportctl';
 
-export function buildDatabase(ctx: StackContext, sg: ResourceSpec): ResourceSpec[] {
+export function buildDatabase(
+  ctx: StackContext,
+  sg: ResourceSpec,
+  subnets: ResourceSpec[] = [],
+): ResourceSpec[] {
   const { project, env, values, unique } = ctx;
   const db = obj(ctx.infra.database);
   if (!db) return [];
@@ -49,6 +53,26 @@ export function buildDatabase(ctx: StackContext, sg: ResourceSpec): ResourceSpec
       ...t.sources,
     },
   };
+  const ts = ctx.tagSources();
+  const subnetGroup: ResourceSpec | undefined =
+    subnets.length > 0
+      ? {
+          type: 'aws_db_subnet_group',
+          name: 'postgres',
+          attributes: {
+            name: unique,
+            description: `exportctl ${project} (${env})`,
+            subnet_ids: subnets.map((s) => ref(s, 'id')),
+            tags: ts.tags,
+          },
+          sources: {
+            '': { paths: ['infrastructure.database'] },
+            name: { paths: [], env: true },
+            description: { paths: [], env: true },
+            ...ts.sources,
+          },
+        }
+      : undefined;
   const t2 = ctx.tagSources();
   const instance: ResourceSpec = {
     type: 'aws_db_instance',
@@ -65,6 +89,7 @@ export function buildDatabase(ctx: StackContext, sg: ResourceSpec): ResourceSpec
       manage_master_user_password: true,
       parameter_group_name: ref(pg, 'name'),
       vpc_security_group_ids: [ref(sg, 'id')],
+      ...(subnetGroup ? { db_subnet_group_name: ref(subnetGroup, 'name') } : {}),
       copy_tags_to_snapshot: true,
       skip_final_snapshot: false,
       final_snapshot_identifier: `${unique}-final`,
@@ -81,5 +106,5 @@ export function buildDatabase(ctx: StackContext, sg: ResourceSpec): ResourceSpec
       ...t2.sources,
     },
   };
-  return [pg, instance];
+  return subnetGroup ? [pg, subnetGroup, instance] : [pg, instance];
 }

@@ -1,8 +1,8 @@
 /** The network: one security group admitting the service (and metrics) port. */
-import type { ResourceSpec, TfValue } from '../model.js';
+import { type ResourceSpec, type TfValue, ref } from '../model.js';
 import { type StackContext, obj } from './context.js';
 
-export function buildSecurityGroup(ctx: StackContext): ResourceSpec {
+export function buildSecurityGroup(ctx: StackContext, vpc?: ResourceSpec): ResourceSpec {
   const { project, env, values, unique } = ctx;
   const serverPort = obj(values.server)?.port;
   const metricsPort = obj(obj(values.monitoring)?.metrics)?.port;
@@ -34,6 +34,7 @@ export function buildSecurityGroup(ctx: StackContext): ResourceSpec {
   sg.attributes = {
     name: unique,
     description: `exportctl ${project} (${env})`,
+    ...(vpc ? { vpc_id: ref(vpc, 'id') } : {}),
     ingress,
     egress: [
       {
