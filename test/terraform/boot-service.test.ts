@@ -16,7 +16,7 @@ import { copyFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthProject } from '../../src/terraform/synth-project.js';
+import { synthProject } from '../../src/synth/synth-project.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { EXAMPLE, REPO, tempDir } from '../helpers/cli.js';
 import { TOKENS, seededDb } from '../service/helpers.js';

@@ -20,7 +20,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcardGrants, type PolicyStatement } from '../../src/terraform/stack/iam.js';
-import { synthProject } from '../../src/terraform/synth-project.js';
+import { synthProject } from '../../src/synth/synth-project.js';
 import type { SynthesizedStack } from '../../src/terraform/synth.js';
 import { EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 

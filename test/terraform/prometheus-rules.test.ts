@@ -15,7 +15,7 @@ import {
   readAlerts,
 } from '../../src/terraform/deploy/prometheus-rules.js';
 import { PROMETHEUS_RULES_FILE, PROMETHEUS_TESTS_FILE } from '../../src/terraform/synth.js';
-import { synthProject } from '../../src/terraform/synth-project.js';
+import { synthProject } from '../../src/synth/synth-project.js';
 import { EXAMPLE, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir('exportctl-prom-');
