@@ -19,7 +19,7 @@ import { registerPrintCommand } from './commands/print.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSynthCommand } from './commands/synth.js';
 import { EXIT, errorExitCode, isKnownError } from './exit-codes.js';
-import { errorLine } from '../diagnostics/error-text.js';
+import { errorLine } from '../config/error-text.js';
 import { redactText } from '../config/secrets.js';
 
 export function buildProgram(): Command {

@@ -5,7 +5,7 @@
  * password.
  */
 import { redactText } from '../config/secrets.js';
-import { errorLine } from '../diagnostics/error-text.js';
+import { errorLine } from '../config/error-text.js';
 
 export const EXPORT_ERROR_CODES = [
   'CONFIG_INVALID',

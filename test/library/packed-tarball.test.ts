@@ -309,7 +309,7 @@ export async function demo(options: RunExportOptions): Promise<number> {
 }
 export function codeOf(err: unknown): string | undefined {
   if (err instanceof ExportError) return err.code;
-  if (err instanceof ServiceStartError) return String(err.exitCode);
+  if (err instanceof ServiceStartError) return err.code;
   if (err instanceof UsageError) return 'usage';
   return undefined;
 }
