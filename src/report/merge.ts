@@ -15,7 +15,7 @@ export function mergeAcrossEnvs(findings: readonly Finding[]): ReportItem[] {
   const merged = new Map<string, ReportItem>();
   for (const f of findings) {
     const l = f.location;
-    const k = `${l?.file}|${l?.line}|${l?.column}|${f.rule}|${f.severity}|${f.message}`;
+    const k = `${l?.file}|${l?.line}|${l?.column}|${f.rule}|${f.severity}|${f.message}|${f.baselineState}`;
     const m = merged.get(k);
     if (m) {
       if (f.env && !m.envs.includes(f.env)) m.envs.push(f.env);

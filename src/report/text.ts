@@ -33,7 +33,10 @@ export function formatText(raw: ReportInput): string {
     for (const { f, envs } of items) {
       const pos = f.location ? `${file}:${f.location.line}:${f.location.column}` : file;
       const where = envs.length > 0 ? ` ${paint('gray')(`[${envs.join(', ')}]`)}` : '';
-      out.push(`${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}  ${paint('gray')(f.rule)}`);
+      const existing = f.baselineState === 'unchanged' ? ` ${paint('gray')('(existing)')}` : '';
+      out.push(
+        `${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}${existing}  ${paint('gray')(f.rule)}`,
+      );
       if (input.codeFrames && f.location && input.readSource) {
         const abs = f.location.file;
         if (!sources.has(abs)) sources.set(abs, input.readSource(abs));
