@@ -20,7 +20,9 @@ describe('findingFingerprint', () => {
       location: at('/r/p/config/envs/dev.yaml', 40),
     };
     expect(findingFingerprint(moved, '/r')).toBe(findingFingerprint(f, '/r'));
-    expect(normaliseMessage('bad at line 3, column 7 and x.yaml:3:7')).toBe('bad at line #, column # and x.yaml:#');
+    expect(normaliseMessage('bad at line 3, column 7 and x.yaml:3:7')).toBe(
+      'bad at line #, column # and x.yaml:#',
+    );
   });
 
   it('differs by rule, environment, file, config path and message; the same root-relative file matches', () => {
