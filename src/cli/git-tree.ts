@@ -4,19 +4,17 @@
  * `--end-of-options`, so no REF string is ever read as a git option.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../diagnostics/usage-error.js';
 
-/** A generous cap on the archive git writes for one revision. */
-const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
 const TIMEOUT_MS = 120_000;
 
-function git(cwd: string, args: string[], maxBuffer = 16 * 1024 * 1024) {
+function git(cwd: string, args: string[]) {
   return spawnSync('git', args, {
     cwd,
-    maxBuffer,
+    maxBuffer: 16 * 1024 * 1024,
     timeout: TIMEOUT_MS,
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
   });
@@ -48,22 +46,22 @@ export function materialiseCommit(top: string, commit: string): { dir: string; r
   const dir = mkdtempSync(join(tmpdir(), 'exportctl-base-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    const archive = git(top, ['archive', '--format=tar', commit], MAX_ARCHIVE_BYTES);
+    // Through a file, not memory: a large tree costs disk in the temp dir, never heap.
+    const tarFile = join(dir, '.exportctl-base.tar');
+    const archive = git(top, ['archive', '--format=tar', `--output=${tarFile}`, commit]);
     if (archive.error || archive.status !== 0) {
-      throw new UsageError(
-        `--new-since: git archive ${commit.slice(0, 12)} failed: ${archive.error?.message ?? archive.stderr.toString('utf8').trim()}`,
-      );
+      const why = archive.error?.message ?? archive.stderr.toString('utf8').trim();
+      throw new UsageError(`--new-since: git archive ${commit.slice(0, 12)} failed: ${why}`);
     }
-    const tar = spawnSync('tar', ['-x', '-f', '-', '-C', dir], {
-      input: archive.stdout,
-      timeout: TIMEOUT_MS,
-    });
+    const tree = join(dir, 'tree');
+    mkdirSync(tree);
+    const tar = spawnSync('tar', ['-x', '-f', tarFile, '-C', tree], { timeout: TIMEOUT_MS });
     if (tar.error || tar.status !== 0) {
-      throw new UsageError(
-        `--new-since: extracting ${commit.slice(0, 12)} failed: ${tar.error?.message ?? tar.stderr.toString('utf8').trim()}`,
-      );
+      const why = tar.error?.message ?? tar.stderr.toString('utf8').trim();
+      throw new UsageError(`--new-since: extracting ${commit.slice(0, 12)} failed: ${why}`);
     }
-    return { dir, remove };
+    rmSync(tarFile, { force: true });
+    return { dir: tree, remove };
   } catch (err) {
     remove();
     throw err;
