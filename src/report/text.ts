@@ -61,5 +61,10 @@ export function formatText(raw: ReportInput): string {
     const mark = c.errors > 0 ? paint('red')('✖') : paint('yellow')('⚠');
     out.push(`${mark} ${countsPhrase(c)} (${scope})`);
   }
+  // check --new-since / --baseline: only the new ones decide the exit code.
+  if (input.findings.some((f) => f.baselineState !== undefined)) {
+    const fresh = problemCounts(input.findings.filter((f) => f.baselineState === 'new'));
+    out.push(`  new: ${countsPhrase(fresh)}; the rest existed at the base`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -166,6 +166,7 @@ describe('check --new-since REF', () => {
     const lines = text.stdout.split('\n').filter((l) => l.includes('timout'));
     expect(lines.find((l) => l.includes('[dev]'))).toContain('(existing)');
     expect(lines.find((l) => l.includes('[prod]'))).not.toContain('(existing)');
+    expect(text.stdout).toMatch(/\n {2}new: 1 error, 0 warnings; the rest existed at the base\n$/);
     const sarif = runCli(['check', '--format', 'sarif', '--new-since', 'HEAD'], { cwd: proj, env });
     const results = JSON.parse(sarif.stdout).runs[0].results as {
       baselineState: string;
