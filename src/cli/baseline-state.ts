@@ -4,7 +4,7 @@
  * identical findings where the base had one are one unchanged and one new.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type CheckOptions, checkProject } from '../check/check-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
@@ -40,6 +40,12 @@ export function fingerprintsAt(
   const commit = resolveCommit(top, ref);
   // Paths relative to the repository as the working tree sees it (not symlink-resolved).
   const root = findRepoRoot(cwd) ?? top;
+  for (const p of [cwd, ...(options.paths ?? [])]) {
+    const rel = relative(root, resolve(cwd, p));
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new UsageError(`--new-since: ${p} is outside the git repository at ${root}`);
+    }
+  }
   const tree = materialiseCommit(top, commit);
   try {
     const inTree = (p: string) => join(tree.dir, relative(root, resolve(cwd, p)));

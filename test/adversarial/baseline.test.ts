@@ -63,6 +63,17 @@ describe('check --new-since: hostile REF', () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
   });
 
+  it('a PATH outside the repository is refused, not checked against itself', () => {
+    const outside = join(tmp.dir, 'outside');
+    cpSync(BROKEN, outside, { recursive: true });
+    for (const p of [outside, '../../outside']) {
+      const r = check(proj, '--new-since', 'HEAD', p);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--new-since: .* is outside the git repository/);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
   it('a valid REF leaves no temporary tree behind', () => {
     expect(check(proj, '--new-since', 'feature').code).toBe(0);
     expect(readdirSync(scratch)).toEqual([]);
