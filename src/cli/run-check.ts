@@ -4,12 +4,16 @@ import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 import { ruleLookup } from './rule-lookup.js';
+import { applyBaseline, baselineOptions } from './check-baseline.js';
 
 export function runCheck(paths: string[], flags: CheckFlags): number {
   const { maxWarnings } = reportOptions(flags);
+  baselineOptions(flags);
   const cwd = process.cwd();
-  const result = checkProject({ cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true });
-  reportFindings(result.findings, flags, {
+  const options = { cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true };
+  const result = checkProject(options);
+  const findings = applyBaseline(result.findings, flags, options);
+  reportFindings(findings, flags, {
     cwd,
     files: result.files,
     envs: [...new Set(result.projects.flatMap((p) => p.checkedEnvs))],
@@ -19,5 +23,7 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
       cwd,
     ),
   });
-  return findingsExitCode(result.findings, result.fatal, maxWarnings);
+  // Findings present at the base (--new-since, --baseline) are reported but never fail.
+  const gating = findings.filter((f) => f.baselineState !== 'unchanged');
+  return findingsExitCode(gating, result.fatal, maxWarnings);
 }

@@ -26,6 +26,8 @@ export interface Finding {
   env?: string;
   /** Where in the sources. Filled by the producer or by `locateFindings`. */
   location?: SourceRange;
+  /** `check --new-since` / `--baseline`: new, or present at the base (reported, does not fail). */
+  baselineState?: 'new' | 'unchanged';
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -15,6 +15,7 @@ export function jsonResults(findings: ReportInput['findings'], cwd: string) {
     message: f.message,
     path: f.path ?? null,
     env: f.env ?? null,
+    ...(f.baselineState ? { baselineState: f.baselineState } : {}),
   }));
 }
 

@@ -14,7 +14,8 @@ export interface ReportItem {
 export function mergeAcrossEnvs(findings: readonly Finding[]): ReportItem[] {
   const merged = new Map<string, ReportItem>();
   for (const f of findings) {
-    const k = findingKey(f, { acrossEnvs: true });
+    // A new and an existing finding never merge into one line.
+    const k = `${findingKey(f, { acrossEnvs: true })}\u0000${f.baselineState ?? ''}`;
     const m = merged.get(k);
     if (m) {
       if (f.env && !m.envs.includes(f.env)) m.envs.push(f.env);

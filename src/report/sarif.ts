@@ -96,6 +96,7 @@ export function formatSarif(input: ReportInput): string {
       message: { text: messageWithEnvs(item) },
       ...(location ? { locations: [location] } : {}),
       partialFingerprints: { [SARIF_FINGERPRINT_KEY]: prints[i] },
+      ...(f.baselineState ? { baselineState: f.baselineState } : {}),
       properties: {
         ...(f.path !== undefined ? { path: f.path } : {}),
         environments: item.envs,

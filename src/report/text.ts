@@ -30,7 +30,10 @@ export function formatText(input: ReportInput): string {
     for (const { f, envs } of items) {
       const pos = f.location ? `${file}:${f.location.line}:${f.location.column}` : file;
       const where = envs.length > 0 ? ` ${paint.gray(`[${envs.join(', ')}]`)}` : '';
-      out.push(`${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}  ${paint.gray(f.rule)}`);
+      const existing = f.baselineState === 'unchanged' ? ` ${paint.gray('(existing)')}` : '';
+      out.push(
+        `${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}${existing}  ${paint.gray(f.rule)}`,
+      );
       if (input.codeFrames && f.location && input.readSource) {
         const abs = f.location.file;
         if (!sources.has(abs)) sources.set(abs, input.readSource(abs));
@@ -54,6 +57,11 @@ export function formatText(input: ReportInput): string {
   } else {
     const mark = c.errors > 0 ? paint.red('✖') : paint.yellow('⚠');
     out.push(`${mark} ${countsPhrase(c)} (${scope})`);
+  }
+  // check --new-since / --baseline: only the new ones decide the exit code.
+  if (input.findings.some((f) => f.baselineState !== undefined)) {
+    const fresh = problemCounts(input.findings.filter((f) => f.baselineState === 'new'));
+    out.push(`  new: ${countsPhrase(fresh)}; the rest existed at the base`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { withReportOptions } from './report-options.js';
 import { collect } from '../io.js';
+import type { BaselineFlags } from '../check-baseline.js';
 
-export interface CheckFlags {
+export interface CheckFlags extends BaselineFlags {
   env?: string[];
   format: string;
   output?: string;
@@ -25,6 +26,15 @@ export function registerCheckCommand(program: Command): void {
       .option(
         '--ignore-unknown',
         'skip given files that belong to no project and declare no exportctl kind (for hooks)',
+      )
+      .option(
+        '--new-since <ref>',
+        'fail only on findings absent at git revision REF; the rest are reported as existing',
+      )
+      .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline file')
+      .option(
+        '--update-baseline',
+        'write the current findings to the --baseline file (sorted JSON, no messages)',
       ),
   ).action(async (paths: string[], flags: CheckFlags) => {
     const { runCheck } = await import('../run-check.js');

@@ -1,0 +1,66 @@
+/**
+ * `check --new-since REF` and `check --baseline FILE`: each finding marked new or unchanged by
+ * its fingerprint (src/report/finding-fingerprint.ts). Fingerprints count as a multiset: two
+ * identical findings where the base had one are one unchanged and one new.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { type CheckOptions, checkProject } from '../check/check-project.js';
+import type { Finding } from '../diagnostics/finding.js';
+import { UsageError } from '../diagnostics/usage-error.js';
+import { findingFingerprint } from '../report/finding-fingerprint.js';
+import { gitRoot } from '../config/confinement.js';
+import { gitTopLevel, materialiseCommit, resolveCommit } from './git-tree.js';
+
+export function markBaselineState(
+  findings: readonly Finding[],
+  root: string,
+  known: readonly string[],
+): Finding[] {
+  const left = new Map<string, number>();
+  for (const fp of known) left.set(fp, (left.get(fp) ?? 0) + 1);
+  return findings.map((f) => {
+    const fp = findingFingerprint(f, root);
+    const n = left.get(fp) ?? 0;
+    if (n > 0) left.set(fp, n - 1);
+    return { ...f, baselineState: n > 0 ? 'unchanged' : 'new' };
+  });
+}
+
+/**
+ * The fingerprints of the same check run on REF's tree (the project at the same place relative
+ * to the git root; the same paths and environments). A project absent at REF has none.
+ */
+export function fingerprintsAt(
+  ref: string,
+  options: Required<Pick<CheckOptions, 'cwd'>> & CheckOptions,
+): string[] {
+  const cwd = resolve(options.cwd);
+  const top = gitTopLevel(cwd);
+  const commit = resolveCommit(top, ref);
+  // Paths relative to the repository as the working tree sees it (not symlink-resolved).
+  const root = gitRoot(cwd) ?? top;
+  for (const p of [cwd, ...(options.paths ?? [])]) {
+    const rel = relative(root, resolve(cwd, p));
+    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new UsageError(`--new-since: ${p} is outside the git repository at ${root}`);
+    }
+  }
+  const tree = materialiseCommit(top, commit);
+  try {
+    const inTree = (p: string) => join(tree.dir, relative(root, resolve(cwd, p)));
+    const baseCwd = inTree(cwd);
+    const paths = (options.paths ?? []).map((p) => (isAbsolute(p) ? inTree(p) : p));
+    if (!existsSync(baseCwd) || paths.some((p) => !existsSync(resolve(baseCwd, p)))) return [];
+    let findings: Finding[];
+    try {
+      findings = checkProject({ ...options, cwd: baseCwd, paths }).findings;
+    } catch (err) {
+      if (err instanceof UsageError) return []; // no project there at REF: everything is new
+      throw err;
+    }
+    return findings.map((f) => findingFingerprint(f, tree.dir));
+  } finally {
+    tree.remove();
+  }
+}
