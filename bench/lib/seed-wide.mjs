@@ -52,8 +52,9 @@ function longText() {
     const w = pick(words);
     parts.push(w);
     n += w.length + 1;
-    if (rand() < 0.05) parts.push('\n');
-    else if (rand() < 0.05) parts.push(', "quoted"');
+    const r = rand();
+    if (r < 0.05) parts.push('\n');
+    else if (r < 0.1) parts.push(', "quoted"');
   }
   return parts.join(' ');
 }
