@@ -397,6 +397,15 @@ async function sqliteWide(db, dbBig, oursOut, theirsOut) {
   );
   report.rss.push({ source: 'sqlite wide', ...peakRss(csv, WIDE_ROWS, oursOut) });
   report.rss.push({ source: 'sqlite wide, GBK', ...peakRss(gbk, WIDE_ROWS, oursOut) });
+  // The readers before the SQL-built path: range workers (the former default on 2 cores), the row reader.
+  report.rss.push({
+    source: 'sqlite wide, 2 workers',
+    ...peakRss(csv, WIDE_ROWS, oursOut, { EXPORTCTL_WORKERS: '2' }),
+  });
+  report.rss.push({
+    source: 'sqlite wide, row reader',
+    ...peakRss(csv, WIDE_ROWS, oursOut, { EXPORTCTL_WORKERS: '0' }),
+  });
   const big = { driver: 'sqlite', url: `sqlite:${dbBig}` };
   report.rss.push({
     source: 'sqlite wide',
@@ -486,7 +495,7 @@ try {
   console.log('\npeak RSS of the exporter');
   for (const r of report.rss) {
     console.log(
-      `  ${r.source.padEnd(20)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
+      `  ${r.source.padEnd(24)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
     );
   }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
