@@ -18,7 +18,7 @@
 // with the ratio ours/theirs. Peak RSS of the exporter is measured at 1M and 4M rows.
 //
 //   node bench/export.mjs [--rows 1000000] [--wide-rows 900000] [--rss-rows 4000000] [--runs 5]
-//                         [--skip-pg] [--skip-wide] [--json FILE] [--short]
+//                         [--skip-pg] [--skip-wide] [--skip-narrow-sqlite] [--json FILE] [--short]
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -41,6 +41,7 @@ const ROWS = Number(opt('rows', sized('1000000', '2000')));
 const WIDE_ROWS = Number(opt('wide-rows', sized('900000', '2000')));
 const RSS_ROWS = Number(opt('rss-rows', sized('4000000', '4000')));
 const SKIP_WIDE = args.includes('--skip-wide');
+const SKIP_NARROW_SQLITE = args.includes('--skip-narrow-sqlite');
 const RUNS = Number(opt('runs', sized('5', '1')));
 const SKIP_PG = args.includes('--skip-pg');
 const JSON_OUT = opt('json', undefined);
@@ -471,12 +472,13 @@ async function postgresNarrow(db, dbBig, oursOut, theirsOut) {
 const report = { machine: { cpus: os.availableParallelism(), node: process.version }, results: [], rss: [] };
 let pg;
 try {
-  log(`seeding ${ROWS} and ${RSS_ROWS} rows`);
-  const db = seed(ROWS);
-  const dbBig = seed(RSS_ROWS);
+  const narrow = !SKIP_NARROW_SQLITE || !SKIP_PG;
+  if (narrow) log(`seeding ${ROWS} and ${RSS_ROWS} rows`);
+  const db = narrow ? seed(ROWS) : undefined;
+  const dbBig = narrow ? seed(RSS_ROWS) : undefined;
   const oursOut = path.join(work, 'ours.csv');
   const theirsOut = path.join(work, 'theirs.csv');
-  await sqliteNarrow(db, dbBig, oursOut, theirsOut);
+  if (!SKIP_NARROW_SQLITE) await sqliteNarrow(db, dbBig, oursOut, theirsOut);
   if (!SKIP_WIDE) {
     log(`seeding the wide table: ${WIDE_ROWS} and ${RSS_ROWS} rows`);
     await sqliteWide(seedWide(WIDE_ROWS), seedWide(RSS_ROWS), oursOut, theirsOut);
