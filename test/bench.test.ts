@@ -18,6 +18,9 @@ const EXPECTED: Record<string, RegExp[]> = {
   'service.mjs': [/GET \/exports\/:id +\d+ req\/s +p50 \d+ ms +p99 \d+ ms +errors 0/],
   'export.mjs': [
     /SQLite → CSV, \d+ rows \(sqlite3 -csv\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /SQLite wide → CSV, \d+ rows \(sqlite3 -csv\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /SQLite wide → JSONL, \d+ rows \(sqlite3 -json\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /sqlite wide +\d+ rows: \d+ MB \(\d+ ms, sql reader\)/,
     /PostgreSQL → CSV, \d+ rows \(psql \\copy\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
   ],
 };

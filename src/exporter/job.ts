@@ -90,8 +90,10 @@ export interface RunExportOptions {
   allowCopy?: boolean;
   /**
    * Parallel readers. Worker threads that read and render key ranges (SQLite; PostgreSQL
-   * when rows need JS); 0 reads in the job's thread; default one per CPU, at most 2, when
-   * the compiled worker is available. PostgreSQL COPY: connections that copy key ranges;
+   * when rows need JS); 0 reads rows in the job's thread. Unset: SQLite builds each slice's
+   * text in SQL in the job's thread when no cursor is tracked; otherwise workers when the
+   * compiled worker is available, for PostgreSQL one per CPU, at most 2, for SQLite 2 with
+   * 3 or more CPUs, else none. PostgreSQL COPY: connections that copy key ranges;
    * 0 streams one COPY; default 2. PostgreSQL readers share one snapshot and stay within
    * the job's share of `database.pool.max_connections`.
    */

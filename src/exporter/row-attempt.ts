@@ -1,7 +1,8 @@
 /**
  * The in-thread reader: keyset chunks from the source through the bounded queue, formatted,
- * encoded and written in the job's thread. Used when no range worker can run (none built,
- * `EXPORTCTL_WORKERS=0`, or none could open the source).
+ * encoded and written in the job's thread. Used when SQL does not build the text and no
+ * range worker runs (none built, `EXPORTCTL_WORKERS=0`, too few cores for SQLite's, or none
+ * could open the source).
  */
 import type { ColumnKind, Row } from './row.js';
 import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';

@@ -3,10 +3,14 @@
  *
  * - PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track (no JS per row):
  *   COPY of key ranges on parallel connections, or one COPY stream.
- * - Otherwise range workers when they can run (SQLite; PostgreSQL tables), else the
- *   in-thread reader.
+ * - SQLite with no cursor to track, readers not set: slices whose text SQLite writes, in
+ *   the job's thread (measured faster than range workers formatting rows in JS, on two
+ *   cores 2-3x, and than the row reader; see bench/export.mjs).
+ * - Otherwise range workers when they can run and pay (PostgreSQL tables; SQLite with a
+ *   core for each worker besides the job thread's), else the in-thread row reader.
  * PostgreSQL readers stay within the job's share of the pool, one connection planning.
  */
+import * as os from 'node:os';
 import { copyAttempt, copyRangesAttempt, openCopyRanges } from './copy-attempt.js';
 import { type JobContext, readRequest } from './job-context.js';
 import type { OutputFile } from './output-file.js';
@@ -14,15 +18,16 @@ import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parall
 import type { Progress } from './progress.js';
 import type { ColumnKind } from './row.js';
 import { rowAttempt } from './row-attempt.js';
+import { canBuildInSql, sliceAttempt } from './slice-attempt.js';
 import type { Source } from './sources/source.js';
 import type { Projection } from './transform.js';
 
 /**
  * Which reader ran: keyset chunks in the job's thread, parallel range workers (SQLite, and
  * PostgreSQL when rows need JS), one COPY stream, or COPY of key ranges on parallel
- * connections (PostgreSQL).
+ * connections (PostgreSQL), or slices whose text SQLite wrote, in the job's thread.
  */
-export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy';
+export type ExportPath = 'rows' | 'parallel' | 'copy' | 'parallel-copy' | 'sql';
 
 export interface ReaderRun {
   path: ExportPath;
@@ -44,6 +49,16 @@ function canCopy(ctx: JobContext, projection: Projection, source: Source): boole
     ex.source.incremental === undefined &&
     projection.keyIndex < projection.names.length
   );
+}
+
+/**
+ * SQLite range workers by default: only with a core for each besides the job thread's.
+ * With fewer, the workers and the job thread take turns on the cores and each worker's
+ * isolate costs ~30 MiB: on 2 cores two workers were slower than one thread on wide rows.
+ */
+function defaultSqliteWorkers(): number {
+  const cpus = os.availableParallelism();
+  return cpus >= 3 ? Math.min(2, cpus - 1) : 0;
 }
 
 /** Runs one attempt of the job with the reader that fits; says which ran. */
@@ -68,7 +83,12 @@ export async function runReader(
     await copyAttempt(ctx, source, projection, output, progress);
     return { path: 'copy', readers: 1 };
   }
-  const workers = Math.min(requested ?? (parallelAvailable() ? defaultWorkerCount() : 0), connections);
+  if (requested === undefined && canBuildInSql(ctx, projection, source)) {
+    await sliceAttempt(ctx, source, projection, kinds, output, progress);
+    return { path: 'sql', readers: 1 };
+  }
+  const byDefault = source.driver === 'sqlite' ? defaultSqliteWorkers() : defaultWorkerCount();
+  const workers = Math.min(requested ?? (parallelAvailable() ? byDefault : 0), connections);
   const plan =
     workers > 0 && parallelAvailable()
       ? await source.openRangePlan?.(readRequest(ctx, projection))

@@ -1,6 +1,7 @@
 /** What the job asks of a database: its columns, its clock, and rows in key order. */
 import type { Readable } from 'node:stream';
 import type { ColumnKind, Row, SqlValue } from '../row.js';
+import type { OutputFormat } from '../settings.js';
 
 /** Which rows a read covers, beyond the resume point. */
 export interface ReadWindow {
@@ -31,6 +32,32 @@ export interface CopyRequest extends ReadRequest {
   truncate: ReadonlyArray<{ index: number; maxLength: number }>;
 }
 
+/** A read whose output text the database writes itself (SQLite), a slice at a time. */
+export interface SliceRequest extends ReadRequest {
+  format: OutputFormat;
+  /** Output column names; output i is `select[i]`. */
+  names: readonly string[];
+  /** Truncations (index into the outputs, code points). */
+  truncate: ReadonlyArray<{ index: number; maxLength: number }>;
+  /** Output bytes a slice aims at; a slice holds at most `chunkSize` rows. */
+  sliceBytes: number;
+}
+
+/** Consecutive rows in key order, with their output text as the JS formatter writes it. */
+export interface TextSlice {
+  /**
+   * The rows' output lines as UTF-8, byte for byte what format.ts writes for them (no
+   * header); undefined when the database could not write some value that way (a number
+   * beyond what SQL renders as JS does, text that is not valid UTF-8): then read `rows()`.
+   */
+  data: Buffer | undefined;
+  count: number;
+  firstKey: SqlValue;
+  lastKey: SqlValue;
+  /** The same rows as arrays in `select` order, from the same snapshot; before the next slice only. */
+  rows(): Row[];
+}
+
 export interface Source {
   readonly driver: 'sqlite' | 'postgres';
   /** The columns of the table or query, in order. */
@@ -48,6 +75,8 @@ export interface Source {
    * the workers share). Undefined when this source cannot.
    */
   openRangePlan?(req: ReadRequest): Promise<RangePlan | undefined>;
+  /** SQLite: the rows' output text built by the database, a slice at a time (no cursor tracking). */
+  textSlices?(req: SliceRequest): AsyncIterable<TextSlice>;
   /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
   copyCsv?(req: CopyRequest): Promise<Readable>;
   /**

@@ -1,4 +1,5 @@
 /** SQLite through better-sqlite3: read-only, one snapshot per attempt, keyset chunks. */
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { ExportError, classifySourceError } from '../errors.js';
@@ -6,12 +7,18 @@ import type { ColumnKind, Row, SqlValue } from '../row.js';
 import {
   type ReadRequest,
   type RowChunk,
+  type SliceRequest,
   type Source,
+  type TextSlice,
   fromClause,
   quoteIdent,
   keyBoundarySql,
   whereClause,
 } from './source.js';
+import { sliceSql } from './sqlite-slice-sql.js';
+
+/** Rows of a first slice, before the rows' size is known. */
+const FIRST_SLICE_ROWS = 256;
 
 export interface SqliteSourceOptions {
   file: string;
@@ -105,6 +112,58 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
           const params = [...next.params];
           params[0] = last;
           rows = guard(() => nextStmt.all(...params, req.chunkSize) as Row[]);
+        }
+      } finally {
+        if (db.inTransaction) db.exec('COMMIT');
+      }
+    },
+    async *textSlices(req: SliceRequest): AsyncGenerator<TextSlice> {
+      const shape = { format: req.format, names: req.names, select: req.select, truncate: req.truncate };
+      const cols = req.select.map(quoteIdent).join(', ');
+      const order = ` ORDER BY ${quoteIdent(req.key)} LIMIT ?`;
+      const first = build(req);
+      const next = build({ ...req, afterKey: 0 });
+      const prepare = (where: string) =>
+        guard(() => ({
+          slice: db.prepare(sliceSql(shape, from, req.key, where)).raw(true),
+          rows: db.prepare(`SELECT ${cols} FROM ${from}${where}${order}`).raw(true),
+        }));
+      const firstStmts = prepare(first.where);
+      const nextStmts = first.where === next.where ? firstStmts : prepare(next.where);
+      // One read transaction: every slice of the attempt sees the same snapshot.
+      guard(() => db.exec('BEGIN'));
+      try {
+        let stmts = firstStmts;
+        let params = first.params;
+        let limit = Math.min(req.chunkSize, FIRST_SLICE_ROWS);
+        for (;;) {
+          if (req.signal?.aborted) return;
+          const p = [...params, limit];
+          const [count, hard, firstKey, lastKey, data] = guard(() => stmts.slice.get(...p)) as [
+            number,
+            number,
+            SqlValue,
+            SqlValue,
+            Buffer | null,
+          ];
+          if (count === 0) return;
+          const rowsStmt = stmts.rows;
+          // Text that is not valid UTF-8 reads as U+FFFD in JS: the rows say how it is written.
+          const exact = hard === 0 && data !== null && isUtf8(data);
+          yield {
+            data: exact ? data : undefined,
+            count,
+            firstKey,
+            lastKey,
+            rows: () => guard(() => rowsStmt.all(...p) as Row[]),
+          };
+          if (count < limit) return;
+          // Slices of about sliceBytes: big rows make short slices, small rows long ones.
+          const perRow = Math.max(1, (data?.length ?? req.sliceBytes) / count);
+          limit = Math.max(1, Math.min(req.chunkSize, Math.floor(req.sliceBytes / perRow)));
+          stmts = nextStmts;
+          // next.params[0] is the afterKey placeholder.
+          params = [lastKey, ...next.params.slice(1)];
         }
       } finally {
         if (db.inTransaction) db.exec('COMMIT');
