@@ -10,14 +10,18 @@ import { ExportError } from './errors.js';
 import { Checkpointer, type JobContext, readRequest, rowLimitError, startFormatter } from './job-context.js';
 import type { OutputFile } from './output-file.js';
 import type { Progress } from './progress.js';
-import type { ColumnKind, Row, SqlValue } from './row.js';
+import type { ColumnKind, Row } from './row.js';
 import type { CopyRanges, CopyRequest, Source } from './sources/source.js';
 import type { Projection } from './transform.js';
 
 /** Bytes a parallel COPY range aims at: the ranges in flight are buffered whole. */
 const DEFAULT_RANGE_BYTES = 4 << 20;
 
-export function copyRequest(ctx: JobContext, projection: Projection, kinds: readonly ColumnKind[]): CopyRequest {
+export function copyRequest(
+  ctx: JobContext,
+  projection: Projection,
+  kinds: readonly ColumnKind[],
+): CopyRequest {
   const format = ctx.settings.export.output.format;
   const outputs = projection.names.length;
   return {

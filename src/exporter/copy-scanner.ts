@@ -181,7 +181,11 @@ export class JsonLineScanner implements RowScanner {
 }
 
 /** [start, end) of the value of field `index` of a flat JSON object line, or undefined. */
-function jsonValueSpan(line: string, index: number, stopAt = -1): { field: number; start: number; end: number } | undefined {
+function jsonValueSpan(
+  line: string,
+  index: number,
+  stopAt = -1,
+): { field: number; start: number; end: number } | undefined {
   let i = 1; // after '{'
   for (let f = 0; i < line.length; f++) {
     i = skipJsonString(line, i); // the key
@@ -227,7 +231,11 @@ export function jsonFieldAt(line: string, index: number): string | null | undefi
  * Which row (0-based, of the complete rows in `text`) and which field the character at
  * `at` belongs to, for an error that names them.
  */
-export function locateField(format: 'csv' | 'jsonl', text: string, at: number): { row: number; field: number } {
+export function locateField(
+  format: 'csv' | 'jsonl',
+  text: string,
+  at: number,
+): { row: number; field: number } {
   let row = 0;
   let start = 0;
   if (format === 'jsonl') {

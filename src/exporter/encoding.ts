@@ -81,7 +81,8 @@ export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace'
     nextUnencodable,
     checkField(value, row, column) {
       for (let i = nextUnencodable(value, 0); i >= 0; i = nextUnencodable(value, i + charLength(value, i))) {
-        if (onUnencodable === 'fail') throw unencodableError(row, column, describeCharacter(value, i), encoding);
+        if (onUnencodable === 'fail')
+          throw unencodableError(row, column, describeCharacter(value, i), encoding);
         encoder.replaced++;
       }
     },

@@ -41,7 +41,12 @@ const DEFAULT_COPY_READERS = 2;
  * Whether COPY can write this export's bytes: PostgreSQL, CSV or JSON lines without JSON
  * columns (the JS writer re-serializes those), in JSON lines names the encoding holds.
  */
-function canCopy(ctx: JobContext, projection: Projection, kinds: readonly ColumnKind[], source: Source): boolean {
+function canCopy(
+  ctx: JobContext,
+  projection: Projection,
+  kinds: readonly ColumnKind[],
+  source: Source,
+): boolean {
   const format = ctx.settings.export.output.format;
   const outputs = kinds.slice(0, projection.names.length);
   return (

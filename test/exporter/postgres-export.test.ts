@@ -187,7 +187,11 @@ describe('PostgreSQL incremental', () => {
       expect(manifests[i].key).toEqual(manifests[2].key);
       expect(manifests[i].cursor).toEqual(manifests[2].cursor);
     }
-    expect(manifests[0].cursor).toEqual({ column: 'updated_at', min: '2024-01-02 00:00:01', max: '2024-01-02 00:33:20' });
+    expect(manifests[0].cursor).toEqual({
+      column: 'updated_at',
+      min: '2024-01-02 00:00:01',
+      max: '2024-01-02 00:33:20',
+    });
     const first = await run(inc);
     expect(first.rows).toBe(N);
     expect(first.path).toBe('parallel-copy');

@@ -50,7 +50,9 @@ function literal(s: string): string {
  */
 export function textExpr(col: CopyColumn, textCastDiffers: ReadonlySet<number>): string {
   const q = quoteIdent(col.from);
-  const text = textCastDiffers.has(col.oid) ? `CASE WHEN ${q} IS NULL THEN NULL ELSE format('%s', ${q}) END` : `${q}::text`;
+  const text = textCastDiffers.has(col.oid)
+    ? `CASE WHEN ${q} IS NULL THEN NULL ELSE format('%s', ${q}) END`
+    : `${q}::text`;
   return col.maxLength === undefined ? text : `left(${text}, ${col.maxLength})`;
 }
 

@@ -212,13 +212,14 @@ interface CopyColumns {
 
 async function copyColumns(client: pg.Client, from: string, req: CopyRequest): Promise<CopyColumns> {
   const outputs = req.select.slice(0, req.outputs);
-  const [types, casts] = await Promise.all([
-    client.query({ text: `SELECT ${outputs.map(quoteIdent).join(', ')} FROM ${from} LIMIT 0`, rowMode: 'array' }),
-    client.query<[number]>({
-      text: "SELECT castsource::int FROM pg_cast WHERE casttarget = 'text'::regtype AND castmethod = 'f'",
-      rowMode: 'array',
-    }),
-  ]);
+  const types = await client.query({
+    text: `SELECT ${outputs.map(quoteIdent).join(', ')} FROM ${from} LIMIT 0`,
+    rowMode: 'array',
+  });
+  const casts = await client.query<[number]>({
+    text: "SELECT castsource::int FROM pg_cast WHERE casttarget = 'text'::regtype AND castmethod = 'f'",
+    rowMode: 'array',
+  });
   const cols = outputs.map((name, i) => ({
     from: name,
     oid: types.fields[i].dataTypeID,
@@ -387,18 +388,14 @@ async function openCopyRanges(
         query: CopyOutQuery;
         bytes: GrowableBytes;
         upTo: SqlValue;
-        firstKey?: Promise<SqlValue | undefined>;
-        cursor?: Promise<CopiedRange['cursor']>;
+        firstKey?: SqlValue;
+        cursor?: CopiedRange['cursor'];
       }
       const queue: Planned[] = [];
       const spare: GrowableBytes[] = [];
       let after = req.afterKey;
       let planned = 0;
       let planDone = false;
-      const settle = <T>(p: Promise<T>) => {
-        p.catch(() => {}); // awaited in order below
-        return p;
-      };
       for (;;) {
         while (!planDone && queue.length < Math.max(1, inFlight)) {
           const upTo = await boundary(after);
@@ -410,13 +407,14 @@ async function openCopyRanges(
           const bytes = spare.pop() ?? new GrowableBytes();
           const query = new CopyOutQuery(sql, bytes);
           readers[planned % readers.length].query(query as unknown as pg.QueryConfig);
-          // The planner reads in the readers' snapshot: what it says of a range holds for its rows.
+          // The planner reads in the readers' snapshot: what it says of a range holds for its
+          // rows. (One query at a time: the readers copy meanwhile.)
           queue.push({
             query,
             bytes,
             upTo,
-            firstKey: planned === 0 ? settle(nextKeyBoundary(planner, from, req, after, 1)) : undefined,
-            cursor: incremental ? settle(rangeCursorStats(planner, from, req, after, upTo)) : undefined,
+            firstKey: planned === 0 ? await nextKeyBoundary(planner, from, req, after, 1) : undefined,
+            cursor: incremental ? await rangeCursorStats(planner, from, req, after, upTo) : undefined,
           });
           planned++;
           after = upTo;
@@ -435,9 +433,9 @@ async function openCopyRanges(
         yield {
           data: r.data,
           rows: r.rows,
-          firstKey: await head.firstKey,
+          firstKey: head.firstKey,
           lastKey: head.upTo,
-          cursor: await head.cursor,
+          cursor: head.cursor,
         };
         spare.push(head.bytes);
       }
