@@ -4,6 +4,11 @@
 //   SQLite     → CSV: `exportctl export` vs `sqlite3 -csv DB "SELECT … ORDER BY id"`
 //   PostgreSQL → CSV: `exportctl export` vs `psql -c "\copy (SELECT … ORDER BY id) to stdout csv"`
 //
+//   PostgreSQL, narrow and wide shapes, CSV and JSONL, UTF-8, GBK and GB18030 (pgShapes below):
+//     `exportctl export` with a rename and a truncation vs `psql \copy (SELECT …)` with the
+//     same projection (JSONL: `row_to_json`; GB18030: PGCLIENTENCODING=GB18030; GBK: psql's
+//     UTF-8, as PostgreSQL cannot convert emoji to GBK).
+//
 // Same rows, same order, no header. The outputs are parsed and compared before anything
 // is timed; then runs alternate (ours, theirs, theirs, ours, …) and medians are reported
 // with the ratio ours/theirs. Peak RSS of the exporter is measured at 1M and 4M rows.
@@ -17,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import YAML from 'yaml';
 import { sized } from './lib.mjs';
+import { pgShapeDuels, pgShapeRss } from './lib/pg-shapes.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,10 +121,10 @@ function ours(proj, out, env = {}) {
   return { ms: r.ms, result: JSON.parse(r.stdout) };
 }
 
-function theirs(cmd, argv, out) {
+function theirs(cmd, argv, out, opts = {}) {
   const fd = fs.openSync(out, 'w');
   try {
-    return timed(cmd, argv, { stdio: ['ignore', fd, 'pipe'] });
+    return timed(cmd, argv, { ...opts, stdio: ['ignore', fd, 'pipe'] });
   } finally {
     fs.closeSync(fd);
   }
@@ -167,11 +173,11 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function duel(label, runOurs, runTheirs, outOurs, outTheirs) {
+async function duel(label, runOurs, runTheirs, outOurs, outTheirs, check = compare) {
   log(`${label}: warm-up and output check`);
   const first = runOurs();
   runTheirs();
-  const cmp = await compare(outOurs, outTheirs);
+  const cmp = await check(outOurs, outTheirs);
   const identical = fs.readFileSync(outOurs).equals(fs.readFileSync(outTheirs));
   log(
     `  ${cmp.rows} rows equal after parsing (${identical ? 'byte-identical' : `${cmp.numericOnly} fields differ only in number formatting`})`,
@@ -300,6 +306,10 @@ try {
     );
     report.rss.push({ source: 'postgres', ...peakRss(pgProj, ROWS, oursOut, env) });
     report.rss.push({ source: 'postgres, one COPY', ...peakRss(pgProj, ROWS, oursOut, one) });
+    // Both shapes with a rename and a truncation, CSV and JSONL, UTF-8, GBK and GB18030.
+    const shapes = { pg, psql, work, log, report, duel, ours, theirs, project, peakRss, compare, records };
+    await pgShapeDuels(shapes, ROWS);
+    pgShapeRss(shapes, ROWS);
     const bigCsv = path.join(work, 'big.csv');
     theirs('sqlite3', ['-csv', dbBig, QUERY.replace('FROM orders', 'FROM orders')], bigCsv);
     psql('DROP TABLE orders');
@@ -310,6 +320,7 @@ try {
       source: 'postgres, one COPY',
       ...peakRss(pgProj, RSS_ROWS, oursOut, { ...env, EXPORTCTL_WORKERS: '0' }),
     });
+    pgShapeRss(shapes, RSS_ROWS);
   }
 
   console.log('\nexportctl export benchmark');
@@ -324,7 +335,7 @@ try {
   console.log('\npeak RSS of the exporter');
   for (const r of report.rss) {
     console.log(
-      `  ${r.source.padEnd(20)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
+      `  ${r.source.padEnd(30)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
     );
   }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);

@@ -19,6 +19,9 @@ const EXPECTED: Record<string, RegExp[]> = {
   'export.mjs': [
     /SQLite → CSV, \d+ rows \(sqlite3 -csv\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
     /PostgreSQL → CSV, \d+ rows \(psql \\copy\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /PostgreSQL wide → JSONL, rename \+ truncation, \d+ rows \(psql \\copy\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /PostgreSQL wide → CSV GBK, rename \+ truncation, \d+ rows \(psql \\copy, UTF-8\)\n {2}ours \d+ ms/,
+    /postgres wide CSV GB18030 +\d+ rows: \d+ MB/,
   ],
 };
 
