@@ -53,14 +53,24 @@ export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace'
   if (!iconv.encodingExists(encoding)) {
     throw new ExportError('ENCODING_UNSUPPORTED', `output encoding ${encoding} is not supported`);
   }
-  // Code point → whether the target encoding holds it, learnt once per character.
-  const known = new Map<number, boolean>();
+  // Whether the target encoding holds a code point, learnt once per character: BMP
+  // characters in a table (1 holds, 2 does not), others in a map.
+  const bmp = new Uint8Array(0x10000);
+  const astral = new Map<number, boolean>();
+  const learn = (cp: number): boolean => {
+    const bytes = iconv.encode(String.fromCodePoint(cp), encoding);
+    return !(bytes.length === 1 && bytes[0] === 0x3f);
+  };
   const encodable = (cp: number): boolean => {
-    let ok = known.get(cp);
+    if (cp < 0x10000) {
+      let known = bmp[cp];
+      if (known === 0) bmp[cp] = known = learn(cp) ? 1 : 2;
+      return known === 1;
+    }
+    let ok = astral.get(cp);
     if (ok === undefined) {
-      const bytes = iconv.encode(String.fromCodePoint(cp), encoding);
-      ok = !(bytes.length === 1 && bytes[0] === 0x3f);
-      known.set(cp, ok);
+      ok = learn(cp);
+      astral.set(cp, ok);
     }
     return ok;
   };
