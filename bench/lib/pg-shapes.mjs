@@ -131,12 +131,13 @@ function compareRowCount(ctx) {
   };
 }
 
+// BENCH_PG_CASES=jsonl,gbk runs only those cases.
 const CASES = [
   { key: 'csv', output: { format: 'csv', encoding: 'utf-8' }, label: 'CSV' },
   { key: 'jsonl', output: { format: 'jsonl', encoding: 'utf-8' }, label: 'JSONL' },
   { key: 'gb18030', output: { format: 'csv', encoding: 'gb18030' }, label: 'CSV GB18030' },
   { key: 'gbk', output: { format: 'csv', encoding: 'gbk' }, label: 'CSV GBK' },
-];
+].filter((c) => !process.env.BENCH_PG_CASES || process.env.BENCH_PG_CASES.split(',').includes(c.key));
 
 function psqlArgs(ctx, shape, c) {
   const s = SHAPES[shape];
