@@ -37,6 +37,7 @@ afterAll(async () => {
 const PIECES = [
   'a',
   'Z',
+  '?',
   ' ',
   '  ',
   ',',
