@@ -64,7 +64,7 @@ export async function copyAttempt(
       const { complete, rows } = scanner.feed(chunk);
       if (rows === 0) continue;
       if (max !== undefined && progress.rows + rows > max) throw rowLimitError(max);
-      output.write(transcodeRows(ctx.encoder, complete, format, names, progress.rows));
+      transcodeRows(ctx.encoder, complete, format, names, progress.rows, (b) => output.write(b));
       if (onRow) {
         progress.track(tracked, 0, 1);
         tracked.length = 0;
@@ -127,7 +127,7 @@ export async function copyRangesAttempt(
     for await (const r of ranges.ranges(inFlight)) {
       if (r.rows === 0) continue;
       if (max !== undefined && progress.rows + r.rows > max) throw rowLimitError(max);
-      output.write(transcodeRows(ctx.encoder, r.data, format, projection.names, progress.rows));
+      transcodeRows(ctx.encoder, r.data, format, projection.names, progress.rows, (b) => output.write(b));
       // Keys and cursors as the planner read them in the ranges' snapshot.
       progress.merge({
         rows: r.rows,
