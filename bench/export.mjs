@@ -12,6 +12,10 @@
 // which writes one JSON object per row too, in an array) and GBK CSV (peer `sqlite3 -csv |
 // iconv -t GBK//TRANSLIT`, which also writes `?` for what GBK cannot hold), with the
 // default reader and with EXPORTCTL_WORKERS=0 (the row reader) and =2 (range workers).
+//   PostgreSQL, narrow and wide shapes, CSV and JSONL, UTF-8, GBK and GB18030 (pgShapes below):
+//     `exportctl export` with a rename and a truncation vs `psql \copy (SELECT …)` with the
+//     same projection (JSONL: `row_to_json`; GB18030: PGCLIENTENCODING=GB18030; GBK: psql's
+//     UTF-8, as PostgreSQL cannot convert emoji to GBK).
 //
 // Same rows, same order, no header. The outputs are parsed and compared before anything
 // is timed; then runs alternate (ours, theirs, theirs, ours, …) and medians are reported
@@ -29,6 +33,7 @@ import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import YAML from 'yaml';
 import { sized } from './lib.mjs';
+import { pgShapeDuels, pgShapeRss } from './lib/pg-shapes.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -160,10 +165,10 @@ function ours(proj, out, env = {}) {
   return { ms: r.ms, result: JSON.parse(r.stdout) };
 }
 
-function theirs(cmd, argv, out) {
+function theirs(cmd, argv, out, opts = {}) {
   const fd = fs.openSync(out, 'w');
   try {
-    return timed(cmd, argv, { stdio: ['ignore', fd, 'pipe'] });
+    return timed(cmd, argv, { ...opts, stdio: ['ignore', fd, 'pipe'] });
   } finally {
     fs.closeSync(fd);
   }
@@ -457,6 +462,10 @@ async function postgresNarrow(db, dbBig, oursOut, theirsOut) {
   );
   report.rss.push({ source: 'postgres', ...peakRss(pgProj, ROWS, oursOut, env) });
   report.rss.push({ source: 'postgres, one COPY', ...peakRss(pgProj, ROWS, oursOut, one) });
+  // Both shapes with a rename and a truncation, CSV and JSONL, UTF-8, GBK and GB18030.
+  const shapes = { pg, psql, work, log, report, duel, ours, theirs, project, peakRss, compare, records };
+  await pgShapeDuels(shapes, ROWS);
+  pgShapeRss(shapes, ROWS);
   const bigCsv = path.join(work, 'big.csv');
   theirs('sqlite3', ['-csv', dbBig, QUERY.replace('FROM orders', 'FROM orders')], bigCsv);
   psql('DROP TABLE orders');
@@ -467,6 +476,7 @@ async function postgresNarrow(db, dbBig, oursOut, theirsOut) {
     source: 'postgres, one COPY',
     ...peakRss(pgProj, RSS_ROWS, oursOut, { ...env, EXPORTCTL_WORKERS: '0' }),
   });
+  pgShapeRss(shapes, RSS_ROWS);
 }
 
 const report = { machine: { cpus: os.availableParallelism(), node: process.version }, results: [], rss: [] };
@@ -497,7 +507,7 @@ try {
   console.log('\npeak RSS of the exporter');
   for (const r of report.rss) {
     console.log(
-      `  ${r.source.padEnd(24)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
+      `  ${r.source.padEnd(30)} ${String(r.rows).padStart(8)} rows: ${r.maxRssMb} MB (${r.ms} ms, ${r.reader} reader)`,
     );
   }
   if (JSON_OUT) fs.writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);

@@ -22,6 +22,9 @@ const EXPECTED: Record<string, RegExp[]> = {
     /SQLite wide → JSONL, \d+ rows \(sqlite3 -json\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
     /sqlite wide +\d+ rows: \d+ MB \(\d+ ms, sql reader\)/,
     /PostgreSQL → CSV, \d+ rows \(psql \\copy\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /PostgreSQL wide → JSONL, rename \+ truncation, \d+ rows \(psql \\copy\)\n {2}ours \d+ ms {2}theirs \d+ ms {2}ratio \d/,
+    /PostgreSQL wide → CSV GBK, rename \+ truncation, \d+ rows \(psql \\copy, UTF-8\)\n {2}ours \d+ ms/,
+    /postgres wide CSV GB18030 +\d+ rows: \d+ MB/,
   ],
 };
 

@@ -13,6 +13,12 @@ export interface OutputEncoder {
   readonly encoding: OutputEncoding;
   /** Characters replaced by `?` so far. */
   replaced: number;
+  readonly onUnencodable: 'replace' | 'fail';
+  /**
+   * The UTF-16 index of the first character of `text` at or after `from` that the target
+   * cannot hold, or -1. Undefined for UTF-8 (it holds every character).
+   */
+  readonly nextUnencodable?: (text: string, from: number) => number;
   /**
    * Checks one text field before it is written. Undefined for UTF-8 (nothing to check).
    * `row` is the 1-based data row, `column` the output column name.
@@ -41,52 +47,71 @@ export function createEncoder(encoding: OutputEncoding, onUnencodable: 'replace'
       scratch.writeUtf8(text);
       return scratch.view();
     };
-    return { encoding, replaced: 0, encode };
+    return { encoding, replaced: 0, onUnencodable, encode };
   }
   const iconv = iconvLite();
   if (!iconv.encodingExists(encoding)) {
     throw new ExportError('ENCODING_UNSUPPORTED', `output encoding ${encoding} is not supported`);
   }
-  // Code point → whether the target encoding holds it, learnt once per character.
-  const known = new Map<number, boolean>();
+  // Whether the target encoding holds a code point, learnt once per character: BMP
+  // characters in a table (1 holds, 2 does not), others in a map.
+  const bmp = new Uint8Array(0x10000);
+  const astral = new Map<number, boolean>();
+  const learn = (cp: number): boolean => {
+    const bytes = iconv.encode(String.fromCodePoint(cp), encoding);
+    return !(bytes.length === 1 && bytes[0] === 0x3f);
+  };
   const encodable = (cp: number): boolean => {
-    let ok = known.get(cp);
+    if (cp < 0x10000) {
+      let known = bmp[cp];
+      if (known === 0) bmp[cp] = known = learn(cp) ? 1 : 2;
+      return known === 1;
+    }
+    let ok = astral.get(cp);
     if (ok === undefined) {
-      const bytes = iconv.encode(String.fromCodePoint(cp), encoding);
-      ok = !(bytes.length === 1 && bytes[0] === 0x3f);
-      known.set(cp, ok);
+      ok = learn(cp);
+      astral.set(cp, ok);
     }
     return ok;
+  };
+  const nextUnencodable = (value: string, from: number): number => {
+    if (from === 0 && !NON_ASCII.test(value)) return -1;
+    for (let i = from; i < value.length; i++) {
+      const cp = value.codePointAt(i)!;
+      if (cp < 0x80) continue;
+      if (!encodable(cp)) return i;
+      if (cp > 0xffff) i++;
+    }
+    return -1;
   };
   const encoder: OutputEncoder = {
     encoding,
     replaced: 0,
+    onUnencodable,
+    nextUnencodable,
     checkField(value, row, column) {
-      if (!NON_ASCII.test(value)) return;
-      for (let i = 0; i < value.length; i++) {
-        let cp = value.charCodeAt(i);
-        if (cp < 0x80) continue;
-        if (cp >= 0xd800 && cp <= 0xdbff) {
-          const lo = value.charCodeAt(i + 1);
-          if (lo >= 0xdc00 && lo <= 0xdfff) {
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            i++;
-          }
-        }
-        if (encodable(cp)) continue;
-        if (onUnencodable === 'fail') {
-          const ch =
-            cp >= 0xd800 && cp <= 0xdfff
-              ? 'a lone surrogate'
-              : `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-          throw unencodableError(row, column, ch, encoding);
-        }
+      for (let i = nextUnencodable(value, 0); i >= 0; i = nextUnencodable(value, i + charLength(value, i))) {
+        if (onUnencodable === 'fail')
+          throw unencodableError(row, column, describeCharacter(value, i), encoding);
         encoder.replaced++;
       }
     },
     encode: (text) => iconv.encode(text, encoding),
   };
   return encoder;
+}
+
+/** UTF-16 units of the character at `i` (2 for a surrogate pair). */
+export function charLength(text: string, i: number): number {
+  return text.codePointAt(i)! > 0xffff ? 2 : 1;
+}
+
+/** `U+4E2D`, or `a lone surrogate`: the character at `i`, for an error message. */
+export function describeCharacter(text: string, i: number): string {
+  const cp = text.codePointAt(i)!;
+  return cp >= 0xd800 && cp <= 0xdfff
+    ? 'a lone surrogate'
+    : `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** UNENCODABLE_CHARACTER at a 1-based data row and an output column. */

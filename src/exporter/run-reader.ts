@@ -1,17 +1,19 @@
 /**
  * Which reader an attempt runs, and how many read at once: decided here, in one place.
  *
- * - PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track (no JS per row):
- *   COPY of key ranges on parallel connections, or one COPY stream.
+ * - PostgreSQL, whenever the server can write the rows as the JS formatter would (CSV;
+ *   JSON lines without JSON columns; any encoding, transcoded): COPY of key ranges on
+ *   parallel connections, or one COPY stream when the key (and an incremental cursor) are
+ *   output columns, which the stream then names for checkpoints.
  * - SQLite with no cursor to track, readers not set: slices whose text SQLite writes, in
- *   the job's thread (measured faster than range workers formatting rows in JS, on two
- *   cores 2-3x, and than the row reader; see bench/export.mjs).
+ *   the job's thread (see bench/export.mjs).
  * - Otherwise range workers when they can run and pay (PostgreSQL tables; SQLite with a
  *   core for each worker besides the job thread's), else the in-thread row reader.
  * PostgreSQL readers stay within the job's share of the pool, one connection planning.
  */
 import * as os from 'node:os';
 import { copyAttempt, copyRangesAttempt, openCopyRanges } from './copy-attempt.js';
+import { copyNamesEncodable } from './copy-transcode.js';
 import { type JobContext, readRequest } from './job-context.js';
 import type { OutputFile } from './output-file.js';
 import { defaultWorkerCount, parallelAttempt, parallelAvailable } from './parallel/parallel-attempt.js';
@@ -19,6 +21,7 @@ import type { Progress } from './progress.js';
 import type { ColumnKind } from './row.js';
 import { rowAttempt } from './row-attempt.js';
 import { canBuildInSql, sliceAttempt } from './slice-attempt.js';
+import { copyCanRender } from './sources/pg-copy-sql.js';
 import type { Source } from './sources/source.js';
 import type { Projection } from './transform.js';
 
@@ -38,16 +41,23 @@ export interface ReaderRun {
 /** COPY connections of a PostgreSQL export besides the planning one. */
 const DEFAULT_COPY_READERS = 2;
 
-/** COPY needs no JS per row: PostgreSQL, CSV in UTF-8, the key written as is, no cursor to track. */
-function canCopy(ctx: JobContext, projection: Projection, source: Source): boolean {
-  const ex = ctx.settings.export;
+/**
+ * Whether COPY can write this export's bytes: PostgreSQL, CSV or JSON lines without JSON
+ * columns (the JS writer re-serializes those), in JSON lines names the encoding holds.
+ */
+function canCopy(
+  ctx: JobContext,
+  projection: Projection,
+  kinds: readonly ColumnKind[],
+  source: Source,
+): boolean {
+  const format = ctx.settings.export.output.format;
+  const outputs = kinds.slice(0, projection.names.length);
   return (
     ctx.opts.allowCopy !== false &&
-    source.copyCsv !== undefined &&
-    ex.output.format === 'csv' &&
-    ex.output.encoding === 'utf-8' &&
-    ex.source.incremental === undefined &&
-    projection.keyIndex < projection.names.length
+    source.copyOut !== undefined &&
+    copyCanRender(format === 'csv' ? { format } : { format, names: projection.names, kinds: outputs }) &&
+    (format === 'csv' || copyNamesEncodable(ctx.encoder, projection.names))
   );
 }
 
@@ -59,6 +69,12 @@ function canCopy(ctx: JobContext, projection: Projection, source: Source): boole
 function defaultSqliteWorkers(): number {
   const cpus = os.availableParallelism();
   return cpus >= 3 ? Math.min(2, cpus - 1) : 0;
+}
+
+/** One COPY stream names keys (and cursors) from its rows: they must be output columns. */
+function streamCanTrack(projection: Projection): boolean {
+  const n = projection.names.length;
+  return projection.keyIndex < n && projection.cursorIndex < n;
 }
 
 /** Runs one attempt of the job with the reader that fits; says which ran. */
@@ -73,15 +89,17 @@ export async function runReader(
   const requested = ctx.opts.workers;
   const connections =
     source.driver === 'postgres' ? ctx.settings.database.connectionsPerJob - 1 : Number.POSITIVE_INFINITY;
-  if (canCopy(ctx, projection, source)) {
+  if (canCopy(ctx, projection, kinds, source)) {
     const readers = Math.min(requested ?? DEFAULT_COPY_READERS, connections);
-    const ranges = await openCopyRanges(ctx, source, projection, readers);
+    const ranges = await openCopyRanges(ctx, source, projection, kinds, readers);
     if (ranges) {
       await copyRangesAttempt(ctx, ranges, projection, output, progress);
       return { path: 'parallel-copy', readers: ranges.readers };
     }
-    await copyAttempt(ctx, source, projection, output, progress);
-    return { path: 'copy', readers: 1 };
+    if (streamCanTrack(projection)) {
+      await copyAttempt(ctx, source, projection, kinds, output, progress);
+      return { path: 'copy', readers: 1 };
+    }
   }
   if (requested === undefined && canBuildInSql(ctx, projection, source)) {
     await sliceAttempt(ctx, source, projection, kinds, output, progress);

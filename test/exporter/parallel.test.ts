@@ -235,7 +235,13 @@ describe('parallel PostgreSQL readers', () => {
     const out = path.join(dir, 'pg-kill.jsonl');
     const child = spawn(
       process.execPath,
-      ['--input-type=module', '-e', RUN_BUILT_SCRIPT, JSON.stringify([testValues(o), dir, out, 2, {}])],
+      // JSONL goes through COPY unless told not to: these are the range workers' backends.
+      [
+        '--input-type=module',
+        '-e',
+        RUN_BUILT_SCRIPT,
+        JSON.stringify([testValues(o), dir, out, 2, { allowCopy: false }]),
+      ],
       { env: { ...process.env, EXPORTCTL_TEST_PG_URL: server!.url }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -280,8 +286,9 @@ describe('parallel PostgreSQL readers', () => {
       export: { chunk_size: 1300, output: { format: 'jsonl' } },
     };
     const url = server!.url.replace('postgres://postgres@', 'postgres://solo@');
-    const both = runBuilt(o, 2, path.join(dir, 'pg-all.jsonl'));
-    const solo = runBuilt(o, 2, path.join(dir, 'pg-solo.jsonl'), {}, url);
+    // Range workers (JSONL through COPY is the default; here the rows path is under test).
+    const both = runBuilt(o, 2, path.join(dir, 'pg-all.jsonl'), { allowCopy: false });
+    const solo = runBuilt(o, 2, path.join(dir, 'pg-solo.jsonl'), { allowCopy: false }, url);
     expect(both.path).toBe('parallel');
     expect(solo.path).toBe('rows');
     expect(solo.readers).toBe(1);
@@ -293,6 +300,10 @@ describe('parallel PostgreSQL readers', () => {
     expect(copyAll.path).toBe('parallel-copy');
     expect(copySolo.path).toBe('copy');
     expect(copySolo.sha256).toBe(copyAll.sha256);
+    // JSONL built by the server, one COPY stream: the range workers' bytes.
+    const jsonCopySolo = runBuilt(o, 2, path.join(dir, 'pg-solo-copy.jsonl'), {}, url);
+    expect(jsonCopySolo.path).toBe('copy');
+    expect(jsonCopySolo.sha256).toBe(both.sha256);
   });
 
   it("reads on the connections of the job's share of the pool, less the planner's", () => {
@@ -306,7 +317,7 @@ describe('parallel PostgreSQL readers', () => {
       },
       export: { workers: 4, chunk_size: 1300, output: { format: 'jsonl' } },
     };
-    const r = runBuilt(o, 3, path.join(dir, 'pg-share.jsonl'));
+    const r = runBuilt(o, 3, path.join(dir, 'pg-share.jsonl'), { allowCopy: false });
     expect(r.path).toBe('parallel');
     expect(r.readers).toBe(1);
     expect(r.rows).toBe(N);
@@ -314,6 +325,7 @@ describe('parallel PostgreSQL readers', () => {
       { ...o, database: { ...o.database, pool: { max_connections: 20 } } },
       3,
       path.join(dir, 'pg-wide.jsonl'),
+      { allowCopy: false },
     );
     expect(wide.readers).toBe(3);
   });

@@ -176,7 +176,25 @@ describe('PostgreSQL incremental', () => {
     };
     const first = await run(inc);
     expect(first.rows).toBe(N);
-    expect(first.path).toBe('rows');
+    expect(first.path).toBe('parallel-copy');
+    // Every reader writes the same bytes and the same cursor range (--full sets the same mark again).
+    const byPath = [
+      await run(inc, { full: true, out: path.join(dir, 'inc-ranges.csv'), copyRangeBytes: 2048 }),
+      await run(inc, { full: true, out: path.join(dir, 'inc-copy.csv'), workers: 0 }),
+      await run(inc, { full: true, out: path.join(dir, 'inc-rows.csv'), allowCopy: false }),
+    ];
+    expect(byPath.map((r) => r.path)).toEqual(['parallel-copy', 'copy', 'rows']);
+    const manifests = byPath.map((r) => JSON.parse(fs.readFileSync(r.manifest, 'utf8')));
+    for (const [i, r] of byPath.entries()) {
+      expect(r.sha256).toBe(byPath[2].sha256);
+      expect(manifests[i].key).toEqual(manifests[2].key);
+      expect(manifests[i].cursor).toEqual(manifests[2].cursor);
+    }
+    expect(manifests[0].cursor).toEqual({
+      column: 'updated_at',
+      min: '2024-01-02 00:00:01',
+      max: '2024-01-02 00:33:20',
+    });
     server.psql(
       "INSERT INTO items VALUES (999999, 'late', NULL, 1, 1, '2024-06-01 00:00:00'), (1000000, 'future', NULL, 1, 1, now() + interval '1 day')",
     );

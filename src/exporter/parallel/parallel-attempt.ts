@@ -1,6 +1,6 @@
 /**
- * The parallel reader of exports whose rows need JS (SQLite always; PostgreSQL for JSONL,
- * other encodings, incremental runs). The job thread plans key ranges of `chunk_size` rows
+ * The parallel reader of exports whose rows need JS (SQLite always; PostgreSQL when COPY
+ * cannot write them, see run-reader.ts). The job thread plans key ranges of `chunk_size` rows
  * (a keyset scan over the key alone; for PostgreSQL in a snapshot the workers import),
  * worker threads read and render them, and the job thread writes the rendered ranges
  * strictly in key order, so the output is byte for byte the one the single-threaded path

@@ -1,7 +1,8 @@
 /**
  * PostgreSQL through node-postgres. Values arrive in PostgreSQL's text format (no JS
- * parsing), so CSV from rows equals what COPY writes; `copyCsv` streams COPY … TO STDOUT
- * when no row needs JS. `statement_timeout` is set server side at connect.
+ * parsing), so CSV from rows equals what COPY writes; `copyOut` streams COPY (SELECT …)
+ * TO STDOUT, the server doing the projection, truncation and text (pg-copy-sql.ts).
+ * `statement_timeout` is set server side at connect.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -10,6 +11,7 @@ import copyStreams from 'pg-copy-streams';
 import { classifySourceError } from '../errors.js';
 import { GrowableBytes } from '../growable-bytes.js';
 import { CopyOutQuery } from './pg-copy-out.js';
+import { type CopyColumn, copyOptions, copySelectList } from './pg-copy-sql.js';
 import type { ColumnKind, Row, SqlValue } from '../row.js';
 import {
   type CopiedRange,
@@ -153,8 +155,9 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
         req.signal?.removeEventListener('abort', onAbort);
       }
     },
-    async copyCsv(req): Promise<Readable> {
-      return client.query(copyStreams.to(copySql(req, client, from)));
+    async copyOut(req): Promise<Readable> {
+      const cols = await run(() => copyColumns(client, from, req));
+      return client.query(copyStreams.to(copySql(req, cols, client, from)));
     },
     openRangePlan:
       opts.table === undefined
@@ -201,14 +204,71 @@ export async function openPostgresSource(opts: PostgresSourceOptions): Promise<S
   };
 }
 
-/** `COPY (SELECT … ORDER BY key) TO STDOUT` for a request (a range's when `upToKey` is set). */
-function copySql(req: CopyRequest & { upToKey?: SqlValue }, client: pg.Client, from: string): string {
-  const where = whereClause(req, (v) => client.escapeLiteral(textOf(v)));
-  const exprs = req.select.map((c, i) => {
-    const t = req.truncate.find((x) => x.index === i);
-    return t ? `left(${quoteIdent(c)}::text, ${t.maxLength})` : quoteIdent(c);
+/** What COPY renders: the output columns with their types, and the types whose ::text is not their output. */
+interface CopyColumns {
+  cols: CopyColumn[];
+  textCastDiffers: ReadonlySet<number>;
+}
+
+async function copyColumns(client: pg.Client, from: string, req: CopyRequest): Promise<CopyColumns> {
+  const outputs = req.select.slice(0, req.outputs);
+  const types = await client.query({
+    text: `SELECT ${outputs.map(quoteIdent).join(', ')} FROM ${from} LIMIT 0`,
+    rowMode: 'array',
   });
-  return `COPY (SELECT ${exprs.join(', ')} FROM ${from}${where} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (FORMAT csv)`;
+  const casts = await client.query<[number]>({
+    text: "SELECT castsource::int FROM pg_cast WHERE casttarget = 'text'::regtype AND castmethod = 'f'",
+    rowMode: 'array',
+  });
+  const cols = outputs.map((name, i) => ({
+    from: name,
+    oid: types.fields[i].dataTypeID,
+    maxLength: req.truncate.find((t) => t.index === i)?.maxLength,
+  }));
+  return { cols, textCastDiffers: new Set(casts.rows.map((r) => Number(r[0]))) };
+}
+
+/** `COPY (SELECT … ORDER BY key) TO STDOUT` for a request (a range's when `upToKey` is set). */
+function copySql(
+  req: CopyRequest & { upToKey?: SqlValue },
+  c: CopyColumns,
+  client: pg.Client,
+  from: string,
+): string {
+  const where = whereClause(req, (v) => client.escapeLiteral(textOf(v)));
+  const list = copySelectList(c.cols, req.row, c.textCastDiffers);
+  return `COPY (SELECT ${list} FROM ${from}${where} ORDER BY ${quoteIdent(req.key)}) TO STDOUT WITH (${copyOptions(req.row)})`;
+}
+
+/**
+ * An incremental range's cursor statistics, as Progress.track would find them over its rows
+ * in key order: the least and greatest cursor, and the last key holding the greatest.
+ */
+async function rangeCursorStats(
+  planner: pg.Client,
+  from: string,
+  req: CopyRequest,
+  after: SqlValue | undefined,
+  upTo: SqlValue,
+): Promise<CopiedRange['cursor']> {
+  const cursor = req.window.cursor!;
+  const values: string[] = [];
+  const where = whereClause({ ...req, afterKey: after, upToKey: upTo }, (v) => {
+    values.push(textOf(v));
+    return `$${values.length}`;
+  });
+  const k = quoteIdent(req.key);
+  const c = quoteIdent(cursor);
+  const text = `WITH r AS (SELECT ${k} AS k, ${c} AS c FROM ${from}${where})
+    SELECT (SELECT min(c) FROM r)::text, m.c::text, m.k::text
+    FROM (SELECT c, k FROM r WHERE c IS NOT NULL ORDER BY c DESC, k DESC LIMIT 1) m`;
+  try {
+    const res = await planner.query<[string, string, string]>({ text, values, rowMode: 'array' });
+    const row = res.rows[0];
+    return row && { min: row[0], max: row[1], highKey: row[2] };
+  } catch (err) {
+    throw classifySourceError(err, 'query');
+  }
 }
 
 const MAX_RANGE_ROWS = 1_000_000;
@@ -281,6 +341,12 @@ async function openCopyRanges(
   rangeBytes: number,
   onAbort: () => void,
 ): Promise<CopyRanges | undefined> {
+  let columns: CopyColumns;
+  try {
+    columns = await copyColumns(planner, from, req);
+  } catch (err) {
+    throw classifySourceError(err, 'query');
+  }
   const snapshot = await exportSnapshot(planner);
   if (snapshot === undefined) return undefined; // one COPY stream instead
   // Readers that cannot connect (the server's connection limit) are done without.
@@ -314,10 +380,18 @@ async function openCopyRanges(
   };
   req.signal?.addEventListener('abort', abort, { once: true });
   let closed = false;
+  const incremental = req.window.cursor !== undefined;
   return {
     readers: readers.length,
     async *ranges(inFlight: number): AsyncGenerator<CopiedRange> {
-      const queue: Array<{ query: CopyOutQuery; bytes: GrowableBytes }> = [];
+      interface Planned {
+        query: CopyOutQuery;
+        bytes: GrowableBytes;
+        upTo: SqlValue;
+        firstKey?: SqlValue;
+        cursor?: CopiedRange['cursor'];
+      }
+      const queue: Planned[] = [];
       const spare: GrowableBytes[] = [];
       let after = req.afterKey;
       let planned = 0;
@@ -329,11 +403,19 @@ async function openCopyRanges(
             planDone = true;
             break;
           }
-          const sql = copySql({ ...req, afterKey: after, upToKey: upTo }, planner, from);
+          const sql = copySql({ ...req, afterKey: after, upToKey: upTo }, columns, planner, from);
           const bytes = spare.pop() ?? new GrowableBytes();
           const query = new CopyOutQuery(sql, bytes);
           readers[planned % readers.length].query(query as unknown as pg.QueryConfig);
-          queue.push({ query, bytes });
+          // The planner reads in the readers' snapshot: what it says of a range holds for its
+          // rows. (One query at a time: the readers copy meanwhile.)
+          queue.push({
+            query,
+            bytes,
+            upTo,
+            firstKey: planned === 0 ? await nextKeyBoundary(planner, from, req, after, 1) : undefined,
+            cursor: incremental ? await rangeCursorStats(planner, from, req, after, upTo) : undefined,
+          });
           planned++;
           after = upTo;
         }
@@ -351,8 +433,9 @@ async function openCopyRanges(
         yield {
           data: r.data,
           rows: r.rows,
-          firstRow: r.first && r.data.subarray(r.first[0], r.first[1]),
-          lastRow: r.last && r.data.subarray(r.last[0], r.last[1]),
+          firstKey: head.firstKey,
+          lastKey: head.upTo,
+          cursor: head.cursor,
         };
         spare.push(head.bytes);
       }

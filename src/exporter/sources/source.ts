@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { ColumnKind, Row, SqlValue } from '../row.js';
 import type { OutputFormat } from '../settings.js';
+import type { CopyRowFormat } from './pg-copy-sql.js';
 
 /** Which rows a read covers, beyond the resume point. */
 export interface ReadWindow {
@@ -30,6 +31,10 @@ export interface RowChunk {
 export interface CopyRequest extends ReadRequest {
   /** Truncations (index into `select`, code points), done by the server. */
   truncate: ReadonlyArray<{ index: number; maxLength: number }>;
+  /** The output columns are the first `outputs` of `select` (the key and cursor may follow). */
+  outputs: number;
+  /** The rows' text: COPY's CSV, or JSON lines built by the server. */
+  row: CopyRowFormat;
 }
 
 /** A read whose output text the database writes itself (SQLite), a slice at a time. */
@@ -77,8 +82,11 @@ export interface Source {
   openRangePlan?(req: ReadRequest): Promise<RangePlan | undefined>;
   /** SQLite: the rows' output text built by the database, a slice at a time (no cursor tracking). */
   textSlices?(req: SliceRequest): AsyncIterable<TextSlice>;
-  /** PostgreSQL only: the same rows as CSV bytes straight from COPY … TO STDOUT. */
-  copyCsv?(req: CopyRequest): Promise<Readable>;
+  /**
+   * PostgreSQL only: the output rows as UTF-8 bytes straight from COPY … TO STDOUT, as the
+   * JS formatter would write them (CSV, or JSON lines when no column is JSON).
+   */
+  copyOut?(req: CopyRequest): Promise<Readable>;
   /**
    * PostgreSQL tables only: COPY key ranges on `readers` extra connections at once, every
    * range in the snapshot of this source's connection, so the whole export is one consistent
@@ -111,14 +119,20 @@ export interface RangePlan {
   close(): Promise<void>;
 }
 
-/** One key range's rows as CSV, as COPY wrote them. */
+/** One key range's rows as COPY wrote them, and what a checkpoint needs to know of them. */
 export interface CopiedRange {
   /** Valid until the next range is asked for (the buffer is reused). */
   data: Buffer;
   rows: number;
-  /** The first and the last row's bytes (without LF), for their keys. */
-  firstRow?: Buffer;
-  lastRow?: Buffer;
+  /** The first row's key (the first range only) and the last row's (the range's planned end). */
+  firstKey?: SqlValue;
+  lastKey: SqlValue;
+  /**
+   * Incremental reads: the range's least and greatest cursor, and the key of the last row
+   * (in key order) holding the greatest, read in the ranges' snapshot; undefined when every
+   * cursor of the range is NULL.
+   */
+  cursor?: { min: SqlValue; max: SqlValue; highKey: SqlValue };
 }
 
 export interface CopyRanges {
