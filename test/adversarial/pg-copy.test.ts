@@ -1,8 +1,9 @@
 /**
- * Hostile names and values on the PostgreSQL COPY (SELECT …) path: output names that are
- * SQL or JSON syntax, source columns that need quoting, `\.` alone in a one-column CSV,
- * unencodable characters after multi-line fields (the error names the right row and
- * column), names an encoding cannot hold. Each is compared with the JS path's output.
+ * Hostile names and values on the PostgreSQL COPY (SELECT …) path: output names and sources
+ * that are SQL or JSON syntax (the schema refuses them before any SQL is built, on both
+ * paths), `\.` alone in a one-column CSV, unencodable characters after multi-line fields
+ * (the error names the right row and column), GBK JSON lines. Each is compared with the JS
+ * path's output.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,8 +20,8 @@ let n = 0;
 beforeAll(async () => {
   server = await startPostgres();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exportctl-pgcopy-adv-'));
-  server.psql(`CREATE TABLE "we""ird tab" (id int PRIMARY KEY, "a ""col""" text, "B,c" text);
-    INSERT INTO "we""ird tab" VALUES
+  server.psql(`CREATE TABLE weird_tab (id int PRIMARY KEY, a_col text, b_c text);
+    INSERT INTO weird_tab VALUES
       (1, E'line\\none, "q"', E'\\\\.'),
       (2, E'\\\\.', E'two\\r\\nlines 北京'),
       (3, NULL, E'after "quoted,\\nmulti" 😀 here'),
@@ -42,7 +43,7 @@ async function both(
       const result = await runExport({
         values: testValues({
           database: { driver: 'postgres', url: '${PG_URL}' },
-          export: { source: { table: 'we"ird tab', key: 'id' }, ...exp },
+          export: { source: { table: 'weird_tab', key: 'id' }, ...exp },
         }),
         projectRoot: dir,
         env: 'test',
@@ -62,26 +63,24 @@ async function both(
 }
 
 describe('PostgreSQL COPY path, hostile names and values', () => {
-  it('writes JSON keys that are SQL and JSON syntax exactly as the JS path, the table intact', async () => {
-    const evil = `x'); DROP TABLE "we""ird tab"; --`;
-    const [copy, js] = await both({
-      columns: [
-        { name: 'id' },
-        { name: evil, from: 'a "col"', max_length: 3 },
-        { name: 'back\\slash "q"\n\u0001', from: 'B,c' },
-      ],
-      output: { format: 'jsonl' },
-    });
-    expect(copy.result?.path).toBe('parallel-copy');
-    expect(js.result?.path).toBe('rows');
-    expect(copy.text).toBe(js.text);
-    const first = JSON.parse(Buffer.from(copy.text!, 'latin1').toString('utf8').split('\n')[0]);
-    expect(first).toEqual({ id: 1, [evil]: 'lin', 'back\\slash "q"\n\u0001': '\\.' });
-    expect(server.psql('SELECT count(*) FROM "we""ird tab"').trim()).toBe('4');
+  it('refuses output names and sources that are SQL or JSON syntax before any SQL is built, the table intact', async () => {
+    const evil = `x'); DROP TABLE weird_tab; --`;
+    for (const exp of [
+      { columns: [{ name: 'id' }, { name: evil, from: 'a_col' }] },
+      { columns: [{ name: 'id' }, { name: 'v', from: 'a_col"; DROP TABLE weird_tab; --' }] },
+      { columns: [{ name: 'back\\slash "q"\n\u0001', from: 'b_c' }], output: { format: 'jsonl' } },
+      { source: { table: 'weird_tab"; DROP TABLE weird_tab; --', key: 'id' } },
+    ]) {
+      const [copy, js] = await both(exp);
+      expect(copy.error?.code).toBe('CONFIG_INVALID');
+      expect(js.error?.code).toBe('CONFIG_INVALID');
+      expect(copy.error?.message).toBe(js.error?.message);
+    }
+    expect(server.psql('SELECT count(*) FROM weird_tab').trim()).toBe('4');
   });
 
   it('quotes `\\.` alone in a one-column CSV, as COPY does', async () => {
-    const [copy, js] = await both({ columns: [{ name: 'v', from: 'B,c', max_length: 2 }] });
+    const [copy, js] = await both({ columns: [{ name: 'v', from: 'b_c', max_length: 2 }] });
     expect(copy.result?.path).toBe('parallel-copy');
     expect(copy.text).toBe(js.text);
     expect(Buffer.from(copy.text!, 'latin1').toString('utf8')).toBe('v\n"\\."\ntw\naf\npl\n');
@@ -90,7 +89,7 @@ describe('PostgreSQL COPY path, hostile names and values', () => {
   it('names the row and column of an unencodable character after multi-line fields', async () => {
     for (const format of ['csv', 'jsonl']) {
       const [copy, js] = await both({
-        columns: [{ name: 'id' }, { name: 'A', from: 'a "col"' }, { name: 'B', from: 'B,c' }],
+        columns: [{ name: 'id' }, { name: 'A', from: 'a_col' }, { name: 'B', from: 'b_c' }],
         output: { format, encoding: 'gbk', on_unencodable: 'fail' },
       });
       expect(js.error?.code).toBe('UNENCODABLE_CHARACTER');
@@ -99,14 +98,15 @@ describe('PostgreSQL COPY path, hostile names and values', () => {
     }
   });
 
-  it('leaves JSON lines whose names GBK cannot hold to the JS path, with the same bytes', async () => {
+  it('writes GBK JSON lines from the server with the bytes and replacement count of the JS path', async () => {
     const [copy, js] = await both({
-      columns: [{ name: 'id' }, { name: 'tag 😀', from: 'B,c' }],
+      columns: [{ name: 'id' }, { name: 'tag', from: 'b_c' }],
       output: { format: 'jsonl', encoding: 'gbk', on_unencodable: 'replace' },
     });
-    expect(copy.result?.path).toBe('rows');
+    expect(copy.result?.path).toBe('parallel-copy');
     expect(copy.text).toBe(js.text);
     expect(copy.result?.replaced).toBe(js.result?.replaced);
+    expect(copy.result?.replaced).toBe(1);
   });
 
   it('counts replacements in GB18030/GBK CSV as the JS path does', async () => {
