@@ -106,10 +106,17 @@ describe('exportctl plan-check and plan: usage errors exit 2', () => {
     const fake = join(tmp.dir, 'fake-terraform');
     writeFileSync(fake, '#!/bin/sh\necho "Error: Failed to query available provider packages" >&2\nexit 1\n');
     chmodSync(fake, 0o755);
-    const r2 = runCli(['plan', '--env', 'prod', '--out', out], {
-      cwd: EXAMPLE,
-      env: { EXPORTCTL_TERRAFORM: fake },
-    });
+    const plan = () =>
+      runCli(['plan', '--env', 'prod', '--out', out], { cwd: EXAMPLE, env: { EXPORTCTL_TERRAFORM: fake } });
+    // The stack ships the package: without its tarball beside the stack, plan says so first.
+    const missing = plan();
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/exportctl\.tgz is missing/);
+    writeFileSync(
+      join(out, 'stacks', 'orders-export-prod', 'exportctl.tgz'),
+      'stand-in for the npm pack tarball\n',
+    );
+    const r2 = plan();
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(
       /terraform init of orders-export-prod failed[\s\S]*Failed to query available provider packages/,
