@@ -116,7 +116,7 @@ case "$*" in
   *"--secret-id arn:db-secret"*) printf '%s\\n' '{"username":"exportctl","password":"p@ss/w:rd"}' ;;
   *"--secret-id orders-export-prod/EXPORTCTL_TOKENS"*) echo 'alice:tok-1,bob:tok-2' ;;
   *"--secret-id orders-export-prod/EXPORTCTL_ADMIN_TOKENS"*) [ -n "$FAIL_ADMIN" ] && exit 254; echo 'ops:tok-3' ;;
-  *"--secret-id orders-export-prod/EXPORT_WEBHOOK_URL"*) echo 'https://hooks.example/x' ;;
+  *"--secret-id orders-export-prod/EXPORT_WEBHOOK_URL"*) [ -n "$MULTILINE" ] && printf 'a\\nLD_PRELOAD=/tmp/x.so\\n'; echo 'https://hooks.example/x?a="q"&b=$HOME\`id\`' ;;
   *) echo "unexpected aws call: $*" >&2; exit 2 ;;
 esac
 `,
@@ -129,15 +129,22 @@ esac
     expect(readFileSync(file, 'utf8').split('\n').sort()).toEqual(
       [
         '',
-        'DATABASE_URL=postgres://exportctl:p%40ss%2Fw%3Ard@db.host.internal:5432/postgres?sslmode=require',
-        'EXPORTCTL_ADMIN_TOKENS=ops:tok-3',
-        'EXPORTCTL_TOKENS=alice:tok-1,bob:tok-2',
-        'EXPORT_WEBHOOK_URL=https://hooks.example/x',
+        'DATABASE_URL="postgres://exportctl:p%40ss%2Fw%3Ard@db.host.internal:5432/postgres?sslmode=require"',
+        'EXPORTCTL_ADMIN_TOKENS="ops:tok-3"',
+        'EXPORTCTL_TOKENS="alice:tok-1,bob:tok-2"',
+        // systemd's EnvironmentFile quoting: \\ " $ ` escaped inside double quotes.
+        'EXPORT_WEBHOOK_URL="https://hooks.example/x?a=\\"q\\"&b=\\$HOME\\`id\\`"',
       ].sort(),
     );
     expect(statSync(file).mode & 0o777).toBe(0o600);
 
+    // A value with a line break would start another variable (LD_PRELOAD=…): the start stops.
     rmSync(file);
+    const multi = spawnSync('bash', [script], { encoding: 'utf8', env: { ...env, MULTILINE: '1' } });
+    expect(multi.status).not.toBe(0);
+    expect(multi.stderr).toContain('EXPORT_WEBHOOK_URL holds a line break');
+    expect(existsSync(file)).toBe(false);
+
     const failed = spawnSync('bash', [script], { encoding: 'utf8', env: { ...env, FAIL_ADMIN: '1' } });
     expect(failed.status).not.toBe(0);
     expect(existsSync(file)).toBe(false);

@@ -19,6 +19,9 @@
 import type { ColumnKind } from '../row.js';
 import { quoteIdent } from './source.js';
 
+/** PostgreSQL's int4 maximum, the largest count `left()` accepts. */
+const PG_MAX_INT = 2_147_483_647;
+
 export interface CopyColumn {
   /** Source column. */
   from: string;
@@ -53,7 +56,9 @@ export function textExpr(col: CopyColumn, textCastDiffers: ReadonlySet<number>):
   const text = textCastDiffers.has(col.oid)
     ? `CASE WHEN ${q} IS NULL THEN NULL ELSE format('%s', ${q}) END`
     : `${q}::text`;
-  return col.maxLength === undefined ? text : `left(${text}, ${col.maxLength})`;
+  if (col.maxLength === undefined) return text;
+  // left() takes an int; a text value holds at most 1 GB, so a larger cut is the same cut.
+  return `left(${text}, ${Math.min(col.maxLength, PG_MAX_INT)})`;
 }
 
 /** One CSV field: the column itself (COPY writes its output form), or its truncated text. */

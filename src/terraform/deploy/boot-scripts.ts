@@ -110,7 +110,15 @@ install -d -m 0700 "$(dirname ${SECRETS_ENV_FILE})"
 tmp=$(mktemp "${SECRETS_ENV_FILE}.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 secret() { aws secretsmanager get-secret-value --region "$EXPORTCTL_REGION" --secret-id "$1" --query SecretString --output text; }
-put() { printf '%s=%s\\n' "$1" "$2" >>"$tmp"; }
+# systemd's EnvironmentFile: a double-quoted value with \\ " $ \` escaped; a line break would
+# start another variable (LD_PRELOAD=…), so a value holding one stops the start.
+put() {
+  case "$2" in *$'\\n'* | *$'\\r'*)
+    echo "fetch-secrets: the value of $1 holds a line break; systemd cannot pass it as one variable" >&2
+    exit 1 ;;
+  esac
+  printf '%s="%s"\\n' "$1" "$(printf '%s' "$2" | sed 's/[\\\\"$\`]/\\\\&/g')" >>"$tmp"
+}
 ${lines.join('\n')}${lines.length ? '\n' : ''}${db}mv "$tmp" ${SECRETS_ENV_FILE}
 trap - EXIT
 `;
@@ -123,14 +131,14 @@ export function livenessScript(d: ServiceDeployment): string {
 set -uo pipefail
 state=/run/exportctl/liveness-failures
 systemctl is-active --quiet ${SERVICE_UNIT} || exit 0
-if curl -fsS -o /dev/null --max-time ${Math.max(1, p.timeoutSeconds)} http://127.0.0.1:${d.serverPort}${p.path}; then
+if curl -fsS -o /dev/null --max-time ${Math.max(1, p.timeoutSeconds)} ${shellQuote(`http://127.0.0.1:${d.serverPort}${p.path}`)}; then
   echo 0 >"$state"
   exit 0
 fi
 n=$(( $(cat "$state" 2>/dev/null || echo 0) + 1 ))
 echo "$n" >"$state"
 if [ "$n" -ge ${p.failureThreshold} ]; then
-  echo "liveness: ${p.path} failed $n times; restarting ${SERVICE_UNIT}" >&2
+  printf 'liveness: %s failed %s times; restarting %s\\n' ${shellQuote(p.path)} "$n" ${SERVICE_UNIT} >&2
   echo 0 >"$state"
   systemctl restart ${SERVICE_UNIT}
 fi
