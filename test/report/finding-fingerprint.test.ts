@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/diagnostics/finding.js';
-import { findingFingerprint, normaliseMessage } from '../../src/report/finding-fingerprint.js';
+import { findingFingerprint, normaliseMessage } from '../../src/report/fingerprint.js';
 
 const at = (file: string, line: number) => ({ file, line, column: 3, endLine: line, endColumn: 9 });
 const f: Finding = {
