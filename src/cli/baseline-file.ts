@@ -7,7 +7,7 @@
 import { readGuardedText } from '../config/read-file.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { findingFingerprint, fingerprintFile } from '../report/finding-fingerprint.js';
+import { findingFingerprint, fingerprintFile } from '../report/fingerprint.js';
 import { writeReport } from './io.js';
 
 export const BASELINE_VERSION = 1;

@@ -1,31 +1,16 @@
 /**
- * `check --new-since REF` and `check --baseline FILE`: each finding marked new or unchanged by
- * its fingerprint (src/report/finding-fingerprint.ts). Fingerprints count as a multiset: two
- * identical findings where the base had one are one unchanged and one new.
+ * `check --new-since REF`: the fingerprints of the findings at REF, from a check run on REF's
+ * tree materialised in a temporary directory. Marking findings new or unchanged against them is
+ * `report/baseline.ts`.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { type CheckOptions, checkProject } from '../check/check-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { findingFingerprint } from '../report/finding-fingerprint.js';
+import { findingFingerprint } from '../report/fingerprint.js';
 import { gitRoot } from '../config/confinement.js';
 import { gitTopLevel, materialiseCommit, resolveCommit } from './git-tree.js';
-
-export function markBaselineState(
-  findings: readonly Finding[],
-  root: string,
-  known: readonly string[],
-): Finding[] {
-  const left = new Map<string, number>();
-  for (const fp of known) left.set(fp, (left.get(fp) ?? 0) + 1);
-  return findings.map((f) => {
-    const fp = findingFingerprint(f, root);
-    const n = left.get(fp) ?? 0;
-    if (n > 0) left.set(fp, n - 1);
-    return { ...f, baselineState: n > 0 ? 'unchanged' : 'new' };
-  });
-}
 
 /**
  * The fingerprints of the same check run on REF's tree (the project at the same place relative

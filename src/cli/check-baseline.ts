@@ -3,7 +3,8 @@ import type { CheckOptions } from '../check/check-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { baselineEntries, readBaseline, writeBaseline } from './baseline-file.js';
-import { fingerprintsAt, markBaselineState } from './baseline-state.js';
+import { markBaselineState } from '../report/baseline.js';
+import { fingerprintsAt } from './baseline-state.js';
 import { gitRoot } from '../config/confinement.js';
 
 export interface BaselineFlags {

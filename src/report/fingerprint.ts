@@ -1,46 +1,77 @@
 /**
- * Fingerprints that identify a finding across runs (SARIF `partialFingerprints`, GitLab Code
- * Quality `fingerprint`), so code scanning and merge-request widgets can tell new problems from
- * old ones. A finding is identified by its rule, its file and its config path — not its line,
- * so inserting lines above it keeps the fingerprint. Only when two findings share all three are
- * their messages (then their environments, then their order) mixed in. Nothing from the source
- * text goes in: a hashed line could be brute-forced back to the password it holds.
+ * The one stable identity of a finding across runs and revisions. `check --new-since` and
+ * `--baseline` compare it, SARIF carries it in `partialFingerprints` and GitLab Code Quality in
+ * `fingerprint`, so a report's fingerprints and its `baselineState` always agree.
+ *
+ * A finding's fingerprint hashes its rule, environment, file (POSIX path relative to the
+ * repository root), config path and message with positions taken out. No line or column goes
+ * in, so inserting lines above a finding or editing elsewhere in its file keeps it; the same
+ * finding in another file or environment is another fingerprint. The message is redacted before
+ * it is hashed, and no source text goes in: a hashed line could be brute-forced back to the
+ * password it holds.
+ *
+ * A report item merged across environments (`merge.ts`) is identified by the set of its
+ * environments: the hash of its findings' fingerprints, one per environment, in sorted order.
+ * A single-environment or project-wide item keeps its finding's fingerprint unchanged. Sorting
+ * makes the value independent of the order environments were checked in; using the set (not
+ * the first environment alone) means a finding that stops or starts concerning an environment
+ * is a changed item, as the report line it is shown on changes too.
+ *
+ * Within one report, fingerprints are unique (code scanning and Code Quality require it): the
+ * second and later items with the same fingerprint get an occurrence index mixed in.
  */
 import { createHash } from 'node:crypto';
-import type { Anchor } from './anchor.js';
+import { redactText } from '../config/secrets.js';
+import type { Finding } from '../diagnostics/finding.js';
 import type { ReportItem } from './merge.js';
+import { relativeFile } from './report.js';
 
-export const FINGERPRINT_VERSION = 'v1';
+/** Mixed into every fingerprint; changes when the definition does. */
+export const FINDING_FINGERPRINT_VERSION = 'f1';
 
-export function fingerprints(
-  items: readonly ReportItem[],
-  anchors: readonly (Anchor | undefined)[],
-): string[] {
-  const levels = items.map((item, i) => {
-    const f = item.finding;
-    const base = [FINGERPRINT_VERSION, f.rule, anchors[i]?.rel ?? '', f.path ?? `message:${f.message}`];
-    return [base, [...base, f.message], [...base, f.message, [...item.envs].sort().join(',')]];
-  });
-  const keys = items.map((_, i) => levels[i][0].join('\u0000'));
-  // Refine every member of a colliding group the same way, so the result does not depend on order.
-  for (let level = 1; level < 3; level++) {
-    const counts = countValues(keys);
-    for (let i = 0; i < keys.length; i++) {
-      if ((counts.get(keys[i]) ?? 0) > 1) keys[i] = levels[i][level].join('\u0000');
-    }
-  }
-  const seen = new Map<string, number>();
-  return keys.map((k) => {
-    const n = seen.get(k) ?? 0;
-    seen.set(k, n + 1);
-    return sha256(n === 0 ? k : `${k}\u0000${n}`);
-  });
+/** The file of a finding as a POSIX path relative to `root` ('' for none). */
+export function fingerprintFile(f: Finding, root: string): string {
+  return f.location ? relativeFile(root, f.location.file) : '';
 }
 
-function countValues(values: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
+/** The message without positions (`line 3`, `:3:7`, `col 4`) and with whitespace collapsed. */
+export function normaliseMessage(message: string): string {
+  return redactText(message)
+    .replace(/\b(lines?|columns?|col)\s+\d+(\s*[-–,:]\s*\d+)?/gi, '$1 #')
+    .replace(/:\d+(:\d+)?\b/g, ':#')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function findingFingerprint(f: Finding, root: string): string {
+  return sha256(
+    [
+      FINDING_FINGERPRINT_VERSION,
+      f.rule,
+      f.env ?? '',
+      fingerprintFile(f, root),
+      f.path ?? '',
+      normaliseMessage(f.message),
+    ].join('\u0000'),
+  );
+}
+
+/** The fingerprint of a report item: its finding's, or over its sorted environments when merged. */
+export function itemFingerprint(item: ReportItem, root: string): string {
+  if (item.envs.length <= 1) return findingFingerprint(item.finding, root);
+  const perEnv = [...item.envs].sort().map((env) => findingFingerprint({ ...item.finding, env }, root));
+  return sha256([FINDING_FINGERPRINT_VERSION, 'envs', ...perEnv].join('\u0000'));
+}
+
+/** One fingerprint per report item, unique within the report (an occurrence index on repeats). */
+export function reportFingerprints(items: readonly ReportItem[], root: string): string[] {
+  const seen = new Map<string, number>();
+  return items.map((item) => {
+    const fp = itemFingerprint(item, root);
+    const n = seen.get(fp) ?? 0;
+    seen.set(fp, n + 1);
+    return n === 0 ? fp : sha256(`${fp}\u0000${n}`);
+  });
 }
 
 function sha256(text: string): string {

@@ -1,11 +1,12 @@
 /**
  * `--format gitlab`: GitLab Code Quality JSON (a subset of Code Climate's format), shown in the
  * merge request widget and diff. Paths are relative to the repository root; the fingerprint
- * stays the same across runs and line shifts, so GitLab can tell new problems from old ones.
+ * (`fingerprint.ts`, the one `check --new-since` compares) stays the same across runs and line
+ * shifts, so GitLab can tell new problems from old ones.
  */
 import type { Severity } from '../diagnostics/finding.js';
-import { anchorOf } from './anchor.js';
-import { fingerprints } from './fingerprint.js';
+import { anchorOf, reportRoot } from './anchor.js';
+import { reportFingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
 import type { ReportInput } from './report.js';
 
@@ -16,7 +17,7 @@ export const GITLAB_SEVERITY: Record<Severity, string> = { error: 'major', warni
 export function formatGitlab(input: ReportInput): string {
   const items = mergeAcrossEnvs(input.findings);
   const anchors = items.map((item) => anchorOf(item, input));
-  const prints = fingerprints(items, anchors);
+  const prints = reportFingerprints(items, reportRoot(input));
   const issues = items.map((item, i) => ({
     description: messageWithEnvs(item),
     check_name: item.finding.rule,

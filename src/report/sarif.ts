@@ -8,15 +8,18 @@ import { pathToFileURL } from 'node:url';
 import type { Severity } from '../diagnostics/finding.js';
 import { packageVersion } from '../package-root.js';
 import { type Anchor, anchorOf, reportRoot } from './anchor.js';
-import { fingerprints } from './fingerprint.js';
+import { reportFingerprints } from './fingerprint.js';
 import { mergeAcrossEnvs, messageWithEnvs } from './merge.js';
 import { ruleGroup } from '../rules/meta.js';
 import { type ReportInput, relativeFile } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
-/** The key of our fingerprint in `partialFingerprints`. */
-export const SARIF_FINGERPRINT_KEY = 'exportctl/v1';
+/**
+ * The key of our fingerprint (`fingerprint.ts`) in `partialFingerprints`. v2: the fingerprint
+ * `check --new-since`/`--baseline` compare (v1 was a separate, report-only definition).
+ */
+export const SARIF_FINGERPRINT_KEY = 'exportctl/v2';
 
 type SarifLevel = 'error' | 'warning' | 'note';
 const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note' };
@@ -32,7 +35,7 @@ export function formatSarif(input: ReportInput): string {
   const root = reportRoot(input);
   const items = mergeAcrossEnvs(input.findings);
   const anchors = items.map((item) => anchorOf(item, input));
-  const prints = fingerprints(items, anchors);
+  const prints = reportFingerprints(items, root);
 
   // Artifacts: every checked file, then any other file a finding points at.
   const artifacts: { location: ArtifactLocation }[] = [];

@@ -220,3 +220,32 @@ describe('check --baseline FILE / --update-baseline', () => {
     restore();
   });
 });
+
+describe('one fingerprint: SARIF and GitLab carry the one the baseline compares', () => {
+  it("a single-environment finding's partialFingerprint is its baseline fingerprint", () => {
+    restore();
+    const file = join(tmp.dir, 'agree-baseline.json');
+    expect(check('--baseline', file, '--update-baseline').code).toBe(0);
+    const baseline = JSON.parse(readFileSync(file, 'utf8')).findings as {
+      env: string | null;
+      path: string | null;
+      fingerprint: string;
+    }[];
+    const sarif = runCli(['check', '--format', 'sarif', '--baseline', file], { cwd: proj, env });
+    const results = JSON.parse(sarif.stdout).runs[0].results as {
+      baselineState: string;
+      partialFingerprints: Record<string, string>;
+      properties: { path?: string; environments: string[] };
+    }[];
+    const single = results.filter((x) => x.properties.environments.length === 1);
+    expect(single.length).toBeGreaterThan(0);
+    const known = new Set(baseline.map((e) => e.fingerprint));
+    for (const x of single) {
+      expect(x.baselineState).toBe('unchanged');
+      expect(known.has(x.partialFingerprints['exportctl/v2'])).toBe(true);
+    }
+    const gitlab = runCli(['check', '--format', 'gitlab', '--baseline', file], { cwd: proj, env });
+    const prints = (JSON.parse(gitlab.stdout) as { fingerprint: string }[]).map((i) => i.fingerprint);
+    expect(prints.sort()).toEqual(results.map((x) => x.partialFingerprints['exportctl/v2']).sort());
+  });
+});
