@@ -2,13 +2,17 @@ import { checkProject } from '../check/check-project.js';
 import type { CheckFlags } from './commands/check.js';
 import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
+import { runFixes } from './run-fix.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 import { ruleLookup } from './rule-lookup.js';
 
 export function runCheck(paths: string[], flags: CheckFlags): number {
   const { maxWarnings } = reportOptions(flags);
   const cwd = process.cwd();
-  const result = checkProject({ cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true });
+  const check = () =>
+    checkProject({ cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true });
+  let result = check();
+  if (flags.fix || flags.fixDryRun) result = runFixes(result, flags, cwd, check);
   reportFindings(result.findings, flags, {
     cwd,
     files: result.files,

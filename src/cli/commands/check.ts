@@ -10,6 +10,8 @@ export interface CheckFlags {
   quiet?: boolean;
   color?: boolean;
   ignoreUnknown?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -25,7 +27,9 @@ export function registerCheckCommand(program: Command): void {
       .option(
         '--ignore-unknown',
         'skip given files that belong to no project and declare no exportctl kind (for hooks)',
-      ),
+      )
+      .option('--fix', 'apply the safe fixes in place, then check again and report what remains')
+      .option('--fix-dry-run', 'print the safe fixes as a unified diff; change nothing'),
   ).action(async (paths: string[], flags: CheckFlags) => {
     const { runCheck } = await import('../run-check.js');
     process.exitCode = runCheck(paths, flags);
