@@ -68,8 +68,12 @@ export function runFixes(
     stderr(`--fix-dry-run: ${applied} fix${applied === 1 ? '' : 'es'} would be applied; nothing was written`);
     return result;
   }
+  if (written === 0) {
+    stderr('--fix: nothing to fix');
+    return result;
+  }
   stderr(
     `--fix: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${written} file${written === 1 ? '' : 's'}; checked again`,
   );
-  return written > 0 ? recheck() : result;
+  return recheck();
 }
