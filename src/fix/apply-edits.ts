@@ -209,6 +209,8 @@ function renameSpan(step: Step, to: string): Omit<Span, 'edit'> | string {
   const { key } = entryNode(step);
   const r = key?.range;
   if (!key || !r) return 'the entry has no scalar key';
+  if (step.coll.items.some((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === to))
+    return `the mapping already has "${to}"`;
   return { start: r[0], end: r[1], insert: formatScalar(to, key.type) };
 }
 

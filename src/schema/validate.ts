@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { deepClone, isPlainObject } from '../config/compose.js';
+import { deepClone } from '../config/compose.js';
 import { type ConfigPath, formatPath, type PathSegment } from '../config/path.js';
 import type { Provenance } from '../config/provenance.js';
 import type { Finding } from '../diagnostics/finding.js';
@@ -66,7 +66,8 @@ export interface SchemaProblem {
   atKey: boolean;
   /** The required property that is missing (a `required` problem at `path`). */
   missing?: string;
-  /** An unknown key's one unambiguous correction (absent from its mapping): a safe rename. */
+  /** An unknown key's one unambiguous correction: a safe rename (refused by the fixer where the
+   * file's mapping already has that key). */
   rename?: string;
   /** A bare number where a duration belongs: the unit is the human's choice (suggestions). */
   bareDuration?: number;
@@ -195,11 +196,10 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
       const hint = suggest(key, known);
       const unique = suggestUnique(key, known);
       const inWhat = path.length === 0 ? '' : ` in ${at}`;
-      const free = unique !== undefined && !(isPlainObject(e.data) && Object.hasOwn(e.data, unique));
       return {
         path: [...path, key],
         atKey: true,
-        ...(free ? { rename: unique } : {}),
+        ...(unique !== undefined ? { rename: unique } : {}),
         message: `unknown key "${key}"${inWhat}${hint ? ` (did you mean "${hint}"?)` : ''}`,
       };
     }

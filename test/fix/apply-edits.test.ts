@@ -113,6 +113,15 @@ describe('applyEdits (fix tests: input -> output, byte for byte)', () => {
     expect(r.skipped).toHaveLength(1);
   });
 
+  it('skips a rename onto a key the mapping already has', () => {
+    const input = 'server:\n  tiemout: 30s\n  timeout: 10s\n';
+    const r = applyEdits(input, [
+      { file: F, target: { path: ['server', 'tiemout'] }, op: 'rename', to: 'timeout' },
+    ]);
+    expect(r.text).toBe(input);
+    expect(r.skipped[0].reason).toMatch(/already has "timeout"/);
+  });
+
   it('skips a target that is not there and a file that does not parse', () => {
     expect(applyEdits('a: 1\n', [remove('b')]).skipped[0].reason).toMatch(/not in the file/);
     expect(applyEdits('a: [\n', [remove('a')]).skipped[0].reason).toMatch(/parse/);
