@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
+import { BROKEN, EXAMPLE, runCli, tempDir } from '../helpers/cli.js';
 
 const tmp = tempDir('exportctl-fix-');
 afterAll(() => tmp.cleanup());
@@ -103,6 +103,19 @@ describe('check --fix / --fix-dry-run', () => {
     expect(r.stdout).toMatch(/prod\.yaml.*drift\/redundant-override/);
     expect(r.stdout).not.toMatch(/schema\/invalid|waiver\/unused|drift\/unused-allow/);
     expect(r.code).toBe(0);
+  });
+
+  it('shows suggestions under the finding in text output and never applies them', () => {
+    const dir = join(tmp.dir, `s${n++}`);
+    cpSync(BROKEN, dir, { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    const r = runCli(['check', '--fix'], { cwd: dir });
+    expect(r.stdout).toMatch(
+      /bare number 300 [^\n]*\n {4}suggestion: write 300ms\n {4}suggestion: write 300s\n/,
+    );
+    expect(readFileSync(join(dir, 'config/envs/dev.yaml'), 'utf8')).toMatch(/^ {2}timeout: 300 /m);
+    // The safe rename was applied, the suggestion was not.
+    expect(readFileSync(join(dir, 'config/envs/dev.yaml'), 'utf8')).toMatch(/^ {2}timeout: 10s /m);
   });
 
   it('refuses --fix with --fix-dry-run', () => {
