@@ -2,6 +2,7 @@ import { checkProject } from '../check/check-project.js';
 import type { CheckFlags } from './commands/check.js';
 import { envFiles } from './env-files.js';
 import { findingsExitCode } from './exit-codes.js';
+import { runFixes } from './run-fix.js';
 import { reportFindings, reportOptions } from './report-findings.js';
 import { ruleLookup } from './rule-lookup.js';
 import { applyBaseline, baselineOptions } from './check-baseline.js';
@@ -11,7 +12,9 @@ export function runCheck(paths: string[], flags: CheckFlags): number {
   baselineOptions(flags);
   const cwd = process.cwd();
   const options = { cwd, paths, envs: flags.env, ignoreUnknown: flags.ignoreUnknown === true };
-  const result = checkProject(options);
+  const check = () => checkProject(options);
+  let result = check();
+  if (flags.fix || flags.fixDryRun) result = runFixes(result, flags, cwd, check);
   const findings = applyBaseline(result.findings, flags, options);
   reportFindings(findings, flags, {
     cwd,

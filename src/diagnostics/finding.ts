@@ -3,6 +3,8 @@
  * drift, terraform, plan) produces Findings; one place (`locate.ts`) maps a config
  * path to file:line:col through provenance, and one place (`src/report/`) formats them.
  */
+import type { FixEdit, FixSuggestion } from './fix.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** A 1-based range in a source file. `file` is an absolute path. */
@@ -28,6 +30,10 @@ export interface Finding {
   location?: SourceRange;
   /** `check --new-since` / `--baseline`: new, or present at the base (reported, does not fail). */
   baselineState?: 'new' | 'unchanged';
+  /** A safe edit `check --fix` applies (the rule's meta says `fixable: 'safe'`). */
+  fix?: FixEdit;
+  /** Edits a human chooses between; shown, never applied. */
+  suggestions?: FixSuggestion[];
 }
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -14,6 +14,15 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** The closest candidate, only when no other candidate is as close (safe to apply as a fix). */
+export function suggestUnique(word: string, candidates: string[]): string | undefined {
+  const best = suggest(word, candidates);
+  if (best === undefined) return undefined;
+  const d = editDistance(word.toLowerCase(), best.toLowerCase());
+  const ties = candidates.filter((c) => editDistance(word.toLowerCase(), c.toLowerCase()) === d);
+  return ties.length === 1 ? best : undefined;
+}
+
 /** The closest candidate, when it is close enough to be a likely typo. */
 export function suggest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;

@@ -81,6 +81,7 @@ export function driftProject(
       path: o.path,
       env: o.env,
       location: o.location,
+      fix: { file: o.overlayFile, target: { path: o.overlayPath }, op: 'remove' },
     });
   }
 
@@ -98,6 +99,7 @@ export function driftProject(
       message: unusedAllowMessage(a, project.reference, envNames, rows),
       path: `drift.allow[${a.index}].path`,
       location: a.location,
+      fix: { file: project.manifestFile, target: { path: ['drift', 'allow', a.index] }, op: 'remove' },
     });
   });
 

@@ -4,7 +4,7 @@
  */
 import { canonicalJson } from '../config/canonical-json.js';
 import { isPlainObject } from '../config/compose.js';
-import { appendPath, formatPath } from '../config/path.js';
+import { appendPath, formatPath, parsePath } from '../config/path.js';
 import type { EffectiveConfig } from '../config/types.js';
 import type { SourceRange } from '../diagnostics/finding.js';
 import { type DriftSegment, formatDriftKey, isNamedItemList, resolveDriftKey } from './keys.js';
@@ -21,6 +21,9 @@ export interface RedundantOverride {
   kind: 'restates' | 'deletes-nothing' | 'empty-item';
   /** The overlay line. */
   location?: SourceRange;
+  /** The overlay file and the entry's path inside it: what `check --fix` removes. */
+  overlayFile: string;
+  overlayPath: Array<string | number>;
   /** Where the base sets the same value. */
   baseOrigin?: SourceRange;
   /** The value (not redacted: callers redact before showing it). */
@@ -53,6 +56,8 @@ export function findRedundantOverrides(config: EffectiveConfig): RedundantOverri
       kind,
       location: o ? (container || kind !== 'restates' ? (o.key ?? o.value) : o.value) : undefined,
       baseOrigin: inBase.found ? base.provenance.locate(formatPath(inBase.path)) : undefined,
+      overlayFile: overlay.file,
+      overlayPath: parsePath(ovPath),
       value,
     });
   };

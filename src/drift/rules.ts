@@ -68,6 +68,7 @@ export const DRIFT_RULES: readonly StageRule[] = [
   stageRule({
     configurable: true,
     id: DRIFT_REDUNDANT_OVERRIDE,
+    fixable: 'safe',
     severity: 'warning',
     description: 'An overlay sets a value equal to the base (or deletes a key the base does not have).',
     rationale:
@@ -90,6 +91,7 @@ export const DRIFT_RULES: readonly StageRule[] = [
   stageRule({
     configurable: true,
     id: DRIFT_UNUSED_ALLOW,
+    fixable: 'safe',
     severity: 'warning',
     description:
       'A `drift.allow` entry covers no difference between the environments it names and the reference.',

@@ -39,10 +39,13 @@ export function createDriftStage(onReport?: (drift: ProjectDrift) => void): Drif
       // Project-wide findings (unused allowances) have no env and are always reported. A key
       // the schema rejects (in this environment or the reference) is the schema's to report:
       // `server.timout` is an unknown key, not a drift.
+      // An allowance is unused for certain only when every environment was compared: else it
+      // is still reported, but `--fix` does not remove it.
+      const allCompared = ctx.project.environments.every((e) => ctx.checkedEnvs.has(e.name));
       return {
-        findings: drift.findings.filter(
-          (f) => (f.env === undefined || ctx.checkedEnvs.has(f.env)) && !rejected(f.env, f.path),
-        ),
+        findings: drift.findings
+          .filter((f) => (f.env === undefined || ctx.checkedEnvs.has(f.env)) && !rejected(f.env, f.path))
+          .map((f) => (f.env === undefined && !allCompared && f.fix ? withoutFix(f) : f)),
       };
     },
   };
@@ -54,3 +57,8 @@ function isUnder(path: string, keys: ReadonlySet<string> | undefined): boolean {
 }
 
 export const driftStage: DriftStage = createDriftStage();
+
+function withoutFix(f: Finding): Finding {
+  const { fix: _fix, ...rest } = f;
+  return rest;
+}

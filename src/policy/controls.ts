@@ -126,6 +126,7 @@ export function applyRuleControls(findings: Finding[], ctx: ControlContext): Fin
       severity: 'warning',
       message: `${describe(x.w)} ${why}`,
       path: `waivers[${x.i}]`,
+      fix: { file: ctx.project.manifestFile, target: { path: ['waivers', x.i] }, op: 'remove' },
     });
   }
 

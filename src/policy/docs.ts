@@ -56,6 +56,7 @@ export function explainRule(rule: RuleMeta, where: (file: string) => string = (f
   const scope = scopeText(rule);
   if (scope) out.push('', `Applies to: ${scope}`);
   if (!rule.configurable) out.push('', 'Its severity cannot be changed in the manifest.');
+  if (rule.fixable) out.push('', FIXABLE_TEXT[rule.fixable]);
   const ex = exampleTexts(rule);
   if (ex.fail) out.push('', 'Fails on:', indent(ex.fail));
   if (ex.pass) out.push('', 'Passes on:', indent(ex.pass));
@@ -94,7 +95,7 @@ export function renderRulesMarkdown(registry: RuleRegistry): string {
     for (const r of list) {
       out.push('', `### \`${r.id}\``, '');
       out.push(
-        `Default severity: **${r.severity}**. Engine: ${ENGINE_LABEL[r.engine]}.${r.configurable ? '' : ' Cannot be overridden.'}`,
+        `Default severity: **${r.severity}**. Engine: ${ENGINE_LABEL[r.engine]}.${r.configurable ? '' : ' Cannot be overridden.'}${r.fixable ? ` ${FIXABLE_TEXT[r.fixable]}` : ''}`,
       );
       const scope = scopeText(r);
       if (scope) out.push('', `Applies to: ${scope}.`);
@@ -115,3 +116,9 @@ export function renderRulesMarkdown(registry: RuleRegistry): string {
 function anchor(id: string): string {
   return id.replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
 }
+
+/** What `fixable` means to a user (explain, docs/rules.md). */
+const FIXABLE_TEXT: Record<NonNullable<RuleMeta['fixable']>, string> = {
+  safe: 'Fixable: `exportctl check --fix` applies its safe fixes (`--fix-dry-run` shows them).',
+  suggestion: 'Offers suggestions (text output, SARIF `fixes`); never applied by `--fix`.',
+};

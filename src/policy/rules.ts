@@ -62,6 +62,7 @@ export const POLICY_RULES: readonly StageRule[] = [
     id: 'waiver/unused',
     severity: 'warning',
     configurable: true,
+    fixable: 'safe',
     description: 'A waiver matched no finding (the problem was fixed, or its rule, env or path is wrong).',
     rationale:
       'A waiver that waives nothing is either stale or mistyped; either way it would hide a future finding nobody meant to accept.',

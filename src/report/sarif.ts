@@ -5,7 +5,7 @@
  * location, and carry fingerprints stable across runs and line shifts.
  */
 import { pathToFileURL } from 'node:url';
-import type { Severity } from '../diagnostics/finding.js';
+import type { Finding, Severity } from '../diagnostics/finding.js';
 import { packageVersion } from '../package-root.js';
 import { type Anchor, anchorOf, reportRoot } from './anchor.js';
 import { reportFingerprints } from './fingerprint.js';
@@ -98,6 +98,7 @@ export function formatSarif(input: ReportInput): string {
       level: LEVEL[f.severity],
       message: { text: messageWithEnvs(item) },
       ...(location ? { locations: [location] } : {}),
+      ...(anchor && f.location ? fixesProperty(f, artifactOf(anchor.file, anchor.rel)) : {}),
       partialFingerprints: { [SARIF_FINGERPRINT_KEY]: prints[i] },
       ...(f.baselineState ? { baselineState: f.baselineState } : {}),
       properties: {
@@ -141,4 +142,45 @@ function artifactUri(file: string, rel: string): ArtifactLocation {
 
 function region(a: Anchor) {
   return { startLine: a.line, startColumn: a.column, endLine: a.endLine, endColumn: a.endColumn };
+}
+
+/**
+ * SARIF `fixes` for the edits that replace exactly the finding's own range (a rename of its key,
+ * a new scalar value): suggestions, and the safe fix when it is one of those. Removals span
+ * whole lines the report does not read, so they are left to `check --fix`.
+ */
+function fixesProperty(f: Finding, artifactLocation: ArtifactLocation): { fixes?: unknown[] } {
+  const loc = f.location;
+  if (!loc) return {};
+  const candidates = [
+    ...(f.fix ? [{ description: 'exportctl check --fix', edit: f.fix }] : []),
+    ...(f.suggestions ?? []),
+  ];
+  const fixes = candidates.flatMap(({ description, edit }) => {
+    if (edit.op === 'remove' || edit.file !== loc.file || !('at' in edit.target)) return [];
+    if (edit.target.at.line !== loc.line || edit.target.at.column !== loc.column) return [];
+    const text = edit.op === 'rename' ? edit.to : String(edit.value);
+    return [
+      {
+        description: { text: description },
+        artifactChanges: [
+          {
+            artifactLocation,
+            replacements: [
+              {
+                deletedRegion: {
+                  startLine: loc.line,
+                  startColumn: loc.column,
+                  endLine: loc.endLine,
+                  endColumn: loc.endColumn,
+                },
+                insertedContent: { text },
+              },
+            ],
+          },
+        ],
+      },
+    ];
+  });
+  return fixes.length > 0 ? { fixes } : {};
 }

@@ -34,6 +34,8 @@ export function formatText(input: ReportInput): string {
       out.push(
         `${pos}  ${sevColor[f.severity](f.severity)}  ${f.message}${where}${existing}  ${paint.gray(f.rule)}`,
       );
+      // Edits a human chooses between (never applied by --fix).
+      for (const s of f.suggestions ?? []) out.push(`    ${paint.gray(`suggestion: ${s.description}`)}`);
       if (input.codeFrames && f.location && input.readSource) {
         const abs = f.location.file;
         if (!sources.has(abs)) sources.set(abs, input.readSource(abs));

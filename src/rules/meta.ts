@@ -55,7 +55,12 @@ export interface RuleMeta {
   tests: { pass: RuleFixture[]; fail: RuleFixture[] };
   /** Examples as text, for rules a stage produces (no fixtures). */
   examples?: { pass?: string; fail?: string };
+  /** As ESLint's `meta.fixable`: `safe` findings carry an edit `check --fix` applies;
+   * `suggestion` findings carry candidate edits a human chooses (never applied). */
+  fixable?: RuleFixable;
 }
+
+export type RuleFixable = 'safe' | 'suggestion';
 
 /** What a stage writes to declare one of its rules; `stageRule` fills in the rest. */
 export interface StageRuleDeclaration {
@@ -66,6 +71,8 @@ export interface StageRuleDeclaration {
   rationale: string;
   /** Only protected environments. */
   protectedOnly?: boolean;
+  /** Whether its findings carry a safe fix or suggestions (as ESLint's `meta.fixable`). */
+  fixable?: RuleFixable;
   /** Text that fires the rule (`fail`) and text that does not (`pass`). */
   examples: { pass: string; fail: string };
 }
@@ -79,9 +86,10 @@ export function ruleGroup(id: string): string {
 
 /** The metadata of a rule a stage produces (built in, no fixtures: its stage's tests cover it). */
 export function stageRule(d: StageRuleDeclaration): StageRule {
-  const { protectedOnly, ...rest } = d;
+  const { protectedOnly, fixable, ...rest } = d;
   return {
     ...rest,
+    ...(fixable ? { fixable } : {}),
     group: ruleGroup(d.id),
     engine: 'stage',
     origin: 'builtin',

@@ -6,6 +6,9 @@ export const SCHEMA_RULES: readonly StageRule[] = [
     id: 'schema/invalid',
     severity: 'error',
     configurable: false,
+    // An unknown key with one unambiguous correction is renamed by `check --fix`; a bare-number
+    // duration is offered as suggestions (ms or s), never applied.
+    fixable: 'safe',
     description:
       'A document breaks its JSON Schema: wrong type, unknown key, missing field, bare-number duration.',
     rationale:

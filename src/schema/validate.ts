@@ -12,7 +12,7 @@ import { deepClone } from '../config/compose.js';
 import { type ConfigPath, formatPath, type PathSegment } from '../config/path.js';
 import type { Provenance } from '../config/provenance.js';
 import type { Finding } from '../diagnostics/finding.js';
-import { suggest } from '../diagnostics/suggest.js';
+import { suggest, suggestUnique } from '../diagnostics/suggest.js';
 import { AJV_OPTIONS, ANNOTATION_KEYWORDS, FORMATS } from './ajv-options.js';
 import { durationOverflows } from './duration-bounds.js';
 import { readSchemaText, SCHEMA_DIR, type SchemaKind } from './schemas.js';
@@ -66,6 +66,11 @@ export interface SchemaProblem {
   atKey: boolean;
   /** The required property that is missing (a `required` problem at `path`). */
   missing?: string;
+  /** An unknown key's one unambiguous correction: a safe rename (refused by the fixer where the
+   * file's mapping already has that key). */
+  rename?: string;
+  /** A bare number where a duration belongs: the unit is the human's choice (suggestions). */
+  bareDuration?: number;
 }
 
 const parsedSchemas = new Map<SchemaKind, Record<string, unknown>>();
@@ -120,14 +125,27 @@ export function problemsToFindings(
   provenance: Provenance,
   env?: string,
 ): Finding[] {
-  return problems.map((p) => ({
-    rule: 'schema/invalid',
-    severity: 'error',
-    message: p.message,
-    path: formatPath(p.path) || undefined,
-    env,
-    location: provenance.locate(p.path, p.atKey ? 'key' : 'value'),
-  }));
+  return problems.map((p) => {
+    const location = provenance.locate(p.path, p.atKey ? 'key' : 'value');
+    const f: Finding = {
+      rule: 'schema/invalid',
+      severity: 'error',
+      message: p.message,
+      path: formatPath(p.path) || undefined,
+      env,
+      location,
+    };
+    if (!location) return f;
+    const at = { line: location.line, column: location.column };
+    if (p.rename !== undefined) f.fix = { file: location.file, target: { at }, op: 'rename', to: p.rename };
+    if (p.bareDuration !== undefined) {
+      f.suggestions = (['ms', 's'] as const).map((unit) => ({
+        description: `write ${p.bareDuration}${unit}`,
+        edit: { file: location.file, target: { at }, op: 'set', value: `${p.bareDuration}${unit}` },
+      }));
+    }
+    return f;
+  });
 }
 
 function pointerToPath(pointer: string, root: unknown): PathSegment[] {
@@ -176,10 +194,12 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((parent?.properties as Record<string, unknown>) ?? {});
       const hint = suggest(key, known);
+      const unique = suggestUnique(key, known);
       const inWhat = path.length === 0 ? '' : ` in ${at}`;
       return {
         path: [...path, key],
         atKey: true,
+        ...(unique !== undefined ? { rename: unique } : {}),
         message: `unknown key "${key}"${inWhat}${hint ? ` (did you mean "${hint}"?)` : ''}`,
       };
     }
@@ -195,6 +215,7 @@ function messageFor(e: ErrorObject, path: PathSegment[]): SchemaProblem | undefi
         return {
           path,
           atKey: false,
+          bareDuration: e.data,
           message: `${at}: bare number ${e.data} where a duration belongs; write it with a unit (e.g. ${e.data}s or ${e.data}ms)`,
         };
       }

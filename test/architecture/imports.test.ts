@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['diagnostics', 'package-root'], // the Finding type, usage errors; where the package's files are
   ['rules'], // the rule model (one meta shape) and the rule registry
   ['config'], // documents, values, provenance, paths, secrets; the loader's rules
-  ['schema', 'report'], // JSON Schema validation; report formats over findings
+  ['schema', 'report', 'fix'], // JSON Schema validation; report formats over findings; fixes applied to files
   ['project'], // a project's manifest loaded and validated
   ['drift', 'deps'], // check stages over composed configs
   ['terraform'], // synth: configs to stacks (matches drift.allow as drift does)

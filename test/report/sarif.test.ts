@@ -124,6 +124,41 @@ describe('--format sarif', { timeout: 5 * 60_000 }, () => {
     expect(new Set(prints).size).toBe(prints.length);
   });
 
+  it('carries SARIF fixes: the safe rename of a mistyped key, and both units of a bare duration', () => {
+    const r = runCli(['check', '--format', 'sarif', 'examples/broken'], { cwd: REPO });
+    const { log, results } = sarifOf(r.stdout);
+    expectValidSarif(log);
+    type Fix = {
+      description: { text: string };
+      artifactChanges: { artifactLocation: { uri: string }; replacements: unknown[] }[];
+    };
+    const fixesOf = (x: SarifResult) => (x as SarifResult & { fixes?: Fix[] }).fixes ?? [];
+    const typo = results.find((x) => x.message.text.includes('"timout"'))!;
+    expect(fixesOf(typo)).toHaveLength(1);
+    expect(fixesOf(typo)[0].artifactChanges[0]).toMatchObject({
+      artifactLocation: { uri: 'examples/broken/config/envs/dev.yaml' },
+      replacements: [
+        {
+          deletedRegion: { startLine: 2, startColumn: 3, endLine: 2, endColumn: 9 },
+          insertedContent: { text: 'timeout' },
+        },
+      ],
+    });
+    const bare = results.find((x) => x.message.text.includes('bare number 300'))!;
+    expect(fixesOf(bare).map((f) => f.artifactChanges[0].replacements[0])).toEqual([
+      {
+        deletedRegion: { startLine: 4, startColumn: 12, endLine: 4, endColumn: 15 },
+        insertedContent: { text: '300ms' },
+      },
+      {
+        deletedRegion: { startLine: 4, startColumn: 12, endLine: 4, endColumn: 15 },
+        insertedContent: { text: '300s' },
+      },
+    ]);
+    // Removals are left to `check --fix`: no result of another rule claims a fix.
+    for (const x of results) if (x.ruleId !== 'schema/invalid') expect(fixesOf(x)).toEqual([]);
+  });
+
   it('keeps fingerprints across runs and when lines shift; regions follow the lines', () => {
     const dir = join(tmp.dir, 'shift');
     cpSync(BROKEN, dir, { recursive: true });

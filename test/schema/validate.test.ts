@@ -47,6 +47,7 @@ describe('schema error mapping', () => {
       {
         path: ['server', 'timeout'],
         atKey: false,
+        bareDuration: 30,
         message:
           'server.timeout: bare number 30 where a duration belongs; write it with a unit (e.g. 30s or 30ms)',
       },

@@ -11,6 +11,8 @@ export interface CheckFlags extends BaselineFlags {
   quiet?: boolean;
   color?: boolean;
   ignoreUnknown?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
 }
 
 export function registerCheckCommand(program: Command): void {
@@ -35,7 +37,9 @@ export function registerCheckCommand(program: Command): void {
       .option(
         '--update-baseline',
         'write the current findings to the --baseline file (sorted JSON, no messages)',
-      ),
+      )
+      .option('--fix', 'apply the safe fixes in place, then check again and report what remains')
+      .option('--fix-dry-run', 'print the safe fixes as a unified diff; change nothing'),
   ).action(async (paths: string[], flags: CheckFlags) => {
     const { runCheck } = await import('../run-check.js');
     process.exitCode = runCheck(paths, flags);
