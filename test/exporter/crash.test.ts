@@ -42,8 +42,18 @@ function partials(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.partial')) : [];
 }
 
-/** Starts an export and SIGKILLs it once its partial file holds at least `killAt` bytes. */
-async function runAndKill(args: string[], outDir: string, killAt: number): Promise<'killed' | 'finished'> {
+/**
+ * Starts an export and SIGKILLs it once its partial file holds at least `killAt` bytes (and,
+ * with `afterCheckpoint`, once a checkpoint beside it is on disk: a fast reader can write
+ * megabytes before its first background fsync completes, and the test needs one kill that
+ * leaves a checkpoint to resume from).
+ */
+async function runAndKill(
+  args: string[],
+  outDir: string,
+  killAt: number,
+  afterCheckpoint = false,
+): Promise<'killed' | 'finished'> {
   const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
     cwd: project.dir,
     stdio: ['ignore', 'ignore', 'ignore'],
@@ -53,7 +63,8 @@ async function runAndKill(args: string[], outDir: string, killAt: number): Promi
   const poll = setInterval(() => {
     for (const f of partials(outDir)) {
       const size = fs.statSync(path.join(outDir, f), { throwIfNoEntry: false })?.size ?? 0;
-      if (size >= killAt && !killed) {
+      const checkpointed = !afterCheckpoint || fs.existsSync(path.join(outDir, `${f}.checkpoint`));
+      if (size >= killAt && checkpointed && !killed) {
         killed = true;
         child.kill('SIGKILL');
       }
@@ -93,7 +104,7 @@ it('resumes after SIGKILL at random points into a byte-identical file, never lea
   for (const [i, at] of points.entries()) {
     const args = ['export', '--env', 'dev', '--full', '--out', target];
     if (i > 0) args.push('--resume');
-    const outcome = await runAndKill(args, outDir, at);
+    const outcome = await runAndKill(args, outDir, at, i === points.length - 1);
     if (outcome === 'finished') break;
     kills++;
     expect(
