@@ -18,7 +18,7 @@ import {
 import { sliceSql } from './sqlite-slice-sql.js';
 
 /** Rows of a first slice, before the rows' size is known. */
-const FIRST_SLICE_ROWS = 256;
+const FIRST_SLICE_ROWS = 32;
 
 export interface SqliteSourceOptions {
   file: string;
@@ -139,13 +139,15 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
         for (;;) {
           if (req.signal?.aborted) return;
           const p = [...params, limit];
-          const [count, hard, firstKey, lastKey, data] = guard(() => stmts.slice.get(...p)) as [
-            number,
-            number,
-            SqlValue,
-            SqlValue,
-            Buffer | null,
-          ];
+          const got = guard(() => sliceOrTooBig(() => stmts.slice.get(...p), limit)) as
+            | [number, number, SqlValue, SqlValue, Buffer | null]
+            | undefined;
+          if (got === undefined) {
+            // The slice's text passed SQLite's length limit (1e9 bytes): fewer rows.
+            limit = Math.max(1, limit >> 1);
+            continue;
+          }
+          const [count, hard, firstKey, lastKey, data] = got;
           if (count === 0) return;
           const rowsStmt = stmts.rows;
           // Text that is not valid UTF-8 reads as U+FFFD in JS: the rows say how it is written.
@@ -194,4 +196,17 @@ export function openSqliteSource(opts: SqliteSourceOptions): Source {
       db.close();
     },
   };
+}
+
+/**
+ * One slice, or undefined when its text is longer than SQLite holds (SQLITE_TOOBIG) and a
+ * smaller slice can be tried; a single row too big is the error it is.
+ */
+function sliceOrTooBig(read: () => unknown, limit: number): unknown {
+  try {
+    return read();
+  } catch (err) {
+    if (limit > 1 && (err as { code?: unknown }).code === 'SQLITE_TOOBIG') return undefined;
+    throw err;
+  }
 }
