@@ -94,8 +94,9 @@ export function planService(
     ctx.project,
     ctx.env,
     ctx.unique,
+    ctx.config,
     ctx.values,
-    ctx.infra,
+    ctx.infra.region,
     bucketName,
     database !== undefined,
   );
