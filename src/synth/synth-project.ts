@@ -56,7 +56,11 @@ export async function synthProject(options: SynthProjectOptions): Promise<SynthP
   }
   const project = checked.project.project;
 
-  const configs = checked.environments.map((e) => ({ env: e.env, values: e.effective.values, config: e.config }));
+  const configs = checked.environments.map((e) => ({
+    env: e.env,
+    values: e.effective.values,
+    config: e.config,
+  }));
   const emitter = options.emitter ?? (await loadDefaultEmitter());
   const bundle = projectBundle(project.root, checked.files);
   const result = synthesize({ project, configs, bundle }, emitter);
