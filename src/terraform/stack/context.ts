@@ -4,7 +4,6 @@
  * the names derived from project and environment, the tags, and where `terraform/unsupported`
  * findings go.
  */
-import { isPlainObject } from '../../config/compose.js';
 import { appendPath } from '../../config/path.js';
 import { isSecretKey, literalSecret } from '../../config/secrets.js';
 import type { ConfigValues } from '../../config/types.js';
@@ -13,14 +12,8 @@ import type { ExportConfig } from '../../schema/read-config.js';
 import type { AttributeSources } from '../model.js';
 import { RULE_UNSUPPORTED } from '../rules.js';
 
-export type Obj = Record<string, unknown>;
-
 /** `infrastructure` of a config the schema accepted. */
 export type Infrastructure = NonNullable<ExportConfig['infrastructure']>;
-
-export function obj(v: unknown): Obj | undefined {
-  return isPlainObject(v) ? (v as Obj) : undefined;
-}
 
 /** A `terraform/unsupported` finding: the config asks for something Terraform cannot express. */
 export function unsupportedFinding(env: string, path: string, message: string): Finding {
