@@ -91,7 +91,7 @@ export function readDeployment(
     readiness: readProbe(config.probes.readiness),
     // A drain checkpoints running jobs; give it the export timeout and a minute more.
     stopTimeoutSeconds: Math.ceil(exportTimeout) + 60,
-    variables: serviceEnv(values, hasDatabase),
+    variables: serviceEnv(values, config, hasDatabase),
     ...(hasDatabase ? { databaseIdentifier: unique } : {}),
     namespace: METRICS_NAMESPACE,
     logGroup: `/exportctl/${unique}`,
