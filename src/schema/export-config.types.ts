@@ -139,37 +139,37 @@ export type ExportConfig = {
     /** Redis URL for backend: redis, through ${VAR}. */
     url?: string;
   };
-  /** Health probes of the service. */
-  probes?: {
-    /** Restart the instance when this fails. */
-    liveness?: {
+  /** Health probes of the service. Default: {}. */
+  probes: {
+    /** Restart the instance when this fails. Default: {"path":"/healthz"}. */
+    liveness: {
       /** HTTP path probed. */
       path: string;
-      /** Wait before the first probe. */
-      initial_delay?: string;
-      /** Time between probes. */
-      period?: string;
-      /** Time budget of one probe. */
-      timeout?: string;
-      /** Failures in a row before acting. */
-      failure_threshold?: number;
-      /** Successes in a row before recovering. */
-      success_threshold?: number;
+      /** Wait before the first probe. Default: "0s". */
+      initial_delay: string;
+      /** Time between probes. Default: "10s". */
+      period: string;
+      /** Time budget of one probe. Default: "1s". */
+      timeout: string;
+      /** Failures in a row before acting. Default: 3. */
+      failure_threshold: number;
+      /** Successes in a row before recovering. Default: 1. */
+      success_threshold: number;
     };
-    /** Stop routing traffic when this fails. */
-    readiness?: {
+    /** Stop routing traffic when this fails. Default: {"path":"/readyz"}. */
+    readiness: {
       /** HTTP path probed. */
       path: string;
-      /** Wait before the first probe. */
-      initial_delay?: string;
-      /** Time between probes. */
-      period?: string;
-      /** Time budget of one probe. */
-      timeout?: string;
-      /** Failures in a row before acting. */
-      failure_threshold?: number;
-      /** Successes in a row before recovering. */
-      success_threshold?: number;
+      /** Wait before the first probe. Default: "0s". */
+      initial_delay: string;
+      /** Time between probes. Default: "10s". */
+      period: string;
+      /** Time budget of one probe. Default: "1s". */
+      timeout: string;
+      /** Failures in a row before acting. Default: 3. */
+      failure_threshold: number;
+      /** Successes in a row before recovering. Default: 1. */
+      success_threshold: number;
     };
   };
   /** Metrics and alerts. */
@@ -255,8 +255,8 @@ export type ExportConfig = {
       ami?: string;
       /** Instance type (e.g. t3.medium). */
       type?: string;
-      /** Number of instances. */
-      count?: number;
+      /** Number of instances. Default: 1. */
+      count: number;
     };
     /** S3 bucket for exports. */
     storage?: {

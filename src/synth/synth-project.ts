@@ -56,11 +56,15 @@ export async function synthProject(options: SynthProjectOptions): Promise<SynthP
   }
   const project = checked.project.project;
 
-  const configs = checked.environments.map((e) => e.effective);
+  const configs = checked.environments.map((e) => ({
+    env: e.env,
+    values: e.effective.values,
+    config: e.config,
+  }));
   const emitter = options.emitter ?? (await loadDefaultEmitter());
   const bundle = projectBundle(project.root, checked.files);
   const result = synthesize({ project, configs, bundle }, emitter);
-  const provenance = new Map(configs.map((c) => [c.env, c.provenance]));
+  const provenance = new Map(checked.environments.map((e) => [e.env, e.effective.provenance]));
   const located = locateFindings(result.findings, (env) =>
     env === undefined ? project.manifestDoc.provenance : provenance.get(env),
   );

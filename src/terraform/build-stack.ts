@@ -13,22 +13,26 @@
  */
 import type { ConfigValues } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
+import type { ExportConfig } from '../schema/read-config.js';
 import type { ResourceSpec, StackSpec } from './model.js';
 import { buildAlarms } from './stack/alarms.js';
 import { buildBackend } from './stack/backend.js';
 import { buildExportsBucket } from './stack/bucket.js';
 import type { ProjectBundle } from './stack/artifacts.js';
 import { readInstance } from './stack/compute.js';
-import { createStackContext, obj, unsupportedFinding } from './stack/context.js';
+import { createStackContext, unsupportedFinding } from './stack/context.js';
 import { buildDatabase } from './stack/database.js';
 import { buildSecurityGroup } from './stack/network.js';
 import { planService } from './stack/service.js';
 import { buildNetwork } from './stack/vpc.js';
 
-/** One environment as synth sees it (an EffectiveConfig fits). */
+/** One environment as synth sees it (a CheckedEnvironment's `env`, `effective.values` and `config`). */
 export interface StackInput {
   env: string;
+  /** The effective config as written (`${VAR}` unresolved): provenance and secret scans. */
   values: ConfigValues;
+  /** The same config typed by the schema, its defaults applied (`readExportConfig`). */
+  config: ExportConfig;
   /** The project's checked files the stack ships to the instances (default: none). */
   bundle?: ProjectBundle;
 }
@@ -44,8 +48,8 @@ export function stackName(project: string, env: string): string {
 }
 
 export function buildStack(project: string, input: StackInput): BuildStackResult {
-  const { env, values } = input;
-  const infra = obj(values.infrastructure);
+  const { env, values, config } = input;
+  const infra = config.infrastructure;
   if (!infra) {
     return {
       findings: [
@@ -59,7 +63,7 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
   }
   const findings: Finding[] = [];
   const unique = stackName(project, env);
-  const ctx = createStackContext(project, env, values, infra, unique, findings);
+  const ctx = createStackContext(project, env, values, config, infra, unique, findings);
 
   const net = buildNetwork(ctx);
   const sg = buildSecurityGroup(ctx, net.vpc);
@@ -97,7 +101,7 @@ export function buildStack(project: string, input: StackInput): BuildStackResult
       env,
       provider: {
         name: 'aws',
-        attributes: { region: String(infra.region) },
+        attributes: { region: infra.region },
         sources: { region: { paths: ['infrastructure.region'] } },
       },
       backend,

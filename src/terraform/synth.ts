@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ConfigValues, Project } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
+import type { ExportConfig } from '../schema/read-config.js';
 import { buildStack } from './build-stack.js';
 import { driftAllowMatcher } from './drift-allow.js';
 import type { Emitter, TerraformJson } from './emitter.js';
@@ -41,8 +42,12 @@ export interface SynthResult {
 
 export interface SynthInput {
   project: Pick<Project, 'reference'> & { manifest: Pick<Project['manifest'], 'name' | 'drift'> };
-  /** Every environment's effective config (identical-environments needs all of them). */
-  configs: ReadonlyArray<{ env: string; values: ConfigValues }>;
+  /**
+   * Every environment (identical-environments needs all of them): its effective config as
+   * written (`values`) and the same config typed by the schema, defaults applied (`config`,
+   * from `readExportConfig` or `checkEnvironments`).
+   */
+  configs: ReadonlyArray<{ env: string; values: ConfigValues; config: ExportConfig }>;
   /** The project's checked files, shipped to the instances (the same for every environment). */
   bundle?: ProjectBundle;
 }
@@ -52,7 +57,12 @@ export function buildStacks(input: SynthInput): { specs: StackSpec[]; findings: 
   const specs: StackSpec[] = [];
   const findings: Finding[] = [];
   for (const c of input.configs) {
-    const r = buildStack(input.project.manifest.name, { env: c.env, values: c.values, bundle: input.bundle });
+    const r = buildStack(input.project.manifest.name, {
+      env: c.env,
+      values: c.values,
+      config: c.config,
+      bundle: input.bundle,
+    });
     findings.push(...r.findings);
     if (r.stack) specs.push(r.stack);
   }

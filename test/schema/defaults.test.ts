@@ -14,6 +14,7 @@ import { ExportError, readExporterSettings } from '../../src/exporter/index.js';
 import { readExportConfig } from '../../src/schema/read-config.js';
 import { validateValue } from '../../src/schema/validate.js';
 import { readServiceSettings } from '../../src/service/config.js';
+import { buildStack } from '../../src/terraform/build-stack.js';
 import { REPO } from '../helpers/cli.js';
 
 type Obj = Record<string, unknown>;
@@ -178,6 +179,62 @@ describe('what the schema refuses, the settings refuse with its message', () => 
     expect(codeOf(() => readServiceSettings(redis, {})).message).toBe(
       'queue.url: backend redis needs a redis:// URL',
     );
+  });
+});
+
+describe('synth takes its defaults from the schema too', () => {
+  /** The `default` of a probe setting (schemas/export-config.schema.json `$defs.probe`). */
+  const probeDefault = (key: string): unknown =>
+    (((SCHEMA.$defs as Obj).probe as Obj).properties as Record<string, Obj>)[key].default;
+  const probeSeconds = (key: string) => (parseDuration(probeDefault(key) as string) ?? Number.NaN) / 1000;
+
+  /** Instances, a bucket and a readiness probe the load balancer can run; no liveness, no count. */
+  function deployable(): Obj {
+    return {
+      ...minimal(),
+      probes: { readiness: { path: '/readyz', timeout: '2s', success_threshold: 2 } },
+      infrastructure: {
+        provider: 'aws',
+        region: 'eu-west-1',
+        instance: { ami: 'ami-0abcdef1234567890', type: 't3.small' },
+        storage: { bucket: 'exports' },
+      },
+    };
+  }
+
+  it('the deployed probes and instance count are the schema defaults', () => {
+    const values = deployable();
+    const read = readExportConfig(values);
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    const built = buildStack('defaults', { env: 'dev', values, config: read.config });
+    expect(built.findings).toEqual([]);
+    const service = built.stack?.deployment?.service;
+    expect(service?.liveness).toEqual({
+      path: (schemaDefault('probes.liveness') as Obj).path,
+      initialDelaySeconds: probeSeconds('initial_delay'),
+      periodSeconds: probeSeconds('period'),
+      timeoutSeconds: probeSeconds('timeout'),
+      failureThreshold: probeDefault('failure_threshold'),
+      successThreshold: probeDefault('success_threshold'),
+    });
+    expect(service?.readiness).toMatchObject({
+      path: '/readyz',
+      timeoutSeconds: 2,
+      successThreshold: 2,
+      periodSeconds: probeSeconds('period'),
+    });
+    const asg = built.stack?.resources.find((r) => r.type === 'aws_autoscaling_group');
+    expect(asg?.attributes.desired_capacity).toBe(schemaDefault('infrastructure.instance.count'));
+  });
+
+  it('readExportConfig applies them to a copy: the effective config (print, drift) stays as written', () => {
+    const values = deployable();
+    const before = JSON.stringify(values);
+    const read = readExportConfig(values);
+    if (!read.ok) throw new Error(JSON.stringify(read.problems));
+    expect(read.config.probes.liveness.path).toBe('/healthz');
+    expect(read.config.infrastructure?.instance?.count).toBe(1);
+    expect(JSON.stringify(values)).toBe(before);
   });
 });
 

@@ -1,10 +1,11 @@
 /**
- * What the instances of one environment run, read from its effective config: the facts the
- * user data, the systemd units and the boot scripts are rendered from. Pure.
+ * What the instances of one environment run, read from its config as the schema types it
+ * (defaults applied, `readExportConfig`): the facts the user data, the systemd units and the
+ * boot scripts are rendered from. Pure.
  */
-import { isPlainObject } from '../../config/compose.js';
 import type { ConfigValues } from '../../config/types.js';
 import { parseDuration } from '../../config/units.js';
+import type { ExportConfig } from '../../schema/read-config.js';
 import { type ServiceEnv, serviceEnv } from './service-env.js';
 
 export interface Probe {
@@ -41,32 +42,27 @@ export interface ServiceDeployment {
 
 export const METRICS_NAMESPACE = 'exportctl';
 
-/** Defaults of `probes.*` (schemas/export-config.schema.json) when a field is absent. */
-const PROBE_DEFAULTS: Probe = {
-  path: '/readyz',
-  initialDelaySeconds: 0,
-  periodSeconds: 10,
-  timeoutSeconds: 1,
-  failureThreshold: 3,
-  successThreshold: 1,
-};
+/**
+ * How long a drain may take when `export.timeout` is absent (the exporter then sets no time
+ * budget of its own, so this is the deployment's choice, not a config default).
+ */
+const DRAIN_SECONDS_WITHOUT_TIMEOUT = 300;
 
-function seconds(v: unknown, fallback: number): number {
-  if (typeof v !== 'string') return fallback;
-  const ms = parseDuration(v);
-  return ms === undefined ? fallback : ms / 1000;
+/** Seconds of a duration the schema accepted (its pattern guarantees it parses). */
+function seconds(v: string): number {
+  return (parseDuration(v) ?? 0) / 1000;
 }
 
-export function readProbe(v: unknown, defaultPath: string): Probe {
-  const p = isPlainObject(v) ? (v as Record<string, unknown>) : {};
-  const int = (x: unknown, d: number) => (typeof x === 'number' ? x : d);
+type ProbeConfig = ExportConfig['probes']['liveness'];
+
+export function readProbe(p: ProbeConfig): Probe {
   return {
-    path: typeof p.path === 'string' ? p.path : defaultPath,
-    initialDelaySeconds: seconds(p.initial_delay, PROBE_DEFAULTS.initialDelaySeconds),
-    periodSeconds: seconds(p.period, PROBE_DEFAULTS.periodSeconds),
-    timeoutSeconds: seconds(p.timeout, PROBE_DEFAULTS.timeoutSeconds),
-    failureThreshold: int(p.failure_threshold, PROBE_DEFAULTS.failureThreshold),
-    successThreshold: int(p.success_threshold, PROBE_DEFAULTS.successThreshold),
+    path: p.path,
+    initialDelaySeconds: seconds(p.initial_delay),
+    periodSeconds: seconds(p.period),
+    timeoutSeconds: seconds(p.timeout),
+    failureThreshold: p.failure_threshold,
+    successThreshold: p.success_threshold,
   };
 }
 
@@ -74,33 +70,28 @@ export function readDeployment(
   project: string,
   env: string,
   unique: string,
+  config: ExportConfig,
   values: ConfigValues,
-  infra: Record<string, unknown>,
+  region: string,
   bucket: string,
   hasDatabase: boolean,
 ): ServiceDeployment {
-  const o = (x: unknown) => (isPlainObject(x) ? (x as Record<string, unknown>) : {});
-  const server = o(values.server);
-  const probes = o(values.probes);
-  const metrics = o(o(values.monitoring).metrics);
-  const exportTimeout = seconds(o(values.export).timeout, 300);
+  const metrics = config.monitoring?.metrics;
+  const timeout = config.export.timeout;
+  const exportTimeout = timeout === undefined ? DRAIN_SECONDS_WITHOUT_TIMEOUT : seconds(timeout);
   return {
     project,
     env,
     unique,
-    region: String(infra.region),
+    region,
     bucket,
-    serverPort: typeof server.port === 'number' ? server.port : 8080,
-    ...(typeof metrics.port === 'number'
-      ? {
-          metrics: { port: metrics.port, path: typeof metrics.path === 'string' ? metrics.path : '/metrics' },
-        }
-      : {}),
-    liveness: readProbe(probes.liveness, '/healthz'),
-    readiness: readProbe(probes.readiness, '/readyz'),
+    serverPort: config.server.port,
+    ...(metrics?.port !== undefined ? { metrics: { port: metrics.port, path: metrics.path } } : {}),
+    liveness: readProbe(config.probes.liveness),
+    readiness: readProbe(config.probes.readiness),
     // A drain checkpoints running jobs; give it the export timeout and a minute more.
     stopTimeoutSeconds: Math.ceil(exportTimeout) + 60,
-    variables: serviceEnv(values, hasDatabase),
+    variables: serviceEnv(values, config, hasDatabase),
     ...(hasDatabase ? { databaseIdentifier: unique } : {}),
     namespace: METRICS_NAMESPACE,
     logGroup: `/exportctl/${unique}`,

@@ -6,7 +6,7 @@
  */
 import { listVariables } from '../../config/variables.js';
 import type { ConfigValues } from '../../config/types.js';
-import { isPlainObject } from '../../config/compose.js';
+import type { ExportConfig } from '../../schema/read-config.js';
 
 export interface ServiceEnv {
   /** The variable `database.url` reads, filled from the RDS master secret (when synth creates the database). */
@@ -15,19 +15,16 @@ export interface ServiceEnv {
   secrets: string[];
 }
 
-export function serviceEnv(values: ConfigValues, hasDatabase: boolean): ServiceEnv {
+/** `values` as written (its `${VAR}` references), `config` the same typed by the schema. */
+export function serviceEnv(values: ConfigValues, config: ExportConfig, hasDatabase: boolean): ServiceEnv {
   const names = new Set<string>();
   let databaseUrl: string | undefined;
   for (const v of listVariables(values)) {
     if (hasDatabase && v.path.join('.') === 'database.url' && databaseUrl === undefined) databaseUrl = v.name;
     else names.add(v.name);
   }
-  const auth = isPlainObject(values.server) ? (values.server as Record<string, unknown>).auth : undefined;
-  if (isPlainObject(auth)) {
-    for (const [k, v] of Object.entries(auth as Record<string, unknown>)) {
-      if (k.endsWith('_env') && typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) names.add(v);
-    }
-  }
+  const auth = config.server.auth;
+  for (const name of [auth?.tokens_env, auth?.admin_tokens_env]) if (name !== undefined) names.add(name);
   if (databaseUrl) names.delete(databaseUrl);
   return { ...(databaseUrl ? { databaseUrl } : {}), secrets: [...names].sort() };
 }

@@ -1,7 +1,7 @@
 /** Alerts: an SNS topic, e-mail subscriptions, one CloudWatch alarm per `monitoring.alerts` entry. */
 import { parseDuration } from '../../config/units.js';
 import { type ResourceSpec, type TfValue, ref } from '../model.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 /** Alarms evaluate one-minute periods; `for` becomes a number of them. */
 const ALARM_PERIOD_SECONDS = 60;
@@ -14,13 +14,9 @@ const COMPARISON: Record<string, string | undefined> = {
 };
 
 export function buildAlarms(ctx: StackContext): ResourceSpec[] {
-  const { project, env, values, unique } = ctx;
-  const alertsValue = obj(values.monitoring)?.alerts;
-  const alerts: unknown[] = Array.isArray(alertsValue) ? alertsValue : [];
-  const emailValue = obj(values.notifications)?.email;
-  const emails = (Array.isArray(emailValue) ? emailValue : []).filter(
-    (e): e is string => typeof e === 'string',
-  );
+  const { project, env, config, unique } = ctx;
+  const alerts = config.monitoring?.alerts ?? [];
+  const emails = config.notifications?.email ?? [];
   if (alerts.length === 0 && emails.length === 0) return [];
   const resources: ResourceSpec[] = [];
   const t = ctx.tagSources();
@@ -41,16 +37,11 @@ export function buildAlarms(ctx: StackContext): ResourceSpec[] {
     });
   }
   const used = new Set<string>();
-  alerts.forEach((a, i) => {
-    const alert = obj(a);
-    if (!alert || typeof alert.name !== 'string') return;
+  alerts.forEach((alert, i) => {
     const at = `monitoring.alerts[${i}]`;
-    const comparison = COMPARISON[String(alert.op)];
+    const comparison = COMPARISON[alert.op];
     if (!comparison) {
-      ctx.unsupported(
-        `${at}.op`,
-        `CloudWatch alarms cannot compare with "${String(alert.op)}"; use >, >=, < or <=`,
-      );
+      ctx.unsupported(`${at}.op`, `CloudWatch alarms cannot compare with "${alert.op}"; use >, >=, < or <=`);
       return;
     }
     let name = `alert_${alert.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -72,11 +63,11 @@ export function buildAlarms(ctx: StackContext): ResourceSpec[] {
         alarm_name: `${project}-${alert.name}-${env}`,
         alarm_description: `exportctl alert ${alert.name} (${project}, ${env})`,
         namespace: 'exportctl',
-        metric_name: String(alert.metric),
+        metric_name: alert.metric,
         dimensions: { Project: project, Environment: env },
         ...statistic,
         comparison_operator: comparison,
-        threshold: alert.threshold as number,
+        threshold: alert.threshold,
         period: ALARM_PERIOD_SECONDS,
         evaluation_periods: periods,
         treat_missing_data: 'notBreaching',

@@ -1,18 +1,18 @@
 /** The Terraform state backend: S3 when `infrastructure.backend.s3` names a bucket, else local. */
 import type { BackendSpec } from '../model.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 export function buildBackend(ctx: StackContext): BackendSpec | undefined {
   const { project, env, infra } = ctx;
-  const s3 = obj(obj(infra.backend)?.s3);
-  if (!s3 || typeof s3.bucket !== 'string') return undefined;
-  const prefix = typeof s3.key_prefix === 'string' && s3.key_prefix !== '' ? s3.key_prefix : project;
+  const s3 = infra.backend?.s3;
+  if (!s3) return undefined;
+  const prefix = s3.key_prefix !== undefined && s3.key_prefix !== '' ? s3.key_prefix : project;
   return {
     type: 's3',
     attributes: {
       bucket: s3.bucket,
       key: `${prefix}/${env}.tfstate`,
-      region: typeof s3.region === 'string' ? s3.region : String(infra.region),
+      region: s3.region ?? infra.region,
       encrypt: true,
     },
     sources: {

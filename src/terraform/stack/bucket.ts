@@ -1,10 +1,10 @@
 /** Storage: the exports bucket, versioned or not, encrypted, never public, expiring if asked. */
 import { type ResourceSpec, ref } from '../model.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 export function buildExportsBucket(ctx: StackContext): ResourceSpec[] {
-  const storage = obj(ctx.infra.storage);
-  if (!storage || typeof storage.bucket !== 'string') return [];
+  const storage = ctx.infra.storage;
+  if (storage?.bucket === undefined) return [];
   const resources: ResourceSpec[] = [];
   const bucketName = ctx.suffix(storage.bucket);
   const t = ctx.tagSources();
@@ -51,7 +51,7 @@ export function buildExportsBucket(ctx: StackContext): ResourceSpec[] {
     },
     sources: storageSrc,
   });
-  if (typeof storage.retention_days === 'number') {
+  if (storage.retention_days !== undefined) {
     const days = storage.retention_days;
     resources.push({
       type: 'aws_s3_bucket_lifecycle_configuration',

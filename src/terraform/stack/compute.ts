@@ -8,7 +8,7 @@
 import { type ResourceSpec, ref } from '../model.js';
 import type { ServiceDeployment } from '../deploy/deployment.js';
 import { TAG_PACKAGE_VERSION, TAG_PROJECT_VERSION } from '../deploy/layout.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 /** Seconds an instance needs from launch until the service can be ready (packages, npm install). */
 export const BOOT_SECONDS = 240;
@@ -21,9 +21,9 @@ export interface InstanceSpec {
 
 /** `infrastructure.instance`, or undefined (with a finding when it is incomplete). */
 export function readInstance(ctx: StackContext): InstanceSpec | undefined {
-  const instance = obj(ctx.infra.instance);
+  const instance = ctx.infra.instance;
   if (!instance) return undefined;
-  if (typeof instance.ami !== 'string' || typeof instance.type !== 'string') {
+  if (instance.ami === undefined || instance.type === undefined) {
     ctx.unsupported(
       'infrastructure.instance',
       'synth needs infrastructure.instance.ami and infrastructure.instance.type to create instances',
@@ -33,7 +33,7 @@ export function readInstance(ctx: StackContext): InstanceSpec | undefined {
   return {
     ami: instance.ami,
     type: instance.type,
-    count: typeof instance.count === 'number' ? instance.count : 1,
+    count: instance.count,
   };
 }
 

@@ -1,21 +1,19 @@
 /**
- * What every resource-family builder of one environment's stack shares: the config values,
+ * What every resource-family builder of one environment's stack shares: the config (typed by
+ * the schema, defaults applied, and as written),
  * the names derived from project and environment, the tags, and where `terraform/unsupported`
  * findings go.
  */
-import { isPlainObject } from '../../config/compose.js';
 import { appendPath } from '../../config/path.js';
 import { isSecretKey, literalSecret } from '../../config/secrets.js';
 import type { ConfigValues } from '../../config/types.js';
 import type { Finding } from '../../diagnostics/finding.js';
+import type { ExportConfig } from '../../schema/read-config.js';
 import type { AttributeSources } from '../model.js';
 import { RULE_UNSUPPORTED } from '../rules.js';
 
-export type Obj = Record<string, unknown>;
-
-export function obj(v: unknown): Obj | undefined {
-  return isPlainObject(v) ? (v as Obj) : undefined;
-}
+/** `infrastructure` of a config the schema accepted. */
+export type Infrastructure = NonNullable<ExportConfig['infrastructure']>;
 
 /** A `terraform/unsupported` finding: the config asks for something Terraform cannot express. */
 export function unsupportedFinding(env: string, path: string, message: string): Finding {
@@ -25,9 +23,12 @@ export function unsupportedFinding(env: string, path: string, message: string): 
 export interface StackContext {
   project: string;
   env: string;
+  /** The config as written and composed (`${VAR}` unresolved): for provenance and secret scans. */
   values: ConfigValues;
+  /** The same config typed by the schema, its defaults applied: what the builders read. */
+  config: ExportConfig;
   /** `infrastructure`, present (buildStack refuses without it). */
-  infra: Obj;
+  infra: Infrastructure;
   /** The stack's unique name, `<project>-<env>`: also the name of per-environment resources. */
   unique: string;
   /** `<name>-<env>`. */
@@ -44,7 +45,8 @@ export function createStackContext(
   project: string,
   env: string,
   values: ConfigValues,
-  infra: Obj,
+  config: ExportConfig,
+  infra: Infrastructure,
   unique: string,
   findings: Finding[],
 ): StackContext {
@@ -55,7 +57,7 @@ export function createStackContext(
 
   // Tags on every taggable resource: Environment and Project (required by plan/required-tags),
   // then the project's own, which cannot replace those two.
-  const userTags = obj(infra.tags) ?? {};
+  const userTags = infra.tags ?? {};
   const tagSources = (role?: string): { tags: Record<string, string>; sources: AttributeSources } => {
     const tags: Record<string, string> = {};
     const sources: AttributeSources = {};
@@ -86,5 +88,5 @@ export function createStackContext(
   const report = (finding: Omit<Finding, 'env'>) => {
     findings.push({ ...finding, env });
   };
-  return { project, env, values, infra, unique, suffix, unsupported, report, tagSources };
+  return { project, env, values, config, infra, unique, suffix, unsupported, report, tagSources };
 }

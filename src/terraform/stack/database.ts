@@ -3,7 +3,7 @@
  * AWS (`manage_master_user_password`): nothing here reads database.url.
  */
 import { type ResourceSpec, type TfValue, ref } from '../model.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 const DB_USERNAME = 'exportctl';
 
@@ -12,10 +12,10 @@ export function buildDatabase(
   sg: ResourceSpec,
   subnets: ResourceSpec[] = [],
 ): ResourceSpec[] {
-  const { project, env, values, unique } = ctx;
-  const db = obj(ctx.infra.database);
+  const { project, env, config, unique } = ctx;
+  const db = ctx.infra.database;
   if (!db) return [];
-  if (typeof db.version !== 'string' || typeof db.class !== 'string') {
+  if (db.version === undefined || db.class === undefined) {
     ctx.unsupported(
       'infrastructure.database',
       'synth needs infrastructure.database.version and infrastructure.database.class to create the database',
@@ -24,9 +24,9 @@ export function buildDatabase(
   }
   const major = db.version.split('.')[0];
   const t = ctx.tagSources();
-  const maxConnections = obj(values.database)?.server_max_connections;
+  const maxConnections = config.database.server_max_connections;
   const params: TfValue[] = [];
-  if (typeof maxConnections === 'number') {
+  if (maxConnections !== undefined) {
     // A static parameter: takes effect at the next reboot.
     params.push({
       name: 'max_connections',

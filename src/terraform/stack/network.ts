@@ -1,11 +1,11 @@
 /** The network: one security group admitting the service (and metrics) port. */
 import { type ResourceSpec, type TfValue, ref } from '../model.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 
 export function buildSecurityGroup(ctx: StackContext, vpc?: ResourceSpec): ResourceSpec {
-  const { project, env, values, unique } = ctx;
-  const serverPort = obj(values.server)?.port;
-  const metricsPort = obj(obj(values.monitoring)?.metrics)?.port;
+  const { project, env, config, unique } = ctx;
+  const serverPort = config.server.port;
+  const metricsPort = config.monitoring?.metrics?.port;
   const sg: ResourceSpec = {
     type: 'aws_security_group',
     name: 'exporter',
@@ -13,10 +13,10 @@ export function buildSecurityGroup(ctx: StackContext, vpc?: ResourceSpec): Resou
     sources: { '': { paths: ['server.port'] } },
   };
   const t = ctx.tagSources();
-  const rule = (description: string, port: unknown, fromAnywhere: boolean): TfValue => ({
+  const rule = (description: string, port: number, fromAnywhere: boolean): TfValue => ({
     description,
-    from_port: port as number,
-    to_port: port as number,
+    from_port: port,
+    to_port: port,
     protocol: 'tcp',
     cidr_blocks: fromAnywhere ? ['0.0.0.0/0'] : [],
     ipv6_cidr_blocks: [],
@@ -27,7 +27,7 @@ export function buildSecurityGroup(ctx: StackContext, vpc?: ResourceSpec): Resou
   });
   const ingress: TfValue[] = [rule('exportctl API (server.port)', serverPort, true)];
   sg.sources['ingress[0]'] = { paths: ['server.port'] };
-  if (typeof metricsPort === 'number') {
+  if (metricsPort !== undefined) {
     ingress.push(rule('Prometheus metrics (monitoring.metrics.port)', metricsPort, false));
     sg.sources['ingress[1]'] = { paths: ['monitoring.metrics.port'] };
   }

@@ -15,7 +15,7 @@ import type { ResourceSpec } from '../model.js';
 import { RULE_WILDCARD_IAM } from '../rules.js';
 import { type ProjectBundle, buildArtifacts } from './artifacts.js';
 import { buildAutoScalingGroup, buildLaunchTemplate, type InstanceSpec } from './compute.js';
-import { type StackContext, obj } from './context.js';
+import type { StackContext } from './context.js';
 import { buildInstanceRole, buildMetricLogGroup, wildcardGrants } from './iam.js';
 import { buildLoadBalancer } from './load-balancer.js';
 import { checkProbes } from './probes.js';
@@ -94,17 +94,15 @@ export function planService(
     ctx.project,
     ctx.env,
     ctx.unique,
+    ctx.config,
     ctx.values,
-    ctx.infra,
+    ctx.infra.region,
     bucketName,
     database !== undefined,
   );
   checkProbes(ctx, d.liveness, d.readiness);
 
-  const alerts = obj(ctx.values.monitoring)?.alerts;
-  const metricNames = (Array.isArray(alerts) ? alerts : [])
-    .map((a) => obj(a)?.metric)
-    .filter((m): m is string => typeof m === 'string');
+  const metricNames = (ctx.config.monitoring?.alerts ?? []).map((a) => a.metric);
   const agent = agentConfig(d, metricNames);
   const agentFiles = d.metrics
     ? [
