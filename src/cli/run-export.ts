@@ -92,7 +92,8 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    // A second SIGINT or SIGTERM stops at once (the checkpoints already written stay).
+    if (interrupts > 1) process.exit(EXIT.SIGINT);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -22,8 +22,9 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   try {
     bin = findTerraform();
   } catch (e) {
-    process.stderr.write(`exportctl: ${(e as Error).message}\n`);
-    return EXIT.USAGE;
+    if (!(e instanceof TerraformError)) throw e;
+    process.stderr.write(`exportctl: ${e.message}\n`);
+    return errorExitCode(e);
   }
   const r = await synthProject({ cwd, project: flags.project, envs: [flags.env] });
   const stack = r.stacks[0];

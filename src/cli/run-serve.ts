@@ -9,7 +9,7 @@ import { jsonLineLogger } from '../exporter/log.js';
 import { ServiceStartError, startService } from '../service/service.js';
 import { formatTextReport } from '../report/formats.js';
 import type { ServeFlags } from './commands/serve.js';
-import { EXIT, errorExitCode } from './exit-codes.js';
+import { EXIT, errorExitCode, signalExitCode } from './exit-codes.js';
 import { redactText } from '../config/secrets.js';
 
 function port(flag: string, value: string | undefined, allowOff: boolean): number | null | undefined {
@@ -60,8 +60,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       logger.log('info', `${signal}: shutting down`);
       process.off('SIGHUP', onHup);
       // A second signal while draining stops at once (the checkpoints already written stay).
-      process.once('SIGTERM', () => process.exit(143));
-      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(signalExitCode('SIGTERM')));
+      process.once('SIGINT', () => process.exit(signalExitCode('SIGINT')));
       service.drain().then(
         () => resolve(EXIT.OK),
         (err) => {
