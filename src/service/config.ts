@@ -7,7 +7,7 @@
 import { checkEnvironment } from '../check/check-environment.js';
 import { effectiveConfigDigest } from '../config/digest.js';
 import type { EffectiveConfig } from '../config/types.js';
-import { parseDuration } from '../config/units.js';
+import { parseDuration, parseSize } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
@@ -18,6 +18,7 @@ import {
 } from '../exporter/index.js';
 import { exporterSettingsOf, schemaRefusal } from '../exporter/settings.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
+import { schemaDefault } from '../schema/schemas.js';
 
 export type QueueBackendName = ExportConfig['queue']['backend'];
 export type FallbackStrategy = NonNullable<NonNullable<ExportConfig['toggles']>['fallback']>['strategy'];
@@ -27,11 +28,15 @@ export interface ServiceSettings {
   port: number;
   /** Per HTTP request (server.timeout). */
   requestTimeoutMs: number;
+  /** Longest accepted request body (server.max_body), in bytes. */
+  maxBodyBytes: number;
   tokensEnv?: string;
   adminTokensEnv?: string;
   workers: number;
   queue: { backend: QueueBackendName; url?: string };
   metrics?: { port?: number; path: string };
+  /** Path of the metrics endpoint: `monitoring.metrics.path`, the schema's default without that map. */
+  metricsPath: string;
   webhook?: { url: string; timeoutMs: number };
   fallback?: { strategy: FallbackStrategy; timeoutMs: number };
 }
@@ -55,6 +60,13 @@ function ms(text: string): number {
   const v = parseDuration(text);
   if (v === undefined)
     throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
+  return v;
+}
+
+/** A size the schema accepted (its pattern), in bytes. */
+function size(text: string): number {
+  const v = parseSize(text);
+  if (v === undefined) throw new Error(`internal: the schema accepted a size the parser cannot read: ${text}`);
   return v;
 }
 
@@ -104,12 +116,14 @@ export function serviceSettingsOf(
     host: server.host,
     port: server.port,
     requestTimeoutMs: ms(server.timeout),
+    maxBodyBytes: size(server.max_body),
     tokensEnv: server.auth?.tokens_env,
     adminTokensEnv: server.auth?.admin_tokens_env,
     workers: config.export.workers,
     queue: { backend: queue.backend, url: queueUrl },
     // A `monitoring.metrics` map, even an empty one, turns the endpoint on.
     metrics: metrics && { port: metrics.port, path: metrics.path },
+    metricsPath: metrics?.path ?? (schemaDefault('ExportConfig', ['monitoring', 'metrics', 'path']) as string),
     webhook: webhook && webhook.url !== '' ? { url: webhook.url, timeoutMs: ms(webhook.timeout) } : undefined,
     fallback: fallback?.enabled
       ? { strategy: fallback.strategy, timeoutMs: ms(fallback.timeout) }
