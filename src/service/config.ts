@@ -66,7 +66,8 @@ function ms(text: string): number {
 /** A size the schema accepted (its pattern), in bytes. */
 function size(text: string): number {
   const v = parseSize(text);
-  if (v === undefined) throw new Error(`internal: the schema accepted a size the parser cannot read: ${text}`);
+  if (v === undefined)
+    throw new Error(`internal: the schema accepted a size the parser cannot read: ${text}`);
   return v;
 }
 
@@ -123,7 +124,8 @@ export function serviceSettingsOf(
     queue: { backend: queue.backend, url: queueUrl },
     // A `monitoring.metrics` map, even an empty one, turns the endpoint on.
     metrics: metrics && { port: metrics.port, path: metrics.path },
-    metricsPath: metrics?.path ?? (schemaDefault('ExportConfig', ['monitoring', 'metrics', 'path']) as string),
+    metricsPath:
+      metrics?.path ?? (schemaDefault('ExportConfig', ['monitoring', 'metrics', 'path']) as string),
     webhook: webhook && webhook.url !== '' ? { url: webhook.url, timeoutMs: ms(webhook.timeout) } : undefined,
     fallback: fallback?.enabled
       ? { strategy: fallback.strategy, timeoutMs: ms(fallback.timeout) }

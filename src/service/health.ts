@@ -19,7 +19,10 @@ export async function readyz(ctx: RequestContext, res: http.ServerResponse): Pro
   const config = ctx.config();
   const ex = config.exporter.export;
   const checks: Record<string, { ok: boolean; error?: string }> = {};
-  const down = await ctx.sourceHealth.check(config.exporter, config.service.fallback?.timeoutMs ?? SOURCE_PROBE_TIMEOUT_MS);
+  const down = await ctx.sourceHealth.check(
+    config.exporter,
+    config.service.fallback?.timeoutMs ?? SOURCE_PROBE_TIMEOUT_MS,
+  );
   checks.database = down ? { ok: false, error: down } : { ok: true };
   checks.queue = (await ctx.queue.healthy()) ? { ok: true } : { ok: false, error: 'queue unavailable' };
   try {
