@@ -135,7 +135,7 @@ export function serviceSettingsOf(
 
 export type LoadConfigResult =
   | { ok: true; config: RunningConfig; findings: Finding[]; effective: EffectiveConfig }
-  | { ok: false; findings: Finding[]; fatal: boolean; error?: ExportError };
+  | { ok: false; findings: Finding[]; fatal: boolean; error?: ExportError; files: string[] };
 
 /**
  * Checks the environment (`checkEnvironment`: every stage, as `check --env` does) and builds
@@ -148,7 +148,13 @@ export function loadRunningConfig(opts: {
   processEnv?: NodeJS.ProcessEnv;
 }): LoadConfigResult {
   const checked = checkEnvironment({ cwd: opts.cwd, project: opts.project, env: opts.env });
-  if (!checked.ok) return { ok: false, findings: checked.refusal.findings, fatal: checked.refusal.fatal };
+  if (!checked.ok)
+    return {
+      ok: false,
+      findings: checked.refusal.findings,
+      fatal: checked.refusal.fatal,
+      files: checked.files,
+    };
   const { effective, config: validated } = checked.environment;
   try {
     const values = effective.values as Record<string, unknown>;
@@ -171,7 +177,7 @@ export function loadRunningConfig(opts: {
     };
   } catch (err) {
     if (err instanceof ExportError)
-      return { ok: false, findings: checked.findings, fatal: false, error: err };
+      return { ok: false, findings: checked.findings, fatal: false, error: err, files: checked.files };
     throw err;
   }
 }

@@ -125,6 +125,7 @@ export class ExportService {
         loaded.error ? `${loaded.error.code}: ${loaded.error.message}` : `${opts.env} does not pass check`,
         loaded.findings,
         loaded.fatal ? 'PROJECT_UNUSABLE' : 'CONFIG_INVALID',
+        loaded.files,
       );
     }
     const config = loaded.config;
