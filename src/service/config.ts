@@ -7,10 +7,11 @@
 import { checkEnvironment } from '../check/check-environment.js';
 import { effectiveConfigDigest } from '../config/digest.js';
 import type { EffectiveConfig } from '../config/types.js';
-import { parseDuration, parseSize } from '../config/units.js';
+import { parseSize, schemaDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
+  configInvalid,
   ExportError,
   type ExporterSettings,
   type ProtectedPath,
@@ -55,24 +56,12 @@ export interface RunningConfig {
   exporter: ExporterSettings;
 }
 
-/** A duration the schema accepted (its pattern and `maxDuration`), in milliseconds. */
-function ms(text: string): number {
-  const v = parseDuration(text);
-  if (v === undefined)
-    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
-  return v;
-}
-
 /** A size the schema accepted (its pattern), in bytes. */
 function size(text: string): number {
   const v = parseSize(text);
   if (v === undefined)
     throw new Error(`internal: the schema accepted a size the parser cannot read: ${text}`);
   return v;
-}
-
-function invalid(p: string, message: string): ExportError {
-  return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
 
 /**
@@ -102,21 +91,21 @@ export function serviceSettingsOf(
   try {
     config = resolveVariables(validated, processEnv);
   } catch (err) {
-    if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
+    if (err instanceof MissingVariableError) throw configInvalid(err.path, err.message);
     throw err;
   }
   const { server, queue, monitoring, notifications, toggles } = config;
   // The URL usually comes from a variable, so only the resolved value can say it is missing.
   const queueUrl = queue.url === '' ? undefined : queue.url;
   if (queue.backend === 'redis' && !queueUrl)
-    throw invalid('queue.url', 'backend redis needs a redis:// URL');
+    throw configInvalid('queue.url', 'backend redis needs a redis:// URL');
   const metrics = monitoring?.metrics;
   const webhook = notifications?.webhook;
   const fallback = toggles?.fallback;
   return {
     host: server.host,
     port: server.port,
-    requestTimeoutMs: ms(server.timeout),
+    requestTimeoutMs: schemaDuration(server.timeout),
     maxBodyBytes: size(server.max_body),
     tokensEnv: server.auth?.tokens_env,
     adminTokensEnv: server.auth?.admin_tokens_env,
@@ -126,9 +115,12 @@ export function serviceSettingsOf(
     metrics: metrics && { port: metrics.port, path: metrics.path },
     metricsPath:
       metrics?.path ?? (schemaDefault('ExportConfig', ['monitoring', 'metrics', 'path']) as string),
-    webhook: webhook && webhook.url !== '' ? { url: webhook.url, timeoutMs: ms(webhook.timeout) } : undefined,
+    webhook:
+      webhook && webhook.url !== ''
+        ? { url: webhook.url, timeoutMs: schemaDuration(webhook.timeout) }
+        : undefined,
     fallback: fallback?.enabled
-      ? { strategy: fallback.strategy, timeoutMs: ms(fallback.timeout) }
+      ? { strategy: fallback.strategy, timeoutMs: schemaDuration(fallback.timeout) }
       : undefined,
   };
 }

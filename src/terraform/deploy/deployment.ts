@@ -4,7 +4,7 @@
  */
 import { isPlainObject } from '../../config/compose.js';
 import type { ConfigValues } from '../../config/types.js';
-import { parseDuration } from '../../config/units.js';
+import { durationSeconds } from '../../config/units.js';
 import { type ServiceEnv, serviceEnv } from './service-env.js';
 
 export interface Probe {
@@ -52,9 +52,7 @@ const PROBE_DEFAULTS: Probe = {
 };
 
 function seconds(v: unknown, fallback: number): number {
-  if (typeof v !== 'string') return fallback;
-  const ms = parseDuration(v);
-  return ms === undefined ? fallback : ms / 1000;
+  return durationSeconds(v, fallback);
 }
 
 export function readProbe(v: unknown, defaultPath: string): Probe {
