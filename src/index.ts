@@ -55,7 +55,15 @@ export type { SchemaKind } from './schema/schemas.js';
 // ── Rules: the registry, running them, controls, fixtures, documentation ─────────────────
 export { policyStage } from './policy/stage.js';
 export { type ProjectRules, projectRules } from './policy/rule-set.js';
-export { checkEnvironment, checkEnvironments } from './check/check-environment.js';
+export {
+  type CheckedEnvironment,
+  type EnvironmentCheck,
+  type EnvironmentCheckOptions,
+  type EnvironmentRefusal,
+  type EnvironmentsCheck,
+  checkEnvironment,
+  checkEnvironments,
+} from './check/check-environment.js';
 export { readExportConfig } from './schema/read-config.js';
 export type { ExportConfig } from './schema/export-config.types.js';
 export { type BuiltinRules, builtinRules } from './policy/builtin.js';
@@ -123,7 +131,8 @@ export type { DiskUsageProbe } from './exporter/limits.js';
 
 /**
  * Runs one export job of an environment's effective config (`exportctl export`): check the
- * environment first (`checkProject`), then pass its `values`. Rejects with an `ExportError`.
+ * environment first (`checkEnvironment`), then pass its `effective.values`. Rejects with an
+ * `ExportError`.
  */
 export async function runExport(options: RunExportOptions): Promise<ExportResult> {
   const exporter = await import('./exporter/job.js');

@@ -4,13 +4,13 @@
  * `report/baseline.ts`.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { type CheckOptions, checkProject } from '../check/check-project.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { findingFingerprint } from '../report/fingerprint.js';
-import { gitRoot } from '../config/confinement.js';
-import { gitTopLevel, materialiseCommit, resolveCommit } from './git-tree.js';
+import { gitRoot, isInside } from '../config/confinement.js';
+import { materialiseCommit, resolveCommit } from './git-tree.js';
 
 /**
  * The fingerprints of the same check run on REF's tree (the project at the same place relative
@@ -21,17 +21,17 @@ export function fingerprintsAt(
   options: Required<Pick<CheckOptions, 'cwd'>> & CheckOptions,
 ): string[] {
   const cwd = resolve(options.cwd);
-  const top = gitTopLevel(cwd);
-  const commit = resolveCommit(top, ref);
-  // Paths relative to the repository as the working tree sees it (not symlink-resolved).
-  const root = gitRoot(cwd) ?? top;
+  // The directory holding `.git` (a file in worktrees and submodules), as the working tree
+  // sees it (not symlink-resolved, unlike `git rev-parse --show-toplevel`): paths are relative to it.
+  const root = gitRoot(cwd);
+  if (!root) throw new UsageError(`--new-since: ${cwd} is not in a git repository`);
+  const commit = resolveCommit(root, ref);
   for (const p of [cwd, ...(options.paths ?? [])]) {
-    const rel = relative(root, resolve(cwd, p));
-    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    if (!isInside(root, resolve(cwd, p))) {
       throw new UsageError(`--new-since: ${p} is outside the git repository at ${root}`);
     }
   }
-  const tree = materialiseCommit(top, commit);
+  const tree = materialiseCommit(root, commit);
   try {
     const inTree = (p: string) => join(tree.dir, relative(root, resolve(cwd, p)));
     const baseCwd = inTree(cwd);

@@ -20,7 +20,21 @@ export const EXIT = {
   JOB_FAILED: 4,
   /** A bug of exportctl's, not of the input (sysexits' EX_SOFTWARE). */
   INTERNAL: 70,
+  /** `export`/`serve` stopped at once by a second SIGINT (128 + 2, the shell's convention). */
+  SIGINT: 130,
+  /** `serve` stopped at once by a second SIGTERM while draining (128 + 15). */
+  SIGTERM: 143,
 } as const;
+
+/** A second signal during an interrupt: stop at once with the shell's code for it. */
+export function signalExitCode(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
+}
+
+/** The project or one of its files could not be read: 2 when it cannot be used at all, else 1. */
+export function unreadableProjectExitCode(fatal: boolean): number {
+  return fatal ? EXIT.USAGE : EXIT.FINDINGS;
+}
 
 /** 2 when a manifest or pack could not be used; 1 on errors or too many warnings; else 0. */
 export function findingsExitCode(findings: readonly Finding[], fatal: boolean, maxWarnings?: number): number {

@@ -20,20 +20,13 @@ function git(cwd: string, args: string[]) {
   });
 }
 
-/** The top of the git work tree `cwd` is in; a UsageError outside one. */
-export function gitTopLevel(cwd: string): string {
-  const r = git(cwd, ['rev-parse', '--show-toplevel']);
-  if (r.error) throw new UsageError(`--new-since needs git: ${r.error.message}`);
-  if (r.status !== 0) throw new UsageError(`--new-since: ${cwd} is not in a git repository`);
-  return r.stdout.toString('utf8').trim();
-}
-
 /** The commit REF names; a UsageError for anything that is not one. */
 export function resolveCommit(top: string, ref: string): string {
   if (ref === '' || ref.length > 256 || /[\u0000-\u001f\u007f]/.test(ref)) {
     throw new UsageError('--new-since: REF must be a git revision (a branch, tag or commit)');
   }
   const r = git(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  if (r.error) throw new UsageError(`--new-since needs git: ${r.error.message}`);
   const sha = r.stdout?.toString('utf8').trim() ?? '';
   if (r.status !== 0 || !/^[0-9a-f]{40,64}$/.test(sha)) {
     throw new UsageError(`--new-since: no commit "${ref}" in this repository`);

@@ -1,7 +1,7 @@
 import { gitRoot } from '../config/confinement.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { UsageError } from '../diagnostics/usage-error.js';
-import { FORMATTERS } from '../report/formats.js';
+import { FORMATTERS, formatTextReport } from '../report/formats.js';
 import type { Formatter, ReportInput } from '../report/report.js';
 import { parseNonNegativeInt, readSourceText, useColor, writeReport } from './io.js';
 import { ruleLookup } from './rule-lookup.js';
@@ -46,4 +46,24 @@ export function reportFindings(
     readSource: readSourceText,
   });
   writeReport(text, flags.output, shown);
+}
+
+/**
+ * A command that refuses an environment (export, print, serve, drift --live, plan): its findings
+ * — in the command's own report format with `flags`, else as text on stderr — then
+ * `exportctl: <message>` on stderr when there is one.
+ */
+export function reportRefusal(context: {
+  findings: Finding[];
+  cwd: string;
+  files: string[];
+  envs: string[];
+  message?: string;
+  flags?: ReportFlags;
+}): void {
+  const { findings, cwd, files, envs } = context;
+  if (context.flags) reportFindings(findings, context.flags, { cwd, files, envs });
+  else
+    process.stderr.write(formatTextReport({ findings, cwd, files, envs, color: false, codeFrames: false }));
+  if (context.message !== undefined) process.stderr.write(`exportctl: ${context.message}\n`);
 }

@@ -5,7 +5,7 @@ import { DEPS_FORMATS, type DepsFormat, renderDeps } from '../deps/render.js';
 import { applyRuleControls } from '../policy/controls.js';
 import { formatTextReport } from '../report/formats.js';
 import type { DepsFlags } from './commands/deps.js';
-import { EXIT, findingsExitCode } from './exit-codes.js';
+import { findingsExitCode, unreadableProjectExitCode } from './exit-codes.js';
 import { useColor, writeReport } from './io.js';
 
 export function runDeps(flags: DepsFlags): number {
@@ -31,7 +31,7 @@ export function runDeps(flags: DepsFlags): number {
         codeFrames: false,
       }),
     );
-    return result.fatal ? EXIT.USAGE : EXIT.FINDINGS;
+    return unreadableProjectExitCode(result.fatal);
   }
   const checkedEnvs = new Set(checked.checkedEnvs);
   const envs = analyzeProjectDependencies({

@@ -4,7 +4,7 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { LiveDriftError, liveDrift } from '../service/live-drift.js';
 import type { DriftFlags } from './commands/drift.js';
 import { findingsExitCode, refusalExitCode } from './exit-codes.js';
-import { reportFindings, reportOptions } from './report-findings.js';
+import { reportFindings, reportOptions, reportRefusal } from './report-findings.js';
 
 /** The bearer token for `/config` comes from the environment, never from a flag (`ps` shows flags). */
 export const LIVE_TOKEN_ENV = 'EXPORTCTL_TOKEN';
@@ -17,8 +17,14 @@ export async function runDriftLive(url: string, flags: DriftFlags): Promise<numb
   const cwd = process.cwd();
   const checked = checkEnvironment({ cwd, project: flags.project, env });
   if (!checked.ok) {
-    reportFindings(checked.refusal.findings, flags, { cwd, files: checked.files, envs: [env] });
-    process.stderr.write(`exportctl: ${checked.refusal.message}: nothing compared\n`);
+    reportRefusal({
+      findings: checked.refusal.findings,
+      cwd,
+      files: checked.files,
+      envs: [env],
+      message: `${checked.refusal.message}: nothing compared`,
+      flags,
+    });
     return refusalExitCode(checked.refusal);
   }
   const config = checked.environment.effective;

@@ -9,7 +9,7 @@ import { createDriftStage } from '../drift/stage.js';
 import { formatTextReport } from '../report/formats.js';
 import type { DriftFlags } from './commands/drift.js';
 import { envFiles } from './env-files.js';
-import { findingsExitCode } from './exit-codes.js';
+import { findingsExitCode, unreadableProjectExitCode } from './exit-codes.js';
 import { parseNonNegativeInt, readSourceText, useColor, writeReport } from './io.js';
 import { reportFindings } from './report-findings.js';
 import { ruleLookup } from './rule-lookup.js';
@@ -51,7 +51,7 @@ export function runDrift(flags: DriftFlags): number {
         codeFrames: false,
       }),
     );
-    return findingsExitCode(result.findings, result.fatal) || 1;
+    return unreadableProjectExitCode(result.fatal);
   }
 
   // Schema and policy problems are `check`'s to report; drift shows what differs. A row the

@@ -7,10 +7,10 @@ import { UsageError } from '../diagnostics/usage-error.js';
 import { ExportError, type ExportResult, jsonLineLogger, runExport } from '../exporter/index.js';
 import { projectProtectedPaths } from '../exporter/output-target.js';
 import { relativeFile } from '../report/report.js';
-import { formatTextReport } from '../report/formats.js';
 import type { ExportFlags } from './commands/export.js';
 import { EXIT, errorExitCode, refusalExitCode } from './exit-codes.js';
 import { ProgressBar } from './progress-bar.js';
+import { reportRefusal } from './report-findings.js';
 
 function humanBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -67,17 +67,13 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   const cwd = process.cwd();
   const checked = checkEnvironment({ cwd, project: flags.project, env: flags.env });
   if (!checked.ok) {
-    process.stderr.write(
-      formatTextReport({
-        findings: checked.refusal.findings,
-        cwd,
-        files: checked.files,
-        envs: [flags.env],
-        color: false,
-        codeFrames: false,
-      }),
-    );
-    process.stderr.write(`exportctl: ${checked.refusal.message}: nothing exported\n`);
+    reportRefusal({
+      findings: checked.refusal.findings,
+      cwd,
+      files: checked.files,
+      envs: [flags.env],
+      message: `${checked.refusal.message}: nothing exported`,
+    });
     return refusalExitCode(checked.refusal);
   }
   const { project, environment } = checked;
@@ -92,7 +88,8 @@ export async function runExportCommand(flags: ExportFlags): Promise<number> {
   let interrupts = 0;
   const onSignal = () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    // A second SIGINT or SIGTERM stops at once (the checkpoints already written stay).
+    if (interrupts > 1) process.exit(EXIT.SIGINT);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

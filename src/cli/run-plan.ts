@@ -9,7 +9,7 @@ import { PACKAGE_FILE } from '../terraform/deploy/layout.js';
 import { stackDir, writeStacks } from '../terraform/synth.js';
 import type { PlanFlags } from './commands/plan.js';
 import { EXIT, errorExitCode, findingsExitCode, refusalExitCode } from './exit-codes.js';
-import { reportFindings, reportOptions } from './report-findings.js';
+import { reportFindings, reportOptions, reportRefusal } from './report-findings.js';
 import { displayPath } from './run-synth.js';
 
 export const PLAN_FILE = 'plan.tfplan';
@@ -22,15 +22,21 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   try {
     bin = findTerraform();
   } catch (e) {
-    process.stderr.write(`exportctl: ${(e as Error).message}\n`);
-    return EXIT.USAGE;
+    if (!(e instanceof TerraformError)) throw e;
+    process.stderr.write(`exportctl: ${e.message}\n`);
+    return errorExitCode(e);
   }
   const r = await synthProject({ cwd, project: flags.project, envs: [flags.env] });
   const stack = r.stacks[0];
   if (r.refused || !stack) {
-    reportFindings(r.findings, flags, { cwd, files: r.files, envs: [flags.env] });
-    if (r.refused && !r.fatal)
-      process.stderr.write('exportctl: plan refused: check has errors (fix them first)\n');
+    reportRefusal({
+      findings: r.findings,
+      cwd,
+      files: r.files,
+      envs: [flags.env],
+      message: r.refused && !r.fatal ? 'plan refused: check has errors (fix them first)' : undefined,
+      flags,
+    });
     return r.refusal ? refusalExitCode(r.refusal) : EXIT.FINDINGS;
   }
   const [file] = writeStacks(resolve(cwd, flags.out), [stack], r.emitterName ?? 'unknown');

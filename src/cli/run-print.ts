@@ -7,9 +7,9 @@ import { listVariables } from '../config/variables.js';
 import { countFindings } from '../diagnostics/counts.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { relativeFile } from '../report/report.js';
-import { formatTextReport } from '../report/formats.js';
 import type { PrintFlags } from './commands/print.js';
 import { EXIT, refusalExitCode } from './exit-codes.js';
+import { reportRefusal } from './report-findings.js';
 
 export function runPrint(flags: PrintFlags): number {
   if (!['yaml', 'json'].includes(flags.format))
@@ -20,16 +20,7 @@ export function runPrint(flags: PrintFlags): number {
   // and says so; it refuses only one that did not compose.
   const config = checked.ok ? checked.environment.effective : checked.effective;
   if (!checked.ok && !config) {
-    process.stderr.write(
-      formatTextReport({
-        findings: checked.refusal.findings,
-        cwd,
-        files: checked.files,
-        envs: [flags.env],
-        color: false,
-        codeFrames: false,
-      }),
-    );
+    reportRefusal({ findings: checked.refusal.findings, cwd, files: checked.files, envs: [flags.env] });
     return refusalExitCode(checked.refusal);
   }
   if (!config) throw new Error('internal: a checked environment without its config');

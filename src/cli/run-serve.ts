@@ -7,10 +7,10 @@
 import { UsageError } from '../diagnostics/usage-error.js';
 import { jsonLineLogger } from '../exporter/log.js';
 import { ServiceStartError, startService } from '../service/service.js';
-import { formatTextReport } from '../report/formats.js';
 import type { ServeFlags } from './commands/serve.js';
-import { EXIT, errorExitCode } from './exit-codes.js';
+import { EXIT, errorExitCode, signalExitCode } from './exit-codes.js';
 import { redactText } from '../config/secrets.js';
+import { reportRefusal } from './report-findings.js';
 
 function port(flag: string, value: string | undefined, allowOff: boolean): number | null | undefined {
   if (value === undefined) return undefined;
@@ -39,19 +39,10 @@ export async function runServe(flags: ServeFlags): Promise<number> {
     });
   } catch (err) {
     if (!(err instanceof ServiceStartError)) throw err;
-    if (err.findings.length > 0) {
-      process.stderr.write(
-        formatTextReport({
-          findings: err.findings,
-          cwd,
-          files: [],
-          envs: [flags.env],
-          color: false,
-          codeFrames: false,
-        }),
-      );
-    }
-    process.stderr.write(`exportctl: ${redactText(err.message)}: not serving\n`);
+    const message = `${redactText(err.message)}: not serving`;
+    if (err.findings.length > 0)
+      reportRefusal({ findings: err.findings, cwd, files: err.files, envs: [flags.env], message });
+    else process.stderr.write(`exportctl: ${message}\n`);
     return errorExitCode(err);
   }
 
@@ -60,8 +51,8 @@ export async function runServe(flags: ServeFlags): Promise<number> {
       logger.log('info', `${signal}: shutting down`);
       process.off('SIGHUP', onHup);
       // A second signal while draining stops at once (the checkpoints already written stay).
-      process.once('SIGTERM', () => process.exit(143));
-      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(signalExitCode('SIGTERM')));
+      process.once('SIGINT', () => process.exit(signalExitCode('SIGINT')));
       service.drain().then(
         () => resolve(EXIT.OK),
         (err) => {

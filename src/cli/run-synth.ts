@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import { isInside } from '../config/confinement.js';
 import { synthProject } from '../synth/synth-project.js';
 import { writeStacks } from '../terraform/synth.js';
 import type { SynthFlags } from './commands/synth.js';
@@ -28,5 +29,5 @@ export async function runSynth(flags: SynthFlags): Promise<number> {
 
 export function displayPath(cwd: string, file: string): string {
   const rel = relative(cwd, file);
-  return rel === '' || rel.startsWith('..') ? file : rel;
+  return rel === '' || !isInside(cwd, file) ? file : rel;
 }

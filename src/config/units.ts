@@ -37,6 +37,20 @@ export function parseDuration(text: string): number | undefined {
   return ms;
 }
 
+/** Seconds of a config duration (`5m`, `1h30m`); `fallback` for a value that is not one. */
+export function durationSeconds(text: unknown, fallback = 0): number {
+  const ms = typeof text === 'string' ? parseDuration(text) : undefined;
+  return ms === undefined ? fallback : ms / 1000;
+}
+
+/** A duration the schema already accepted, in milliseconds (an internal error if it cannot be read). */
+export function schemaDuration(text: string): number {
+  const v = parseDuration(text);
+  if (v === undefined)
+    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
+  return v;
+}
+
 /** Formats milliseconds the way configs write durations: 1500 → `1.5s`, 5400000 → `1h30m`. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';

@@ -141,3 +141,8 @@ export function classifyOutputError(err: unknown, file: string): ExportError {
   }
   return new ExportError('DISK_FULL', `cannot write ${file}: ${message}`);
 }
+
+/** CONFIG_INVALID at a config path: `database.url: <message>` (the path, never the value). */
+export function configInvalid(path: string, message: string): ExportError {
+  return new ExportError('CONFIG_INVALID', `${path}: ${message}`, { path });
+}

@@ -13,6 +13,7 @@ export {
   type IncrementalSettings,
 } from './settings.js';
 export {
+  configInvalid,
   ExportError,
   EXPORT_ERROR_CODES,
   type ExportErrorCode,

@@ -7,7 +7,10 @@ import type { ExporterSettings } from './settings.js';
 type RetrySettings = ExporterSettings['export']['retry'];
 
 /** How long to wait before retry `attempt` (1-based): doubling from the initial backoff, capped. */
-export function backoffDelay(retry: RetrySettings, attempt: number): number {
+export function backoffDelay(
+  retry: Pick<RetrySettings, 'initialBackoffMs' | 'maxBackoffMs'>,
+  attempt: number,
+): number {
   return Math.min(retry.maxBackoffMs, retry.initialBackoffMs * 2 ** (attempt - 1));
 }
 
@@ -22,17 +25,17 @@ export function shouldRetry(
 }
 
 /** Waits `ms`, or less when `signal` aborts (then throws its reason). */
-export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve) => {
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     }
-    signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
   });
-  if (signal.aborted) throw signal.reason;
+  if (signal?.aborted) throw signal.reason;
 }
 
 /** Runs `f`, retrying transient failures with backoff (opening the source). */

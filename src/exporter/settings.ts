@@ -11,11 +11,11 @@ import * as path from 'node:path';
 import { databaseUrlProblem } from '../config/database-url.js';
 import { outputShapingDigest } from '../config/digest.js';
 import { formatPath } from '../config/path.js';
-import { parseDuration, parsePercent } from '../config/units.js';
+import { parsePercent, schemaDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
 import type { SchemaProblem } from '../schema/validate.js';
-import { ExportError } from './errors.js';
+import { ExportError, configInvalid } from './errors.js';
 
 export type DatabaseDriver = ExportConfig['database']['driver'];
 export type OutputFormat = ExportConfig['export']['output']['format'];
@@ -116,19 +116,11 @@ export const DEFAULT_INCREMENTAL_LAG_MS = 5000;
 const EXPORTER_SECTIONS = ['metadata', 'database', 'export'] as const;
 export type ExporterConfig = Pick<ExportConfig, (typeof EXPORTER_SECTIONS)[number]>;
 
-function invalid(p: string, message: string): ExportError {
-  return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
-}
-
 /** A duration the schema accepted (its pattern and `maxDuration`), in milliseconds. */
 function ms(text: string): number;
 function ms(text: string | undefined): number | undefined;
 function ms(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = parseDuration(text);
-  if (v === undefined)
-    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
-  return v;
+  return text === undefined ? undefined : schemaDuration(text);
 }
 
 /** A percentage the schema accepted (its pattern), as a number from 0 to 100. */
@@ -186,7 +178,7 @@ export function exporterSettingsOf(
   try {
     resolved = resolveVariables(config, opts.env ?? process.env);
   } catch (err) {
-    if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
+    if (err instanceof MissingVariableError) throw configInvalid(err.path, err.message);
     throw err;
   }
   const { metadata, database: db, export: ex } = resolved;
@@ -200,7 +192,7 @@ export function exporterSettingsOf(
   };
   // A URL the driver cannot use is a config error, not a failed query: only known once resolved.
   const urlProblem = databaseUrlProblem(db.driver, db.url);
-  if (urlProblem) throw invalid('database.url', urlProblem);
+  if (urlProblem) throw configInvalid('database.url', urlProblem);
   if (db.driver === 'sqlite') database.file = sqliteFileFromUrl(db.url, opts.projectRoot);
 
   const src = ex.source;
@@ -243,7 +235,7 @@ export function exporterSettingsOf(
 function outputColumns(columns: ExporterConfig['export']['columns'] & object): ColumnSetting[] {
   const seen = new Set<string>();
   return columns.map((c, i) => {
-    if (seen.has(c.name)) throw invalid(`export.columns[${i}].name`, `duplicate column ${c.name}`);
+    if (seen.has(c.name)) throw configInvalid(`export.columns[${i}].name`, `duplicate column ${c.name}`);
     seen.add(c.name);
     return { name: c.name, from: c.from ?? c.name, maxLength: c.max_length };
   });

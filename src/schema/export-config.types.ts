@@ -28,8 +28,8 @@ export type ExportConfig = {
     port: number;
     /** Time budget of one HTTP request (e.g. 30s). Default: "30s". */
     timeout: string;
-    /** Largest accepted request body (e.g. 64KiB). */
-    max_body?: string;
+    /** Largest accepted request body (e.g. 64KiB). Default: "16KiB". */
+    max_body: string;
     /** Bearer-token authentication. Tokens are read from environment variables, never written here. */
     auth?: {
       /** Environment variable holding "user:token,user2:token2". */

@@ -26,3 +26,24 @@ export function declaredKind(value: unknown): SchemaKind | undefined {
     ? (kind as SchemaKind)
     : undefined;
 }
+
+const parsed = new Map<SchemaKind, Record<string, unknown>>();
+
+/**
+ * The schema's `default` of the property at `path` (e.g. `['monitoring', 'metrics', 'path']`),
+ * for a value the code needs when the map that would hold it is absent altogether.
+ */
+export function schemaDefault(kind: SchemaKind, path: readonly string[]): unknown {
+  let node: unknown = parsed.get(kind);
+  if (!node) {
+    node = JSON.parse(readSchemaText(kind)) as Record<string, unknown>;
+    parsed.set(kind, node as Record<string, unknown>);
+  }
+  for (const key of path) {
+    const props = isPlainObject(node) ? node.properties : undefined;
+    node = isPlainObject(props) ? props[key] : undefined;
+  }
+  if (!isPlainObject(node) || !('default' in node))
+    throw new Error(`internal: the ${kind} schema has no default at ${path.join('.')}`);
+  return node.default;
+}

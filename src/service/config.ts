@@ -7,10 +7,11 @@
 import { checkEnvironment } from '../check/check-environment.js';
 import { effectiveConfigDigest } from '../config/digest.js';
 import type { EffectiveConfig } from '../config/types.js';
-import { parseDuration } from '../config/units.js';
+import { parseSize, schemaDuration } from '../config/units.js';
 import { MissingVariableError, resolveVariables } from '../config/variables.js';
 import type { Finding } from '../diagnostics/finding.js';
 import {
+  configInvalid,
   ExportError,
   type ExporterSettings,
   type ProtectedPath,
@@ -18,6 +19,7 @@ import {
 } from '../exporter/index.js';
 import { exporterSettingsOf, schemaRefusal } from '../exporter/settings.js';
 import { type ExportConfig, readExportConfig } from '../schema/read-config.js';
+import { schemaDefault } from '../schema/schemas.js';
 
 export type QueueBackendName = ExportConfig['queue']['backend'];
 export type FallbackStrategy = NonNullable<NonNullable<ExportConfig['toggles']>['fallback']>['strategy'];
@@ -27,11 +29,15 @@ export interface ServiceSettings {
   port: number;
   /** Per HTTP request (server.timeout). */
   requestTimeoutMs: number;
+  /** Longest accepted request body (server.max_body), in bytes. */
+  maxBodyBytes: number;
   tokensEnv?: string;
   adminTokensEnv?: string;
   workers: number;
   queue: { backend: QueueBackendName; url?: string };
   metrics?: { port?: number; path: string };
+  /** Path of the metrics endpoint: `monitoring.metrics.path`, the schema's default without that map. */
+  metricsPath: string;
   webhook?: { url: string; timeoutMs: number };
   fallback?: { strategy: FallbackStrategy; timeoutMs: number };
 }
@@ -50,16 +56,12 @@ export interface RunningConfig {
   exporter: ExporterSettings;
 }
 
-/** A duration the schema accepted (its pattern and `maxDuration`), in milliseconds. */
-function ms(text: string): number {
-  const v = parseDuration(text);
+/** A size the schema accepted (its pattern), in bytes. */
+function size(text: string): number {
+  const v = parseSize(text);
   if (v === undefined)
-    throw new Error(`internal: the schema accepted a duration the parser cannot read: ${text}`);
+    throw new Error(`internal: the schema accepted a size the parser cannot read: ${text}`);
   return v;
-}
-
-function invalid(p: string, message: string): ExportError {
-  return new ExportError('CONFIG_INVALID', `${p}: ${message}`, { path: p });
 }
 
 /**
@@ -89,37 +91,43 @@ export function serviceSettingsOf(
   try {
     config = resolveVariables(validated, processEnv);
   } catch (err) {
-    if (err instanceof MissingVariableError) throw invalid(err.path, err.message);
+    if (err instanceof MissingVariableError) throw configInvalid(err.path, err.message);
     throw err;
   }
   const { server, queue, monitoring, notifications, toggles } = config;
   // The URL usually comes from a variable, so only the resolved value can say it is missing.
   const queueUrl = queue.url === '' ? undefined : queue.url;
   if (queue.backend === 'redis' && !queueUrl)
-    throw invalid('queue.url', 'backend redis needs a redis:// URL');
+    throw configInvalid('queue.url', 'backend redis needs a redis:// URL');
   const metrics = monitoring?.metrics;
   const webhook = notifications?.webhook;
   const fallback = toggles?.fallback;
   return {
     host: server.host,
     port: server.port,
-    requestTimeoutMs: ms(server.timeout),
+    requestTimeoutMs: schemaDuration(server.timeout),
+    maxBodyBytes: size(server.max_body),
     tokensEnv: server.auth?.tokens_env,
     adminTokensEnv: server.auth?.admin_tokens_env,
     workers: config.export.workers,
     queue: { backend: queue.backend, url: queueUrl },
     // A `monitoring.metrics` map, even an empty one, turns the endpoint on.
     metrics: metrics && { port: metrics.port, path: metrics.path },
-    webhook: webhook && webhook.url !== '' ? { url: webhook.url, timeoutMs: ms(webhook.timeout) } : undefined,
+    metricsPath:
+      metrics?.path ?? (schemaDefault('ExportConfig', ['monitoring', 'metrics', 'path']) as string),
+    webhook:
+      webhook && webhook.url !== ''
+        ? { url: webhook.url, timeoutMs: schemaDuration(webhook.timeout) }
+        : undefined,
     fallback: fallback?.enabled
-      ? { strategy: fallback.strategy, timeoutMs: ms(fallback.timeout) }
+      ? { strategy: fallback.strategy, timeoutMs: schemaDuration(fallback.timeout) }
       : undefined,
   };
 }
 
 export type LoadConfigResult =
   | { ok: true; config: RunningConfig; findings: Finding[]; effective: EffectiveConfig }
-  | { ok: false; findings: Finding[]; fatal: boolean; error?: ExportError };
+  | { ok: false; findings: Finding[]; fatal: boolean; error?: ExportError; files: string[] };
 
 /**
  * Checks the environment (`checkEnvironment`: every stage, as `check --env` does) and builds
@@ -132,7 +140,13 @@ export function loadRunningConfig(opts: {
   processEnv?: NodeJS.ProcessEnv;
 }): LoadConfigResult {
   const checked = checkEnvironment({ cwd: opts.cwd, project: opts.project, env: opts.env });
-  if (!checked.ok) return { ok: false, findings: checked.refusal.findings, fatal: checked.refusal.fatal };
+  if (!checked.ok)
+    return {
+      ok: false,
+      findings: checked.refusal.findings,
+      fatal: checked.refusal.fatal,
+      files: checked.files,
+    };
   const { effective, config: validated } = checked.environment;
   try {
     const values = effective.values as Record<string, unknown>;
@@ -155,7 +169,7 @@ export function loadRunningConfig(opts: {
     };
   } catch (err) {
     if (err instanceof ExportError)
-      return { ok: false, findings: checked.findings, fatal: false, error: err };
+      return { ok: false, findings: checked.findings, fatal: false, error: err, files: checked.files };
     throw err;
   }
 }

@@ -22,7 +22,7 @@ export async function createExport(
   const who = requirePrincipal(ctx.config().service, ctx.auth(), req);
   if (ctx.draining())
     throw new HttpError(503, 'SHUTTING_DOWN', 'the service is shutting down', { 'retry-after': '5' });
-  const body = await readJsonBody(req, ctx.maxBodyBytes ?? 16 * 1024);
+  const body = await readJsonBody(req, ctx.config().service.maxBodyBytes);
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object');
   for (const k of Object.keys(body)) {

@@ -5,6 +5,12 @@ import { statfsUsage } from '../exporter/index.js';
 import { sendJson } from './http.js';
 import type { RequestContext } from './request-context.js';
 
+/**
+ * How long `/readyz` waits for the source without `toggles.fallback` (whose `timeout` it uses
+ * otherwise): a readiness probe's budget, not a config setting.
+ */
+const SOURCE_PROBE_TIMEOUT_MS = 1000;
+
 export function healthz(ctx: RequestContext, res: http.ServerResponse): void {
   sendJson(res, 200, { status: 'ok', digest: ctx.config().digest, draining: ctx.draining() });
 }
@@ -13,7 +19,10 @@ export async function readyz(ctx: RequestContext, res: http.ServerResponse): Pro
   const config = ctx.config();
   const ex = config.exporter.export;
   const checks: Record<string, { ok: boolean; error?: string }> = {};
-  const down = await ctx.sourceHealth.check(config.exporter, config.service.fallback?.timeoutMs ?? 1000);
+  const down = await ctx.sourceHealth.check(
+    config.exporter,
+    config.service.fallback?.timeoutMs ?? SOURCE_PROBE_TIMEOUT_MS,
+  );
   checks.database = down ? { ok: false, error: down } : { ok: true };
   checks.queue = (await ctx.queue.healthy()) ? { ok: true } : { ok: false, error: 'queue unavailable' };
   try {

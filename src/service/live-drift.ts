@@ -12,6 +12,7 @@ import type { EffectiveConfig } from '../config/types.js';
 import type { Finding } from '../diagnostics/finding.js';
 import { locateFindings } from '../diagnostics/locate.js';
 import { canonicalJson } from '../config/canonical-json.js';
+import { DRIFT_STATE } from '../drift/rules.js';
 import { effectiveConfigDigest } from '../config/digest.js';
 
 export interface LiveDriftOptions {
@@ -67,7 +68,7 @@ export async function liveDrift(opts: LiveDriftOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   const where = opts.url.replace(/\/config\/?$/, '');
   const add = (path: string, message: string) =>
-    findings.push({ rule: 'drift/state', severity: 'error', message, path, env });
+    findings.push({ rule: DRIFT_STATE, severity: 'error', message, path, env });
   if (live.env !== undefined && live.env !== env) {
     add('', `the service at ${where} runs environment ${live.env}, not ${env}`);
   }

@@ -20,6 +20,4 @@ export interface RequestContext {
   logger: Logger;
   sourceHealth: SourceHealth;
   diskUsage?: DiskUsageProbe;
-  /** Longest body of `POST /exports` (default 16 KiB). */
-  maxBodyBytes?: number;
 }

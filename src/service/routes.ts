@@ -31,7 +31,7 @@ export async function handleRequest(
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (metricsOnly) {
-      if (url.pathname !== (ctx.config().service.metrics?.path ?? '/metrics'))
+      if (url.pathname !== ctx.config().service.metricsPath)
         throw new HttpError(404, 'NOT_FOUND', 'not found');
       await metricsRoute(ctx, res);
       return;

@@ -51,8 +51,6 @@ export interface ServiceOptions {
   /** Recycle a worker after this many failed jobs in a row (default 3), pausing it `recyclePauseMs`. */
   recycleAfter?: number;
   recyclePauseMs?: number;
-  /** Longest body of `POST /exports` (default 16 KiB). */
-  maxBodyBytes?: number;
 }
 
 export class ExportService {
@@ -97,7 +95,6 @@ export class ExportService {
       logger: this.#logger,
       sourceHealth: this.#sourceHealth,
       diskUsage: opts.diskUsage,
-      maxBodyBytes: opts.maxBodyBytes,
     };
     this.#server = http.createServer((req, res) => void handleRequest(this.#requests, req, res, false));
     this.#server.requestTimeout = config.service.requestTimeoutMs + 1000;
@@ -128,6 +125,7 @@ export class ExportService {
         loaded.error ? `${loaded.error.code}: ${loaded.error.message}` : `${opts.env} does not pass check`,
         loaded.findings,
         loaded.fatal ? 'PROJECT_UNUSABLE' : 'CONFIG_INVALID',
+        loaded.files,
       );
     }
     const config = loaded.config;
@@ -163,7 +161,7 @@ export class ExportService {
       this.#metricsServer = http.createServer(
         (req, res) => void handleRequest(this.#requests, req, res, true),
       );
-      this.metricsUrl = `${await listen(this.#metricsServer, host, metricsPort)}${s.metrics?.path ?? '/metrics'}`;
+      this.metricsUrl = `${await listen(this.#metricsServer, host, metricsPort)}${s.metricsPath}`;
     }
   }
 

@@ -18,6 +18,8 @@ export class ServiceStartError extends Error {
     message: string,
     readonly findings: Finding[] = [],
     readonly code: ServiceStartCode = 'CONFIG_INVALID',
+    /** The project's files the check read (where the findings point). */
+    readonly files: string[] = [],
   ) {
     super(message);
   }

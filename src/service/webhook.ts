@@ -1,5 +1,6 @@
 /** Completion and failure notifications to `notifications.webhook`, retried with backoff. */
 import type { Logger } from '../exporter/log.js';
+import { backoffDelay, sleep } from '../exporter/retry.js';
 
 export interface WebhookEvent {
   event: 'export.succeeded' | 'export.failed';
@@ -18,6 +19,8 @@ export class WebhookNotifier {
     readonly logger: Logger,
     readonly attempts = 4,
     readonly initialBackoffMs = 250,
+    /** The longest wait between two attempts, however many there are. */
+    readonly maxBackoffMs = 5000,
   ) {}
 
   /** Sends in the background; `flush` waits for what is in flight. */
@@ -47,8 +50,7 @@ export class WebhookNotifier {
       } catch (err) {
         last = (err as Error).message;
       }
-      if (attempt < this.attempts)
-        await new Promise((r) => setTimeout(r, this.initialBackoffMs * 2 ** (attempt - 1)));
+      if (attempt < this.attempts) await sleep(backoffDelay(this, attempt));
     }
     this.logger.log('warn', `webhook notification failed: ${last}`, { job: event.id, error: last });
   }

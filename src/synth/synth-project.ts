@@ -10,6 +10,7 @@ import { locateFindings } from '../diagnostics/locate.js';
 import { UsageError } from '../diagnostics/usage-error.js';
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
+import { isInside } from '../config/confinement.js';
 import { type Emitter, loadDefaultEmitter } from '../terraform/emitter.js';
 import type { ProjectBundle } from '../terraform/stack/artifacts.js';
 import { type SynthesizedStack, synthesize } from '../terraform/synth.js';
@@ -84,9 +85,8 @@ export async function synthProject(options: SynthProjectOptions): Promise<SynthP
 function projectBundle(root: string, files: readonly string[]): ProjectBundle {
   const out: Record<string, string> = {};
   for (const file of [...new Set(files)].sort()) {
-    const rel = relative(root, file);
-    if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) continue;
-    out[rel.split(sep).join('/')] = readFileSync(file, 'utf8');
+    if (file === root || !isInside(root, file)) continue;
+    out[relative(root, file).split(sep).join('/')] = readFileSync(file, 'utf8');
   }
   return { files: Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }

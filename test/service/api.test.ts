@@ -108,6 +108,19 @@ describe('auth and isolation', () => {
     expect((await api(`${svc.url}/nope`, 'GET', ALICE)).json.error?.code).toBe('NOT_FOUND');
     expect((await api(`${svc.url}/exports`, 'GET', ALICE)).status).toBe(405);
   });
+
+  it('bounds request bodies by server.max_body', async () => {
+    const { svc } = await start({ server: { max_body: '64B' } });
+    expect(svc.config.service.maxBodyBytes).toBe(64);
+    // 80 bytes: under the 16 KiB default, over the configured 64 B.
+    const over = await api(`${svc.url}/exports`, 'POST', ALICE, { full: true, pad: 'x'.repeat(60) });
+    expect(over.status).toBe(413);
+    expect(over.json.error?.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(over.json.error?.message).toContain('over 64 bytes');
+    const within = await api(`${svc.url}/exports`, 'POST', ALICE, { full: true });
+    expect(within.status).toBe(202);
+    await waitForJob(svc.url, within.json.id as string);
+  });
 });
 
 it('rate limit: exactly per_user_per_hour accepted under concurrent requests, then 429 with Retry-After', async () => {

@@ -4,7 +4,7 @@
  * boot scripts are rendered from. Pure.
  */
 import type { ConfigValues } from '../../config/types.js';
-import { parseDuration } from '../../config/units.js';
+import { durationSeconds } from '../../config/units.js';
 import type { ExportConfig } from '../../schema/read-config.js';
 import { type ServiceEnv, serviceEnv } from './service-env.js';
 
@@ -48,19 +48,14 @@ export const METRICS_NAMESPACE = 'exportctl';
  */
 const DRAIN_SECONDS_WITHOUT_TIMEOUT = 300;
 
-/** Seconds of a duration the schema accepted (its pattern guarantees it parses). */
-function seconds(v: string): number {
-  return (parseDuration(v) ?? 0) / 1000;
-}
-
 type ProbeConfig = ExportConfig['probes']['liveness'];
 
 export function readProbe(p: ProbeConfig): Probe {
   return {
     path: p.path,
-    initialDelaySeconds: seconds(p.initial_delay),
-    periodSeconds: seconds(p.period),
-    timeoutSeconds: seconds(p.timeout),
+    initialDelaySeconds: durationSeconds(p.initial_delay),
+    periodSeconds: durationSeconds(p.period),
+    timeoutSeconds: durationSeconds(p.timeout),
     failureThreshold: p.failure_threshold,
     successThreshold: p.success_threshold,
   };
@@ -78,7 +73,7 @@ export function readDeployment(
 ): ServiceDeployment {
   const metrics = config.monitoring?.metrics;
   const timeout = config.export.timeout;
-  const exportTimeout = timeout === undefined ? DRAIN_SECONDS_WITHOUT_TIMEOUT : seconds(timeout);
+  const exportTimeout = timeout === undefined ? DRAIN_SECONDS_WITHOUT_TIMEOUT : durationSeconds(timeout);
   return {
     project,
     env,

@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { isPlainObject } from '../../config/compose.js';
 import type { ConfigValues } from '../../config/types.js';
-import { parseDuration } from '../../config/units.js';
+import { durationSeconds } from '../../config/units.js';
 
 export interface AlertSpec {
   name: string;
@@ -39,7 +39,7 @@ export function readAlerts(values: ConfigValues): AlertSpec[] {
       ...(typeof x.quantile === 'number' ? { quantile: x.quantile } : {}),
       op: x.op,
       threshold: x.threshold,
-      forSeconds: typeof x.for === 'string' ? (parseDuration(x.for) ?? 0) / 1000 : 0,
+      forSeconds: durationSeconds(x.for),
       ...(typeof x.severity === 'string' ? { severity: x.severity } : {}),
     });
   }

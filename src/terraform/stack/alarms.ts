@@ -1,5 +1,5 @@
 /** Alerts: an SNS topic, e-mail subscriptions, one CloudWatch alarm per `monitoring.alerts` entry. */
-import { parseDuration } from '../../config/units.js';
+import { durationSeconds } from '../../config/units.js';
 import { type ResourceSpec, type TfValue, ref } from '../model.js';
 import type { StackContext } from './context.js';
 
@@ -92,9 +92,4 @@ export function buildAlarms(ctx: StackContext): ResourceSpec[] {
     });
   });
   return resources;
-}
-
-/** Seconds of a config duration (`5m`, `1h30m`); the schema has already validated the text. */
-function durationSeconds(text: string): number {
-  return (parseDuration(text) ?? 0) / 1000;
 }
