@@ -1,5 +1,5 @@
 /**
- * A git revision's tree as files in a temporary directory (`git archive REF | tar -x`), for
+ * A git revision's tree as files in a temporary directory (a private index read from REF, then `git checkout-index`), for
  * `check --new-since REF`. REF is validated as a commit by `git rev-parse --verify` behind
  * `--end-of-options`, so no REF string is ever read as a git option.
  */
@@ -11,12 +11,12 @@ import { UsageError } from '../diagnostics/usage-error.js';
 
 const TIMEOUT_MS = 120_000;
 
-function git(cwd: string, args: string[]) {
+function git(cwd: string, args: string[], env: Record<string, string> = {}) {
   return spawnSync('git', args, {
     cwd,
     maxBuffer: 16 * 1024 * 1024,
     timeout: TIMEOUT_MS,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
   });
 }
 
@@ -39,21 +39,23 @@ export function materialiseCommit(top: string, commit: string): { dir: string; r
   const dir = mkdtempSync(join(tmpdir(), 'exportctl-base-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    // Through a file, not memory: a large tree costs disk in the temp dir, never heap.
-    const tarFile = join(dir, '.exportctl-base.tar');
-    const archive = git(top, ['archive', '--format=tar', `--output=${tarFile}`, commit]);
-    if (archive.error || archive.status !== 0) {
-      const why = archive.error?.message ?? archive.stderr.toString('utf8').trim();
-      throw new UsageError(`--new-since: git archive ${commit.slice(0, 12)} failed: ${why}`);
-    }
+    // The commit's tree as a checkout has it: a private index (the repository's own is left
+    // alone) read from the commit, then every entry written under the temporary directory.
+    // Unlike `git archive`, the commit's `export-ignore`/`export-subst` attributes do not
+    // change what is checked.
+    const env = { GIT_INDEX_FILE: join(dir, '.exportctl-index') };
     const tree = join(dir, 'tree');
     mkdirSync(tree);
-    const tar = spawnSync('tar', ['-x', '-f', tarFile, '-C', tree], { timeout: TIMEOUT_MS });
-    if (tar.error || tar.status !== 0) {
-      const why = tar.error?.message ?? tar.stderr.toString('utf8').trim();
-      throw new UsageError(`--new-since: extracting ${commit.slice(0, 12)} failed: ${why}`);
+    for (const [what, args] of [
+      ['reading', ['read-tree', commit]],
+      ['extracting', ['checkout-index', '--all', '--force', `--prefix=${tree}/`]],
+    ] as const) {
+      const r = git(top, [...args], env);
+      if (r.error || r.status !== 0) {
+        const why = r.error?.message ?? r.stderr.toString('utf8').trim();
+        throw new UsageError(`--new-since: ${what} ${commit.slice(0, 12)} failed: ${why}`);
+      }
     }
-    rmSync(tarFile, { force: true });
     return { dir: tree, remove };
   } catch (err) {
     remove();

@@ -72,6 +72,22 @@ describe('check --new-since REF', () => {
     expect(r.results.every((x) => x.baselineState === 'unchanged')).toBe(true);
   });
 
+  it("checks the base's tree as a checkout has it, whatever its export-ignore attributes say", () => {
+    restore();
+    const attributes = join(repo, '.gitattributes');
+    writeFileSync(attributes, 'services/orders/config/** export-ignore\n');
+    git(repo, env, 'add', '.gitattributes');
+    git(repo, env, 'commit', '-q', '-m', 'feature: archive attributes');
+    try {
+      const r = check('--new-since', 'HEAD');
+      expect(r.code).toBe(0);
+      expect(r.results.length).toBeGreaterThan(0);
+      expect(r.results.every((x) => x.baselineState === 'unchanged')).toBe(true);
+    } finally {
+      git(repo, env, 'reset', '-q', '--hard', 'HEAD~1');
+    }
+  });
+
   it('lines inserted above a violation and an edit elsewhere in the file keep it existing', () => {
     restore();
     const moved = `# reviewed by the platform team\n# (two lines that move everything down)\n${original.dev.replace('# a typo: unknown key', '# still a typo')}`;
