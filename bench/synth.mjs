@@ -21,17 +21,25 @@ try {
     runs,
   );
   // In-process: the emitter alone (load once, then per-synth time).
-  const { checkProject } = await import(join(REPO, 'dist', 'check', 'check-project.js'));
+  const { checkEnvironments } = await import(join(REPO, 'dist', 'check', 'check-environment.js'));
   const { synthesize } = await import(join(REPO, 'dist', 'terraform', 'synth.js'));
   const t0 = performance.now();
   const { loadDefaultEmitter } = await import(join(REPO, 'dist', 'terraform', 'emitter.js'));
   const emitter = await loadDefaultEmitter();
   const loadMs = performance.now() - t0;
-  const pc = checkProject({ cwd: example }).projects[0];
+  // What synthProject hands to synthesize: every environment checked, typed by the schema.
+  const checked = checkEnvironments({ cwd: example });
+  if (!checked.ok) throw new Error('the example project does not pass check');
+  const project = checked.project.project;
+  const configs = checked.environments.map((e) => ({
+    env: e.env,
+    values: e.effective.values,
+    config: e.config,
+  }));
   const times = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    synthesize({ project: pc.project, configs: pc.configs }, emitter);
+    synthesize({ project, configs }, emitter);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
